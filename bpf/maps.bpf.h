@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Knobs, maps and the one way records leave the kernel (emit). */
+#ifndef SSHTRACE_MAPS_BPF_H
+#define SSHTRACE_MAPS_BPF_H
+
+#define PID_MAX_LIMIT 4194304
+/* exec records: header + filename + argv, with room for a masked offset */
+#define SCRATCH_SIZE (sizeof(struct exec_event) + 2 * ARGV_CAP_MAX)
+#define EV_TYPE_MASK (EV_MAX - 1)
+
+/* ---- Knobs: set through skel->rodata before load; the verifier prunes on them ---- */
+const volatile __u32 self_tgid = 0; /* the recorder: never tracked */
+const volatile char family_names[FAMILY_NAMES][FAMILY_NAME_LEN] = {
+	"sshd", "sshd-session", "sshd-auth",
+};
+const volatile __u32 argv_cap = 4096; /* filename + argv bytes per exec, <= ARGV_CAP_MAX */
+
+/* ---- Maps of the loader contract ---- */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PID_MAX_LIMIT); /* the loader may resize before load */
+	__type(key, __u32);                 /* tgid */
+	__type(value, __u8);                /* TRACK_* */
+} tracked SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 23); /* the loader sets the real size */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct counters);
+} counters SEC(".maps");
+
+/* ---- Internal maps ---- */
+struct scratch {
+	__u8 buf[SCRATCH_SIZE];
+};
+
+/* Records are built here, then copied out with bpf_ringbuf_output(h.size) */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch SEC(".maps");
+
+static __always_inline void *scratch_buf(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&scratch, &zero);
+}
+
+static __always_inline struct counters *counters_buf(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&counters, &zero);
+}
+
+static __always_inline void count_read_failed(void)
+{
+	struct counters *c = counters_buf();
+
+	if (c)
+		c->read_failed++;
+}
+
+static __always_inline void count_track_failed(void)
+{
+	struct counters *c = counters_buf();
+
+	if (c)
+		c->track_failed++;
+}
+
+/* Copies h.size bytes of a built record to the ring; a full ring is counted, never silent */
+static __always_inline void emit(void *record)
+{
+	struct event_header *h = record;
+	struct counters *c = counters_buf();
+	__u32 size = h->size;
+	__u32 type = h->type & EV_TYPE_MASK;
+	long err;
+
+	if (size > SCRATCH_SIZE)
+		return;
+	err = bpf_ringbuf_output(&events, record, size, 0);
+	if (!c)
+		return;
+	if (err) {
+		c->dropped[type]++;
+		return;
+	}
+	c->emitted[type]++;
+	if (h->flags & EVF_TRUNCATED)
+		c->truncated++;
+}
+
+/* ---- Tracking ---- */
+
+/* Flags of the calling process: the one inlined array lookup every hook starts with */
+static __always_inline __u8 *tracked_slot(__u32 tgid)
+{
+	return bpf_map_lookup_elem(&tracked, &tgid);
+}
+
+static __always_inline __u8 caller_flags(void)
+{
+	__u8 *slot = tracked_slot(bpf_get_current_pid_tgid() >> 32);
+
+	return slot ? *slot : 0;
+}
+
+/* Fills the common header for the calling thread; size is set by the caller */
+static __always_inline void fill_header(struct event_header *h, __u16 type, __u16 size,
+					__u8 track_flags)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	h->type = type;
+	h->size = size;
+	h->tgid = id >> 32;
+	h->tid = (__u32)id;
+	h->flags = (track_flags & TRACK_CHROOTED) ? EVF_PROC_CHROOTED : 0;
+	h->ts_ns = bpf_ktime_get_boot_ns();
+}
+
+#endif /* SSHTRACE_MAPS_BPF_H */
