@@ -1,0 +1,125 @@
+// Writes a capture: the header frame at once, then records gathered into batch frames (cut at a size
+// threshold or on flush()), then a trailer on close. Every frame is self-contained, so whatever was
+// written before a crash or a full disk stays readable. Writes are serialised; the first write error
+// is sticky and every later call rejects with it.
+import type { FileHandle } from 'node:fs/promises';
+import type { BatchRecord, CaptureHeader, TrailerRecord } from '../replay/capture-types';
+import { encodeFrame } from '../replay/frame-codec';
+import { FrameKind } from '../replay/log-format';
+import { createOutputFile, outputError } from './output-file';
+
+export interface LogWriterOptions {
+  /** Overwrite an existing file. */
+  readonly force?: boolean;
+  /** Cut a batch frame once this many (estimated msgpack) bytes are pending. */
+  readonly frameBytes?: number;
+}
+
+export const DEFAULT_FRAME_BYTES = 256 * 1024;
+
+/** msgpack size of a record, roughly: only the frame threshold depends on it. */
+function estimatedBytes(record: BatchRecord): number {
+  switch (record.k) {
+    case 'ev': return record.d.length + 16;
+    case 'counters': return 400; // two arrays of 32 counters and ten fields
+    case 'clock': return 48;
+    case 'note': return record.text.length + 32;
+  }
+}
+
+export class LogWriter {
+  private pending: BatchRecord[] = [];
+  private pendingBytes = 0;
+  private seq = 0;
+  private tail: Promise<void> = Promise.resolve();
+  private failure: Error | null = null;
+  private closed = false;
+  bytesWritten = 0;
+  framesWritten = 0;
+  recordsWritten = 0;
+
+  private constructor(
+    readonly path: string,
+    private readonly file: FileHandle,
+    private readonly frameBytes: number,
+  ) {}
+
+  /** Creates `path` (see output-file.ts) and writes the header frame. */
+  static async create(path: string, header: CaptureHeader, options: LogWriterOptions = {}): Promise<LogWriter> {
+    const file = await createOutputFile(path, options.force ?? false);
+    return LogWriter.onFile(path, file, header, options);
+  }
+
+  /** Starts a capture on a file opened with createOutputFile. */
+  static async onFile(path: string, file: FileHandle, header: CaptureHeader, options: LogWriterOptions = {}): Promise<LogWriter> {
+    const writer = new LogWriter(path, file, options.frameBytes ?? DEFAULT_FRAME_BYTES);
+    await writer.writeFrame(FrameKind.FileHeader, header);
+    return writer;
+  }
+
+  /** Queues a record; cuts a frame when the threshold is reached. */
+  async append(record: BatchRecord): Promise<void> {
+    this.assertOpen();
+    this.pending.push(record);
+    this.pendingBytes += estimatedBytes(record);
+    if (this.pendingBytes >= this.frameBytes) await this.flush();
+  }
+
+  /** Writes whatever is pending as one frame (nothing when nothing is pending). */
+  async flush(): Promise<void> {
+    this.assertOpen();
+    if (this.pending.length === 0) return this.tail;
+    const records = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.recordsWritten += records.length;
+    return this.writeFrame(FrameKind.Batch, records);
+  }
+
+  /** Flushes, writes the trailer, syncs and closes the file. */
+  async close(trailer: TrailerRecord): Promise<void> {
+    try {
+      await this.flush();
+      this.closed = true;
+      await this.writeFrame(FrameKind.Trailer, trailer);
+      await this.file.sync();
+    } finally {
+      this.closed = true;
+      await this.file.close().catch(() => undefined);
+    }
+  }
+
+  /** Closes without a trailer (after a write error): the file reads as cut. */
+  async abandon(): Promise<void> {
+    this.closed = true;
+    await this.tail.catch(() => undefined);
+    await this.file.close().catch(() => undefined);
+  }
+
+  private writeFrame(kind: FrameKind, value: unknown): Promise<void> {
+    const frame = encodeFrame(kind, this.seq++, value);
+    const write = this.tail.then(() => this.writeAll(frame));
+    this.tail = write.catch(() => undefined);
+    return write;
+  }
+
+  private async writeAll(frame: Buffer): Promise<void> {
+    if (this.failure) throw this.failure;
+    try {
+      for (let done = 0; done < frame.length; ) {
+        const { bytesWritten } = await this.file.write(frame, done, frame.length - done, null);
+        done += bytesWritten;
+        this.bytesWritten += bytesWritten;
+      }
+      this.framesWritten++;
+    } catch (error) {
+      this.failure = outputError(this.path, 'write', error);
+      throw this.failure;
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.failure) throw this.failure;
+    if (this.closed) throw new Error(`capture ${this.path} is already closed`);
+  }
+}

@@ -1,0 +1,48 @@
+// The OpenSSH version compiled into each family binary ("OpenSSH_9.2p1"), read from its bytes:
+// replay's version table needs it and the banner event only shows what the server announced.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SnapshotProcess } from '../model/events';
+import { isFamilyImage } from './proc-snapshot';
+
+const VERSION = /OpenSSH_[0-9.]+p[0-9]+/;
+
+/** Where distributions install the family binaries, checked even when nothing runs them yet. */
+export const KNOWN_BINARIES = [
+  '/usr/sbin/sshd', '/usr/lib/openssh/sshd-session', '/usr/lib/openssh/sshd-auth',
+  '/usr/libexec/sshd-session', '/usr/libexec/sshd-auth',
+];
+
+export function versionInBinary(bytes: Buffer): string | null {
+  // latin1 maps every byte to one char, so the regex runs over the raw bytes.
+  return VERSION.exec(bytes.toString('latin1'))?.[0] ?? null;
+}
+
+/**
+ * exe path → version, for every family binary the snapshot runs (read through /proc/PID/exe so a
+ * binary replaced on disk since it started still shows the running version) and the known paths.
+ */
+export function opensshVersions(
+  snapshot: readonly SnapshotProcess[], familyNames: readonly string[], procRoot = '/proc', known = KNOWN_BINARIES,
+): Record<string, string> {
+  const versions: Record<string, string> = {};
+  for (const p of snapshot) {
+    if (versions[p.exe] || !isFamilyImage(p.exe, familyNames)) continue;
+    const version = readVersion(join(procRoot, String(p.pid), 'exe'));
+    if (version) versions[p.exe] = version;
+  }
+  for (const path of known) {
+    if (versions[path]) continue;
+    const version = readVersion(path);
+    if (version) versions[path] = version;
+  }
+  return versions;
+}
+
+function readVersion(path: string): string | null {
+  try {
+    return versionInBinary(readFileSync(path));
+  } catch {
+    return null;
+  }
+}

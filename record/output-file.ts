@@ -1,0 +1,44 @@
+// Creating the output capture: mode 0600, never over an existing file unless forced, never through
+// a symlink, with one clear line for each way it can fail.
+import { constants } from 'node:fs';
+import { access, type FileHandle, open, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { describeSystemError, OutputError } from '../replay/errors';
+
+const CAPTURE_MODE = 0o600;
+
+/** Fails early (before the tracer starts) when the output cannot be created. */
+export async function checkOutputPath(path: string, force: boolean): Promise<void> {
+  const dir = dirname(path);
+  const dirInfo = await stat(dir).catch(() => null);
+  if (!dirInfo) throw new OutputError(`cannot record to ${path}: directory ${dir} does not exist (create it first)`);
+  if (!dirInfo.isDirectory()) throw new OutputError(`cannot record to ${path}: ${dir} is not a directory`);
+  await access(dir, constants.W_OK).catch(() => {
+    throw new OutputError(`cannot record to ${path}: directory ${dir} is not writable`);
+  });
+  const existing = await stat(path).catch(() => null);
+  if (existing?.isDirectory()) throw new OutputError(`cannot record to ${path}: it is a directory; --output names a file`);
+  if (existing && !force) throw new OutputError(`${path} already exists: choose another --output or pass --force to overwrite it`);
+}
+
+/** Opens the capture for writing: O_EXCL unless `force`, O_NOFOLLOW always, mode 0600. */
+export async function createOutputFile(path: string, force: boolean): Promise<FileHandle> {
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | (force ? constants.O_TRUNC : constants.O_EXCL);
+  try {
+    const file = await open(path, flags, CAPTURE_MODE);
+    // An overwritten file keeps its old mode otherwise; devices (/dev/full in tests) keep theirs.
+    if (force && (await file.stat()).isFile()) await file.chmod(CAPTURE_MODE);
+    return file;
+  } catch (error) {
+    throw outputError(path, 'create', error);
+  }
+}
+
+export function outputError(path: string, action: 'create' | 'write', error: unknown): OutputError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EEXIST') return new OutputError(`${path} already exists: choose another --output or pass --force to overwrite it`);
+  if (code === 'ELOOP') return new OutputError(`cannot ${action} ${path}: it is a symbolic link; name the real file`);
+  if (code === 'ENOENT') return new OutputError(`cannot ${action} ${path}: directory ${dirname(path)} does not exist (create it first)`);
+  const kept = action === 'write' ? '; the frames written before this stay readable' : '';
+  return new OutputError(`cannot ${action} ${path}: ${describeSystemError(error)}${kept}`);
+}

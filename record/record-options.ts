@@ -1,0 +1,64 @@
+// The record command's options, checked against the limits of bpf/events.h and libbpf before
+// anything starts.
+import { CAPS } from '../replay/events-layout';
+import { UsageError } from '../replay/errors';
+
+export interface RecordArgs {
+  readonly output: string;
+  readonly duration?: number | undefined;
+  readonly force: boolean;
+  readonly familyNames: string;
+  readonly ringBufferSize: string;
+  readonly argvCap: number;
+  readonly fileWrites: boolean;
+}
+
+export interface RecordOptions {
+  readonly output: string;
+  readonly durationS: number | null;
+  readonly force: boolean;
+  readonly familyNames: readonly string[];
+  readonly ringBufferBytes: number;
+  readonly argvCap: number;
+  readonly fileWrites: boolean;
+}
+
+export const DEFAULT_FAMILY_NAMES = 'sshd,sshd-session,sshd-auth';
+
+export function recordOptions(args: RecordArgs): RecordOptions {
+  if (args.duration !== undefined && !(args.duration > 0 && Number.isFinite(args.duration))) {
+    throw new UsageError(`--duration must be a positive number of seconds, not ${args.duration}`);
+  }
+  if (!Number.isInteger(args.argvCap) || args.argvCap < 1 || args.argvCap > CAPS.ARGV_CAP_MAX) {
+    throw new UsageError(`--argv-cap must be a whole number of bytes from 1 to ${CAPS.ARGV_CAP_MAX}, not ${args.argvCap}`);
+  }
+  return {
+    output: args.output, durationS: args.duration ?? null, force: args.force, familyNames: familyNames(args.familyNames),
+    ringBufferBytes: ringBufferBytes(args.ringBufferSize), argvCap: args.argvCap, fileWrites: args.fileWrites,
+  };
+}
+
+export function familyNames(list: string): string[] {
+  const names = [...new Set(list.split(',').map((n) => n.trim()).filter(Boolean))];
+  if (names.length === 0) throw new UsageError('--family-names needs at least one binary name, such as sshd');
+  if (names.length > CAPS.FAMILY_NAMES) throw new UsageError(`--family-names takes at most ${CAPS.FAMILY_NAMES} names, got ${names.length}`);
+  for (const name of names) {
+    if (name.includes('/')) throw new UsageError(`--family-names takes binary basenames, not paths: ${name}`);
+    if (Buffer.byteLength(name) > CAPS.FAMILY_NAME_LEN - 1) {
+      throw new UsageError(`--family-names: ${name} is longer than ${CAPS.FAMILY_NAME_LEN - 1} bytes (the kernel's comm length)`);
+    }
+  }
+  return names;
+}
+
+const UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/** "16M" → 16777216; the ring buffer must be a power of two of at least one page (libbpf). */
+export function ringBufferBytes(size: string): number {
+  const match = /^(\d+)([KMG]?)(?:i?B)?$/i.exec(size.trim());
+  const bytes = match ? Number(match[1]) * UNITS[match[2]!.toUpperCase()]! : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 4096 || (bytes & (bytes - 1)) !== 0 || bytes > 1024 ** 3) {
+    throw new UsageError(`--ring-buffer-size must be a power of two from 4K to 1G (e.g. 16M), not ${size}`);
+  }
+  return bytes;
+}

@@ -1,0 +1,239 @@
+// The record orchestration, free of process globals so tests can drive it with a fake tracer:
+// output file → tracer → seed tracking from /proc (twice) → header → batches, counters, clock
+// records, a flush every second → trailer when asked to stop.
+import type { FileHandle } from 'node:fs/promises';
+import type { SnapshotProcess } from '../model/events';
+import type { TracerCounters, TracerOptions, TracerSource } from '../native/index';
+import { CAPTURE_FORMAT, type CaptureHeader, type ClockPair, type CounterFields, TOOL_NAME } from '../replay/capture-types';
+import { EXIT, SshtraceError } from '../replay/errors';
+import { EVENTS_LAYOUT_VERSION } from '../replay/events-layout';
+import type { HostInfo } from './host-info';
+import { LogWriter } from './log-writer';
+import { type Losses, lossesOf, LossMonitor } from './loss-monitor';
+import type { RecordOptions } from './record-options';
+
+export interface RecorderClock { now(): ClockPair; bootNs(): number; refresh(): void }
+
+export interface RecorderDeps {
+  readonly startTracer: (options: TracerOptions) => TracerSource | Promise<TracerSource>;
+  readonly scan: () => SnapshotProcess[];
+  readonly hostInfo: () => HostInfo;
+  readonly opensshVersions: (snapshot: readonly SnapshotProcess[]) => Record<string, string>;
+  readonly clock: RecorderClock;
+  readonly openOutput: () => Promise<FileHandle>;
+  /** Removes the output file when setup fails before anything was written to it. */
+  readonly removeOutput: () => Promise<void>;
+  /** Resolves with the reason to stop (a signal); --duration is handled here. */
+  readonly stopRequested: Promise<string>;
+  readonly stderr: (line: string) => void;
+  readonly toolVersion: string;
+  readonly selfPid: number;
+  readonly intervals?: { readonly flushMs: number; readonly clockMs: number; readonly warnMs: number };
+}
+
+export interface RecordSummary {
+  readonly reason: string;
+  readonly events: number;
+  readonly bytes: number;
+  readonly frames: number;
+  readonly seconds: number;
+  readonly losses: Losses;
+  readonly snapshot: readonly SnapshotProcess[];
+}
+
+export const BATCH_BYTES = 256 * 1024;
+
+export function tracerOptions(options: RecordOptions, selfTgid: number): TracerOptions {
+  return {
+    familyNames: options.familyNames, selfTgid, argvCap: options.argvCap, ringBufferBytes: options.ringBufferBytes,
+    fileWrites: options.fileWrites, batchBytes: BATCH_BYTES, batchIntervalMs: 250, maxQueuedBatches: 64,
+  };
+}
+
+export async function record(options: RecordOptions, deps: RecorderDeps): Promise<RecordSummary> {
+  const file = await deps.openOutput(); // O_EXCL now, so a bad --output fails before any BPF is loaded
+  let source: TracerSource;
+  try {
+    source = await deps.startTracer(tracerOptions(options, deps.selfPid));
+  } catch (error) {
+    await file.close().catch(() => undefined);
+    await deps.removeOutput().catch(() => undefined);
+    throw error;
+  }
+  try {
+    if (source.eventsLayoutVersion !== EVENTS_LAYOUT_VERSION) throw layoutMismatch(source.eventsLayoutVersion);
+    const snapshot = seedTracking(source, deps.scan);
+    const header = buildHeader(options, deps, snapshot, source.skippedPrograms);
+    const writer = await LogWriter.onFile(options.output, file, header);
+    deps.stderr(startLine(snapshot, options));
+    return await new Session(source, writer, deps, options, snapshot).run();
+  } catch (error) {
+    await source.stop().catch(() => undefined);
+    await file.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Tracks the scanned family, then scans again for processes forked while the first round ran. */
+export function seedTracking(source: TracerSource, scan: () => SnapshotProcess[]): SnapshotProcess[] {
+  const seed = (processes: readonly SnapshotProcess[]) => {
+    // Already tracked means the kernel saw it exec or fork and knows its flags better than /proc did.
+    for (const p of processes) if (source.trackedFlags(p.pid) === 0) source.track(p.pid, p.flags);
+  };
+  seed(scan());
+  const second = scan();
+  seed(second);
+  return second;
+}
+
+function layoutMismatch(addonLayout: number): SshtraceError {
+  return new SshtraceError(
+    `the native addon writes event layout ${addonLayout} but this sshtrace decodes layout ${EVENTS_LAYOUT_VERSION}: rebuild it with npm run build`,
+    EXIT.addon,
+  );
+}
+
+function buildHeader(
+  options: RecordOptions, deps: RecorderDeps, snapshot: readonly SnapshotProcess[], skippedPrograms: readonly string[],
+): CaptureHeader {
+  const host = deps.hostInfo();
+  return {
+    format: CAPTURE_FORMAT, tool: TOOL_NAME, toolVersion: deps.toolVersion, eventsLayout: EVENTS_LAYOUT_VERSION,
+    hostname: host.hostname, kernelRelease: host.kernelRelease, bootId: host.bootId, startedAt: new Date().toISOString(),
+    clock: deps.clock.now(), segment: { index: 0 }, passwd: host.passwd, group: host.group, snapshot,
+    opensshVersions: deps.opensshVersions(snapshot),
+    options: { ...tracerOptions(options, deps.selfPid), durationS: options.durationS, skippedPrograms: [...skippedPrograms] },
+  };
+}
+
+export function counterFields(c: TracerCounters): CounterFields {
+  return {
+    emitted: [...c.emitted], dropped: [...c.dropped], truncated: c.truncated, frameDesync: c.frameDesync,
+    trackFailed: c.trackFailed, readFailed: c.readFailed, userDroppedRecords: c.userDroppedRecords,
+    userDroppedBatches: c.userDroppedBatches, delivered: c.delivered, malformed: c.malformed,
+  };
+}
+
+export function startLine(snapshot: readonly SnapshotProcess[], options: RecordOptions): string {
+  const shown = snapshot.slice(0, 5).map((p) => `${p.pid} ${clip((p.argv.join(' ') || p.comm), 40)}`);
+  if (snapshot.length > 5) shown.push(`+${snapshot.length - 5} more`);
+  const what = snapshot.length === 0
+    ? 'no sshd-family process yet (new ones are followed when they start)'
+    : `${snapshot.length} sshd-family process${snapshot.length === 1 ? '' : 'es'} (${shown.join(', ')})`;
+  const until = options.durationS === null ? 'Ctrl-C to stop' : `stopping after ${options.durationS} s`;
+  return `sshtrace: recording ${what} to ${options.output}; ${until}`;
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** One recording after its header: the batch loop, the timers, and the way it ends. */
+class Session {
+  private reason = '';
+  private writeFailure: Error | null = null;
+  private readonly losses: LossMonitor;
+  private readonly startedNs: number;
+  private events = 0;
+  private finalLosses: Losses | null = null;
+
+  constructor(
+    private readonly source: TracerSource,
+    private readonly writer: LogWriter,
+    private readonly deps: RecorderDeps,
+    private readonly options: RecordOptions,
+    private readonly snapshot: readonly SnapshotProcess[],
+  ) {
+    this.losses = new LossMonitor(deps.stderr, deps.intervals?.warnMs);
+    this.startedNs = deps.clock.bootNs();
+  }
+
+  async run(): Promise<RecordSummary> {
+    const stopTimers = this.startTimers();
+    void this.deps.stopRequested.then((reason) => this.stop(reason));
+    let tracerFailure: Error | null = null;
+    try {
+      await this.drain();
+    } catch (error) {
+      if (this.writeFailure !== error) tracerFailure = error as Error;
+    } finally {
+      stopTimers();
+    }
+    if (this.writeFailure) {
+      await this.writer.abandon();
+      throw this.writeFailure;
+    }
+    await this.finish(tracerFailure);
+    if (tracerFailure) throw tracerFailure;
+    return this.summary();
+  }
+
+  private async drain(): Promise<void> {
+    for await (const batch of this.source) {
+      this.events += batch.count;
+      // The last batch may be empty: it still carries the final counters.
+      if (batch.records.length > 0) await this.write(() => this.writer.append({ k: 'ev', d: batch.records }));
+      await this.write(() => this.writer.append({ k: 'counters', ts: this.deps.clock.bootNs(), ...counterFields(batch.counters) }));
+      this.losses.observe(batch.counters);
+    }
+  }
+
+  private async finish(tracerFailure: Error | null): Promise<void> {
+    const final = this.source.counters();
+    this.finalLosses = lossesOf(final);
+    const counters = counterFields(final);
+    const ts = this.deps.clock.bootNs();
+    if (tracerFailure) this.reason = `tracer failed: ${tracerFailure.message}`;
+    else if (!this.reason) this.reason = 'the tracer ended by itself';
+    await this.write(async () => {
+      if (tracerFailure) await this.writer.append({ k: 'note', ts, text: this.reason });
+      await this.writer.append({ k: 'counters', ts, ...counters });
+      await this.writer.append({ k: 'clock', ...this.deps.clock.now() });
+      await this.writer.close({ k: 'end', ts, clean: true, reason: this.reason, counters });
+    });
+  }
+
+  /** Runs a writer call; a write error stops the tracer and is rethrown after the loop. */
+  private async write(call: () => Promise<void>): Promise<void> {
+    try {
+      await call();
+    } catch (error) {
+      this.writeFailure ??= error as Error;
+      this.stop('write error');
+      throw this.writeFailure;
+    }
+  }
+
+  private stop(reason: string): void {
+    if (this.reason) return;
+    this.reason = reason;
+    this.source.stop().catch(() => undefined);
+  }
+
+  private startTimers(): () => void {
+    const intervals = this.deps.intervals ?? { flushMs: 1000, clockMs: 10_000, warnMs: 10_000 };
+    const flush = setInterval(() => {
+      this.losses.observe(this.source.counters());
+      this.write(() => this.writer.flush()).catch(() => undefined);
+    }, intervals.flushMs);
+    const clock = setInterval(() => {
+      this.deps.clock.refresh();
+      this.write(() => this.writer.append({ k: 'clock', ...this.deps.clock.now() })).catch(() => undefined);
+    }, intervals.clockMs);
+    const duration = this.options.durationS === null ? null
+      : setTimeout(() => this.stop(`duration of ${this.options.durationS} s elapsed`), this.options.durationS * 1000);
+    return () => {
+      clearInterval(flush);
+      clearInterval(clock);
+      if (duration) clearTimeout(duration);
+    };
+  }
+
+  private summary(): RecordSummary {
+    return {
+      reason: this.reason, events: this.events, bytes: this.writer.bytesWritten, frames: this.writer.framesWritten,
+      seconds: (this.deps.clock.bootNs() - this.startedNs) / 1e9, losses: this.finalLosses ?? this.losses.totals,
+      snapshot: this.snapshot,
+    };
+  }
+}

@@ -1,0 +1,49 @@
+// Builds the command line from command modules (a fresh yargs instance, no global singleton, no
+// commandDir) and runs it; returns the exit code instead of exiting.
+import yargs from 'yargs/yargs';
+import { EXIT, UsageError } from '../errors';
+import { toolVersion } from '../version';
+import { dumpCommand } from './commands/dump';
+import { recordCommand } from './commands/record';
+import { replayCommand } from './commands/replay';
+import { reportFor } from './report-error';
+
+export interface CliIo { readonly stderr: (line: string) => void; readonly debug: boolean }
+
+const COMMANDS = ['record', 'replay', 'dump'];
+
+const processIo: CliIo = { stderr: (line) => process.stderr.write(`${line}\n`), debug: process.env.SSHTRACE_DEBUG === '1' };
+
+export function buildCli(args: readonly string[]) {
+  return yargs(args)
+    .scriptName('sshtrace')
+    .usage('$0 <command> [options]\n\nWatch OpenSSH sshd from the outside with eBPF: record its syscalls, replay them into records.')
+    .command(recordCommand)
+    .command(replayCommand)
+    .command(dumpCommand)
+    .demandCommand(1, 'name a command: record, replay or dump')
+    .recommendCommands()
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version(toolVersion())
+    .wrap(Math.min(120, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    // Validation failures arrive as a message only; errors from handlers and coerce arrive as errors.
+    .fail((message, error) => {
+      throw error ?? new UsageError(message);
+    });
+}
+
+export async function runCli(args: readonly string[], io: CliIo = processIo): Promise<number> {
+  try {
+    await buildCli(args).parseAsync();
+    return EXIT.ok;
+  } catch (error) {
+    const command = args.find((a) => !a.startsWith('-')) ?? '';
+    const report = reportFor(error, COMMANDS.includes(command) ? command : '');
+    io.stderr(report.line);
+    if (io.debug && report.stack) io.stderr(report.stack);
+    return report.exitCode;
+  }
+}

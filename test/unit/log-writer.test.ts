@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { BatchRecord, TrailerRecord } from '../../replay/capture-types';
+import { OutputError } from '../../replay/errors';
+import { scanBuffer } from '../../replay/file-frames';
+import { FrameKind } from '../../replay/log-format';
+import { LogWriter } from '../../record/log-writer';
+import { sampleHeader } from '../arbitraries/captures';
+
+const dir = mkdtempSync(join(tmpdir(), 'sshtrace-writer-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const zeroCounters = {
+  emitted: Array(32).fill(0), dropped: Array(32).fill(0), truncated: 0, frameDesync: 0, trackFailed: 0, readFailed: 0,
+  userDroppedRecords: 0, userDroppedBatches: 0, delivered: 0, malformed: 0,
+};
+const trailer: TrailerRecord = { k: 'end', ts: 9, clean: true, reason: 'stopped', counters: zeroCounters };
+const frameKinds = (path: string) => scanBuffer(readFileSync(path)).map((i) => (i.type === 'frame' ? i.header.kind : 'damage'));
+
+describe('LogWriter', () => {
+  it('creates the capture with mode 0600 and writes the header frame at once', async () => {
+    const path = join(dir, 'a.sshtrace');
+    const writer = await LogWriter.create(path, sampleHeader());
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    assert.deepEqual(frameKinds(path), [FrameKind.FileHeader]);
+    await writer.close(trailer);
+    assert.deepEqual(frameKinds(path), [FrameKind.FileHeader, FrameKind.Trailer]);
+  });
+
+  it('refuses to overwrite an existing file unless forced, and then makes it 0600', async () => {
+    const path = join(dir, 'exists.sshtrace');
+    writeFileSync(path, 'precious', { mode: 0o644 });
+    await assert.rejects(LogWriter.create(path, sampleHeader()), (e: Error) => e instanceof OutputError && /already exists.*--force/.test(e.message));
+    assert.equal(readFileSync(path, 'utf8'), 'precious');
+    const writer = await LogWriter.create(path, sampleHeader(), { force: true });
+    await writer.close(trailer);
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    assert.deepEqual(frameKinds(path), [FrameKind.FileHeader, FrameKind.Trailer]);
+  });
+
+  it('says which directory is missing', async () => {
+    await assert.rejects(LogWriter.create(join(dir, 'nope', 'x.sshtrace'), sampleHeader()),
+      (e: Error) => e instanceof OutputError && e.message.includes(`directory ${join(dir, 'nope')} does not exist`));
+  });
+
+  it('cuts a frame at the size threshold and on flush, each frame readable on its own', async () => {
+    const path = join(dir, 'frames.sshtrace');
+    const writer = await LogWriter.create(path, sampleHeader(), { frameBytes: 10_000 });
+    const ev: BatchRecord = { k: 'ev', d: new Uint8Array(4_000) };
+    await writer.append(ev);
+    await writer.append(ev);
+    assert.deepEqual(frameKinds(path), [FrameKind.FileHeader]); // 2 × ~4 KB: below the threshold
+    await writer.append(ev);
+    assert.deepEqual(frameKinds(path), [FrameKind.FileHeader, FrameKind.Batch]);
+    await writer.append({ k: 'note', ts: 1, text: 'hello' });
+    await writer.flush();
+    await writer.flush(); // nothing pending: no empty frame
+    assert.deepEqual(frameKinds(path), [FrameKind.FileHeader, FrameKind.Batch, FrameKind.Batch]);
+    await writer.close(trailer);
+    assert.equal(writer.framesWritten, 4);
+    assert.equal(writer.recordsWritten, 4);
+    assert.equal(writer.bytesWritten, statSync(path).size);
+  });
+
+  it('turns a full disk into one clear line and keeps what was written readable', async (t) => {
+    // /dev/full fails every write with ENOSPC; the writer must report it, not crash.
+    if (!statSync('/dev/full', { throwIfNoEntry: false })) return t.skip('/dev/full is absent');
+    const writer = LogWriter.create('/dev/full', sampleHeader(), { force: true });
+    await assert.rejects(writer, (e: Error) => e instanceof OutputError && e.message === 'cannot write /dev/full: no space left on device (ENOSPC); the frames written before this stay readable');
+  });
+});

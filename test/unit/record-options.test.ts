@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { UsageError } from '../../replay/errors';
+import { LossMonitor } from '../../record/loss-monitor';
+import { summaryLine } from '../../record/record-command';
+import { familyNames, recordOptions, ringBufferBytes } from '../../record/record-options';
+import { counters } from '../arbitraries/fake-tracer';
+
+const args = { output: '/tmp/x.sshtrace', force: false, familyNames: 'sshd,sshd-session,sshd-auth', ringBufferSize: '16M', argvCap: 4096, fileWrites: false };
+const usage = (pattern: RegExp) => (e: unknown) => e instanceof UsageError && pattern.test(e.message);
+
+describe('record options', () => {
+  it('turns the command line into tracer settings', () => {
+    assert.deepEqual(recordOptions({ ...args, duration: 60 }), {
+      output: '/tmp/x.sshtrace', durationS: 60, force: false, familyNames: ['sshd', 'sshd-session', 'sshd-auth'],
+      ringBufferBytes: 16 * 1024 * 1024, argvCap: 4096, fileWrites: false,
+    });
+  });
+
+  it('takes sizes with K/M/G suffixes, powers of two only', () => {
+    assert.equal(ringBufferBytes('4K'), 4096);
+    assert.equal(ringBufferBytes('64m'), 64 * 1024 * 1024);
+    assert.equal(ringBufferBytes('1G'), 1024 ** 3);
+    assert.throws(() => ringBufferBytes('3M'), usage(/power of two/));
+    assert.throws(() => ringBufferBytes('2K'), usage(/from 4K/));
+    assert.throws(() => ringBufferBytes('lots'), usage(/not lots/));
+  });
+
+  it('checks family names against the kernel limits (4 names, 15 bytes, no paths)', () => {
+    assert.deepEqual(familyNames(' sshd , sshd-session,,sshd '), ['sshd', 'sshd-session']);
+    assert.throws(() => familyNames('a,b,c,d,e'), usage(/at most 4/));
+    assert.throws(() => familyNames('/usr/sbin/sshd'), usage(/basenames, not paths/));
+    assert.throws(() => familyNames('a-very-long-daemon'), usage(/longer than 15 bytes/));
+    assert.throws(() => familyNames(','), usage(/at least one/));
+  });
+
+  it('rejects a non-positive duration and an argv cap beyond the kernel buffer', () => {
+    assert.throws(() => recordOptions({ ...args, duration: 0 }), usage(/--duration/));
+    assert.throws(() => recordOptions({ ...args, argvCap: 9000 }), usage(/--argv-cap .* 1 to 8192/));
+  });
+});
+
+describe('loss warnings', () => {
+  it('warns at once, then at most once per interval, about the losses since the last warning', () => {
+    let now = 0;
+    const lines: string[] = [];
+    const monitor = new LossMonitor((l) => lines.push(l), 10_000, () => now);
+    const dropped = (n: number) => { const d = Array(32).fill(0); d[2] = n; return d; };
+    monitor.observe(counters());
+    monitor.observe(counters({ dropped: dropped(5) }));
+    now = 3_000;
+    monitor.observe(counters({ dropped: dropped(8) }));       // within the interval: silent
+    now = 11_000;
+    monitor.observe(counters({ dropped: dropped(8), userDroppedRecords: 2 }));
+    assert.deepEqual(lines, [
+      'sshtrace: warning: 5 records dropped in the kernel (ring buffer full: raise --ring-buffer-size)',
+      'sshtrace: warning: 3 records dropped in the kernel (ring buffer full: raise --ring-buffer-size); 2 records dropped in user space (the recorder fell behind)',
+    ]);
+    assert.deepEqual(monitor.totals, { ringBuffer: 8, userQueue: 2, trackFailed: 0, malformed: 0 });
+  });
+
+  it('summarises a recording in one line', () => {
+    const line = summaryLine({
+      reason: 'interrupted (SIGINT)', events: 4521, bytes: 3 * 1024 * 1024, frames: 15, seconds: 12.34,
+      losses: { ringBuffer: 0, userQueue: 0, trackFailed: 0, malformed: 0 }, snapshot: [],
+    }, '/var/tmp/a.sshtrace');
+    assert.equal(line, 'sshtrace: stopped (interrupted (SIGINT)) after 12.3 s: 4521 events, 3.00 MiB in 15 frames written to /var/tmp/a.sshtrace; no losses');
+  });
+});
