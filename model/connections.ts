@@ -1,0 +1,107 @@
+// Connections: the listener's accepts, the per-connection process's peer, and how a connection ends.
+import { List } from 'immutable';
+import type { AcceptEvent, SocknameEvent, ExitEvent, BannerEvent, WaitEvent, FrameDesyncEvent } from './events';
+import type { Conn, Proc, State } from './state';
+import { GENERATIONS } from './versions';
+import { putConn, putProc, dropProc, hold, markIncomplete } from './update';
+import { closeUserProcess } from './sessions';
+import { connectionRecord, sessionRecord } from './emit';
+
+export function onAccept(s: State, e: AcceptEvent): State {
+  if (e.fd < 0) return s;
+  const p = s.procs.get(e.tgid);
+  if (p === undefined || (p.role !== 'sshd' && p.role !== 'listener')) return s;
+  const queue = s.accepted.get(e.tgid) ?? List();
+  const listener: Proc = p.role === 'listener' ? p : { ...p, role: 'listener' };
+  return putProc({ ...s, accepted: s.accepted.set(e.tgid, queue.push(e.peer)) }, listener);
+}
+
+/** The per-connection process asks for its peer: fills the source when the accept was not seen. */
+export function onSockname(s: State, e: SocknameEvent): State {
+  if (e.call !== 'getpeername' || e.ret !== 0 || e.addr.family === 'unknown') return s;
+  const p = s.procs.get(e.tgid);
+  const c = p?.conn == null ? undefined : s.conns.get(p.conn);
+  if (p?.role !== 'monitor' || c === undefined || c.source !== null) return s;
+  return putConn(s, { ...c, source: e.addr });
+}
+
+/** "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3": the server's version, as it told the client. */
+export function onBanner(s: State, e: BannerEvent): State {
+  const p = s.procs.get(e.tgid);
+  const c = p?.conn == null ? undefined : s.conns.get(p.conn);
+  const m = /^SSH-[\d.]+-OpenSSH_(\S+)/.exec(e.text);
+  if (c === undefined || m === null || c.opensshVersion !== null) return s;
+  return putConn(s, { ...c, opensshVersion: m[1]! });
+}
+
+export function onDesync(s: State, e: FrameDesyncEvent): State {
+  const p = s.procs.get(e.tgid);
+  const c = p?.conn == null ? undefined : s.conns.get(p.conn);
+  return c === undefined ? s : putConn(s, markIncomplete(c, `monitor framing lost (${e.reason})`));
+}
+
+/** A reaped child whose exit was never seen (lost event): close it from its parent's wait. */
+export function onWait(s: State, e: WaitEvent): State {
+  if (e.reapedPid === null || e.status === null || !s.procs.has(e.reapedPid)) return s;
+  const status = e.status;
+  const signal = status & 0x7f;
+  const exit: ExitEvent = {
+    kind: 'exit', ts: e.ts, tgid: e.reapedPid, tid: e.reapedPid, truncated: false,
+    exitCode: signal === 0 ? (status >> 8) & 0xff : null, signal: signal === 0 ? null : signal,
+    core: (status & 0x80) !== 0, rawStatus: status, ppid: e.tgid, startBoottime: 0,
+    creds: s.procs.get(e.reapedPid)!.creds!, comm: '',
+  };
+  const c = connOfPid(s, e.reapedPid);
+  if (c !== undefined) s = putConn(s, markIncomplete(c, 'a process exit was not captured (taken from wait)'));
+  return onExit(s, exit);
+}
+
+function connOfPid(s: State, pid: number): Conn | undefined {
+  const p = s.procs.get(pid);
+  return p?.conn == null ? undefined : s.conns.get(p.conn);
+}
+
+export function onExit(s: State, e: ExitEvent): State {
+  const p = s.procs.get(e.tgid);
+  if (p === undefined) return s;
+  const c = p.conn === null ? undefined : s.conns.get(p.conn);
+  if (c !== undefined) {
+    if (p.role === 'session') s = closeUserProcess(s, c, p, e);
+    if (p.role === 'monitor' && c.monitor === p.pid) s = endConnection(s, c, e);
+  }
+  if (p.role === 'listener') s = { ...s, accepted: s.accepted.delete(p.pid) };
+  return dropProc(s, p.pid);
+}
+
+function endConnection(s: State, c: Conn, e: ExitEvent): State {
+  const ended = s.conns.get(c.id) ?? c;
+  const record = ended.authenticated
+    ? sessionRecord(s, ended, e.ts, sessionEndReason(s, ended, e))
+    : connectionRecord(s, ended, e.ts, preauthEndReason(ended, e));
+  return hold({ ...s, conns: s.conns.delete(c.id) }, record);
+}
+
+function sessionEndReason(s: State, c: Conn, e: ExitEvent): string {
+  if (e.signal !== null) return `sshd killed by signal ${e.signal}`;
+  if (c.termSeen) return 'connection closed';
+  const postauthGone = c.postauth === null || !s.procs.has(c.postauth);
+  if (e.exitCode === 255 && postauthGone) return 'client disconnected';
+  return `sshd exited with code ${e.exitCode ?? 'unknown'}`;
+}
+
+function preauthEndReason(c: Conn, e: ExitEvent): string {
+  if (e.signal !== null) return `sshd killed by signal ${e.signal}`;
+  const known = GENERATIONS[c.generation].preauthExitReasons[e.exitCode ?? -1];
+  if (c.attempts > 0 && (e.exitCode === 255 || e.exitCode === 5)) return 'authentication failed';
+  if (c.user !== null && c.attempts === 0 && e.exitCode === 255) return 'closed during authentication';
+  return known ?? `sshd exited with code ${e.exitCode ?? 'unknown'}`;
+}
+
+/** The capture ended with the connection still open: report what is known, marked incomplete. */
+export function closeAtEnd(s: State, c: Conn): State {
+  const open = markIncomplete(c, 'the capture ended while the connection was open');
+  const record = open.authenticated
+    ? sessionRecord(s, open, null, 'capture ended')
+    : connectionRecord(s, open, null, 'capture ended');
+  return hold({ ...s, conns: s.conns.delete(c.id) }, record);
+}

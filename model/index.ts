@@ -1,0 +1,32 @@
+// The model's public face: a pure reducer and the fold that replays a stream of events through it.
+import type { TraceEvent } from './events';
+import type { OutputRecord } from './records';
+import { initialState, type State } from './state';
+import { step, finish } from './step';
+
+export { step, finish, initialState };
+export type { State, TraceEvent, OutputRecord };
+
+/** Replays events (already in time order, see replay/reorder) into records, lazily. */
+export function* reduce(events: Iterable<TraceEvent>, start: State = initialState): Generator<OutputRecord> {
+  let s = start;
+  for (const e of events) {
+    const [next, records] = step(s, e);
+    s = next;
+    yield* records;
+  }
+  yield* finish(s)[1];
+}
+
+/** The same, for an async source (files being read). */
+export async function* reduceAsync(
+  events: AsyncIterable<TraceEvent>, start: State = initialState,
+): AsyncGenerator<OutputRecord> {
+  let s = start;
+  for await (const e of events) {
+    const [next, records] = step(s, e);
+    s = next;
+    yield* records;
+  }
+  yield* finish(s)[1];
+}

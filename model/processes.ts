@@ -1,0 +1,152 @@
+// The process tree: who forks and execs whom, and what role each process plays for sshd, learned from
+// lineage and behaviour (accept, fork order, chroot, setuid, setsid, exec), never from proctitles.
+import type { ForkEvent, ExecEvent, CredEvent, SetsidEvent, ChrootEvent } from './events';
+import type { Conn, Proc, Role, State } from './state';
+import { GENERATIONS, generationFromMonitorExec } from './versions';
+import { putConn, putProc, hold, newConn, newProc, markIncomplete } from './update';
+import { addCommand, openChannel } from './sessions';
+import { resolveSuccess } from './authentication';
+import { anomaly, sessionStartRecord } from './emit';
+import { isoTime } from './time';
+
+export function connId(s: State, monitor: number, ts: number): string {
+  return `${monitor}@${isoTime(s, ts)}`;
+}
+
+export function onFork(s: State, e: ForkEvent): State {
+  if (e.thread) return s;
+  let parent = s.procs.get(e.tgid);
+  if (s.procs.has(e.childTgid)) {
+    s = hold(s, anomaly(s, e.ts, 'pid reused', `pid ${e.childTgid} forked again before its exit was seen`,
+      e.childTgid, s.procs.get(e.childTgid)!.conn));
+  }
+  if (parent === undefined) parent = newProc(e.tgid, 0, e.ts, { creds: e.creds });
+  const child = newProc(e.childTgid, e.tgid, e.ts, {
+    creds: e.creds, chrooted: parent.chrooted, image: parent.image, argv: parent.argv, tty: parent.tty,
+  });
+  return forkByRole(s, parent, child, e.ts);
+}
+
+function forkByRole(s: State, parent: Proc, child: Proc, ts: number): State {
+  const conn = parent.conn === null ? undefined : s.conns.get(parent.conn);
+  switch (parent.role) {
+    case 'listener': return newConnection(s, parent, child, ts);
+    case 'monitor': return conn === undefined ? putProc(s, child) : monitorChild(s, conn, parent, child, ts);
+    case 'postauth': return conn === undefined ? putProc(s, child) : openChannel(s, conn, child, ts);
+    case 'undecided': return conn === undefined ? putProc(s, child) : undecidedForks(s, conn, parent, child, ts);
+    case 'session':
+      return putProc(s, { ...child, role: 'session', conn: parent.conn, channel: parent.channel, command: null });
+    case 'preauth': case 'helper':
+      return putProc(s, { ...child, role: 'helper', conn: parent.conn });
+    case 'sshd': case 'other':
+      return putProc(s, { ...child, role: 'other', conn: parent.conn });
+  }
+}
+
+/** The listener forks the per-connection process: it hands over the peer it accepted last. */
+function newConnection(s: State, listener: Proc, child: Proc, ts: number): State {
+  const queue = s.accepted.get(listener.pid);
+  const source = queue?.first() ?? null;
+  const accepted = queue === undefined ? s.accepted : s.accepted.set(listener.pid, queue.shift());
+  const id = connId(s, child.pid, ts);
+  const conn: Conn = { ...newConn(id, child.pid, ts), listener: listener.pid, source };
+  s = { ...s, accepted };
+  return putProc(putConn(s, conn), { ...child, role: 'monitor', conn: id });
+}
+
+/** Before authentication the first child is the pre-auth child; later ones are helpers (PAM thread,
+ *  AuthorizedKeysCommand). After it, a child is undecided until it execs (helper) or changes uid (post-auth). */
+function monitorChild(s: State, c: Conn, monitor: Proc, child: Proc, ts: number): State {
+  if (!c.authenticated) {
+    if (c.preauth === null) {
+      return putProc(putConn(s, { ...c, preauth: child.pid }), { ...child, role: 'preauth', conn: c.id });
+    }
+    return putProc(s, { ...child, role: 'helper', conn: c.id });
+  }
+  void monitor;
+  return putProc(s, { ...child, role: 'undecided', conn: c.id, startTs: ts });
+}
+
+/** An undecided child that forks without having exec'd is the post-auth child serving channels. */
+function undecidedForks(s: State, c: Conn, parent: Proc, child: Proc, ts: number): State {
+  s = becomePostauth(s, c, parent, ts);
+  return openChannel(s, s.conns.get(c.id)!, child, ts);
+}
+
+function becomePostauth(s: State, c: Conn, p: Proc, ts: number): State {
+  if (p.role === 'postauth') return s;
+  let conn: Conn = { ...c, postauth: p.pid };
+  if (conn.uid === null && p.creds !== null && p.creds.uid !== 0) conn = { ...conn, uid: p.creds.uid };
+  s = putConn(putProc(s, { ...p, role: 'postauth' }), conn);
+  return conn.authenticated ? s : resolveSuccess(s, conn, ts, 'post-auth child started');
+}
+
+export function onExec(s: State, e: ExecEvent): State {
+  const known = s.procs.get(e.tgid);
+  const p: Proc = known ?? newProc(e.tgid, e.ppid, e.ts);
+  const next: Proc = { ...p, image: e.filename, argv: e.argv, creds: e.creds, tty: e.tty !== '' ? e.tty : p.tty };
+  if (e.familyRoot && !e.wasTracked) {
+    return putProc(s, { ...next, role: 'sshd', conn: null, channel: null, command: null });
+  }
+  const conn = p.conn === null ? undefined : s.conns.get(p.conn);
+  if (conn === undefined) return putProc(s, next);
+  return execByRole(s, conn, next, e);
+}
+
+function execByRole(s: State, c: Conn, p: Proc, e: ExecEvent): State {
+  switch (p.role) {
+    case 'monitor': {
+      const listenerImage = c.listener === null ? null : s.procs.get(c.listener)?.image ?? null;
+      const generation = generationFromMonitorExec(e.filename, e.argv, listenerImage);
+      const version = s.opensshVersions.get(e.filename) ?? c.opensshVersion;
+      return putProc(putConn(s, { ...c, generation, opensshVersion: version }), p);
+    }
+    case 'preauth':
+      return putProc(putConn(s, { ...c, generation: '10.0+' }), p);
+    case 'undecided':
+      return putProc(s, { ...p, role: p.setsid && isSessionServerMonitor(c) ? 'session' : 'helper' });
+    case 'session':
+      return addCommand(s, c, p, e);
+    case 'postauth':
+      return putProc(putConn(s, markIncomplete(c, 'the post-auth child exec\'d (unexpected)')), p);
+    case 'listener': case 'sshd': case 'helper': case 'other':
+      return putProc(s, p);
+  }
+}
+
+/** Up to 9.7 a root login has no post-auth child: the monitor serves the session itself. */
+function isSessionServerMonitor(c: Conn): boolean {
+  return c.postauth === null && c.uid === 0 && !GENERATIONS[c.generation].postauthForRoot;
+}
+
+export function onCred(s: State, e: CredEvent): State {
+  const p = s.procs.get(e.tgid);
+  if (p === undefined) return s;
+  const updated: Proc = { ...p, creds: e.creds };
+  const c = p.conn === null ? undefined : s.conns.get(p.conn);
+  if (p.role === 'undecided' && e.ret === 0 && c !== undefined) return becomePostauth(putProc(s, updated), c, updated, e.ts);
+  return putProc(s, updated);
+}
+
+/** sshd's channel processes call setsid; for a root login up to 9.7 that is how a channel shows itself. */
+export function onSetsid(s: State, e: SetsidEvent): State {
+  const p = s.procs.get(e.tgid);
+  if (p === undefined || e.ret < 0) return s;
+  const c = p.conn === null ? undefined : s.conns.get(p.conn);
+  if (p.role === 'undecided' && c !== undefined && c.uid === 0 && c.postauth === null) {
+    const asChannel = openChannel(s, c, p, e.ts);
+    return putProc(asChannel, { ...asChannel.procs.get(p.pid)!, setsid: true });
+  }
+  return putProc(s, { ...p, setsid: true });
+}
+
+export function onChroot(s: State, e: ChrootEvent): State {
+  const p = s.procs.get(e.tgid);
+  return p === undefined || e.ret !== 0 ? s : putProc(s, { ...p, chrooted: true });
+}
+
+export function roleOf(s: State, pid: number): Role | null {
+  return s.procs.get(pid)?.role ?? null;
+}
+
+export { sessionStartRecord };
