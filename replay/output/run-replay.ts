@@ -2,9 +2,8 @@
 // table or JSON lines on stdout. Damage, loss and unknown records are summarised on stderr, one line each.
 import type { Writable } from 'node:stream';
 import type { OutputRecord } from '../../model/records';
-import { initialState, step, finish, type State } from '../../model';
-import { Reorderer, DEFAULT_REORDER_WINDOW_NS } from '../../model/reorder';
-import type { TraceEvent } from '../../model/events';
+import { DEFAULT_REORDER_WINDOW_NS } from '../../model/reorder';
+import { reduceGroups } from '../pipeline';
 import { openCaptures, type FileSummary } from '../capture-set';
 import { SshtraceError, EXIT } from '../errors';
 import { matches, type RecordFilter } from './filters';
@@ -43,29 +42,16 @@ export async function runReplay(args: ReplayArgs, io: ReplayIo = processIo): Pro
     if (!summary.clean) problems.push(`${file.path}: no trailer (the recorder was killed or the file was cut)`);
   };
   const out = new LineSink(io.stdout);
-  const reorder = new Reorderer((args.reorderWindowMs ?? DEFAULT_REORDER_WINDOW_NS / 1e6) * 1e6);
   const tally = new Tally();
-  let s: State = initialState;
-  const emit = async (records: readonly OutputRecord[]) => {
+  const batches = set.batches({ onFileEnd, onBytes: (_f, done) => progress.update(doneBefore + done) });
+  const windowNs = (args.reorderWindowMs ?? DEFAULT_REORDER_WINDOW_NS / 1e6) * 1e6;
+  for await (const records of reduceGroups(batches, { reorderWindowNs: windowNs })) {
     for (const r of records) {
       tally.count(r);
-      if (matches(args.filter, r) && !out.closed) await out.write(formatRecord(r, args.format));
+      if (matches(args.filter, r)) await out.write(formatRecord(r, args.format));
     }
-  };
-  const feed = async (events: readonly TraceEvent[]) => {
-    for (const e of events) {
-      const [next, records] = step(s, e);
-      s = next;
-      if (records.length > 0) await emit(records);
-    }
-  };
-  const batches = set.batches({ onFileEnd, onBytes: (_f, done) => progress.update(doneBefore + done) });
-  for await (const group of batches) {
-    for (const e of group) await feed(reorder.push(e));
     if (out.closed) break; // the reader went away (| head): not an error
   }
-  await feed(reorder.drain());
-  await emit(finish(s)[1]);
   progress.done();
   await out.end();
   report(io, problems, tally, args.strict);
