@@ -8,6 +8,8 @@ import {
   Msg, KNOWN_TYPES, parseAnsPwnam, parseKeyAllowed, parsePwnam, parseU32, parseAnsPty, parseCstring, ttyName,
 } from './monitor-messages';
 import { putConn, hold, markIncomplete } from './update';
+
+const AUDIT_ROOT_DENIED = 1; // ssh_audit_event_t SSH_LOGIN_ROOT_DENIED
 import { anomaly, authRecord, sessionStartRecord } from './emit';
 
 export function onFrame(s: State, e: FrameEvent): State {
@@ -36,7 +38,12 @@ function fromChild(s: State, c: Conn, e: FrameEvent): State {
     }
     case Msg.PAM_INIT_CTX:
       return startAttempt(s, c, { method: 'keyboard-interactive', key: null, stage: 'kbdint', signed: null, ts: e.ts });
-    case Msg.KEYEXPORT: return c.pending === null ? s : resolveSuccess(s, c, e.ts, 'key state exported');
+    case Msg.KEYEXPORT: return resolveSuccess(s, c, e.ts, 'key state exported');
+    case Msg.PAM_FREE_CTX: // where the monitor decides keyboard-interactive (MON_AUTHDECIDE)
+      return c.pending?.stage === 'kbdint' ? fail(s, c, e.ts, c.pending, null) : s;
+    case Msg.AUDIT_EVENT:
+      return parseU32(e.body) === AUDIT_ROOT_DENIED && c.pending !== null
+        ? fail(s, c, e.ts, c.pending, 'root login refused by PermitRootLogin') : s;
     case Msg.AUDIT_COMMAND: return putConn(s, { ...c, pendingCommand: parseCstring(e.body) });
     case Msg.TERM: return putConn(s, { ...c, termSeen: true });
     default: return s;
@@ -62,7 +69,7 @@ function fromMonitor(s: State, c: Conn, e: FrameEvent): State {
     case Msg.ANS_PAM_ACCOUNT: {
       if (c.pending?.stage !== 'account') return s;
       const ok = (parseU32(e.body) ?? 0) !== 0;
-      return ok ? resolveSuccess(s, c, e.ts, null) : fail(s, c, e.ts, c.pending, 'refused by the PAM account check');
+      return ok ? s : fail(s, c, e.ts, c.pending, 'refused by the PAM account check');
     }
     case Msg.ANS_PTY: {
       const ans = parseAnsPty(e.body);
@@ -92,11 +99,21 @@ function onKeyAllowed(s: State, c: Conn, e: FrameEvent): State {
 }
 
 /** An answer decided the attempt: a failure is final, a success may still wait for PAM's account check. */
+/** An answer decided the attempt: a failure is final; a success waits for the login itself (KEYEXPORT,
+ *  the pre-auth child's exit 0, the post-auth child), because the monitor may still refuse it afterwards
+ *  (PermitRootLogin, the PAM account check, partial success). */
 function decide(s: State, c: Conn, e: FrameEvent, method: string, ok: boolean): State {
   const pending: Pending = c.pending ?? { method, key: null, stage: 'answer', signed: null, ts: e.ts };
   if (!ok) return fail(s, c, e.ts, pending, null);
-  const waiting: Conn = { ...c, pending: { ...pending, stage: 'account', ts: e.ts } };
-  return c.pam ? putConn(s, waiting) : resolveSuccess(s, waiting, e.ts, null);
+  return putConn(s, { ...c, pending: { ...pending, stage: 'account', ts: e.ts } });
+}
+
+/** The connection ended with an attempt accepted by its check but never followed by a login. */
+export function abandonPending(s: State, c: Conn, ts: number): State {
+  if (c.pending === null || c.authenticated) return s;
+  // A request the client walked away from (a prompt left unanswered) was never decided: no attempt.
+  if (c.pending.stage !== 'account') return putConn(s, { ...c, pending: null });
+  return fail(s, c, ts, c.pending, 'accepted by its check, but no login followed (refused afterwards)');
 }
 
 function fail(s: State, c: Conn, ts: number, p: Pending, note: string | null): State {
@@ -107,7 +124,7 @@ function fail(s: State, c: Conn, ts: number, p: Pending, note: string | null): S
 /** The login happened: emit the successful attempt and the session's start. */
 export function resolveSuccess(s: State, c: Conn, ts: number, note: string | null): State {
   if (c.authenticated) return s;
-  const p = c.pending;
+  const p = c.pending?.stage === 'account' ? c.pending : null;
   const method = p?.method ?? 'unknown';
   let next: Conn = { ...c, pending: null, attempts: c.attempts + 1, authenticated: true, authTs: p?.ts ?? ts, method };
   if (p === null) next = markIncomplete(next, 'the authentication decision was not captured');

@@ -1,28 +1,44 @@
 // Connections: the listener's accepts, the per-connection process's peer, and how a connection ends.
-import { List } from 'immutable';
-import type { AcceptEvent, SocknameEvent, ExitEvent, BannerEvent, WaitEvent, FrameDesyncEvent } from './events';
+import type { InetEndpoint, AcceptEvent, SocknameEvent, ExitEvent, BannerEvent, WaitEvent, FrameDesyncEvent } from './events';
 import type { Conn, Proc, State } from './state';
 import { GENERATIONS } from './versions';
-import { putConn, putProc, dropProc, hold, markIncomplete } from './update';
+import { putConn, putProc, dropProc, hold, markIncomplete, newConn } from './update';
+import { isoTime } from './time';
 import { closeUserProcess } from './sessions';
 import { connectionRecord, sessionRecord } from './emit';
+import { abandonPending, resolveSuccess } from './authentication';
 
 export function onAccept(s: State, e: AcceptEvent): State {
   if (e.fd < 0) return s;
   const p = s.procs.get(e.tgid);
   if (p === undefined || (p.role !== 'sshd' && p.role !== 'listener')) return s;
-  const queue = s.accepted.get(e.tgid) ?? List();
   const listener: Proc = p.role === 'listener' ? p : { ...p, role: 'listener' };
-  return putProc({ ...s, accepted: s.accepted.set(e.tgid, queue.push(e.peer)) }, listener);
+  s = refusedIfPending(s, e.tgid, e.ts);
+  return putProc({ ...s, accepted: s.accepted.set(e.tgid, { peer: e.peer, ts: e.ts }) }, listener);
 }
 
-/** The per-connection process asks for its peer: fills the source when the accept was not seen. */
+/** An accepted peer never handed to a per-connection process was refused (MaxStartups, penalties).
+ *  With `ts` null the capture ended first: maybe it was about to fork, so the record is incomplete. */
+export function refusedIfPending(s: State, listener: number, ts: number | null): State {
+  const pending = s.accepted.get(listener);
+  if (pending === undefined) return s;
+  let c: Conn = { ...newConn(`refused@${isoTime(s, pending.ts)}`, listener, pending.ts), listener, source: pending.peer };
+  if (ts === null) c = markIncomplete(c, 'the capture ended right after the listener accepted it');
+  const record = connectionRecord(s, c, ts ?? pending.ts, 'refused by the listener (MaxStartups or a penalty): closed without a fork');
+  return hold({ ...s, accepted: s.accepted.delete(listener) }, { ...record, pids: { ...record.pids, monitor: null } });
+}
+
+/** The per-connection process asks for its peer: the kernel's answer is authoritative. */
 export function onSockname(s: State, e: SocknameEvent): State {
   if (e.call !== 'getpeername' || e.ret !== 0 || e.addr.family === 'unknown') return s;
   const p = s.procs.get(e.tgid);
   const c = p?.conn == null ? undefined : s.conns.get(p.conn);
-  if (p?.role !== 'monitor' || c === undefined || c.source !== null) return s;
+  if (p?.role !== 'monitor' || c === undefined || sameEndpoint(c.source, e.addr)) return s;
   return putConn(s, { ...c, source: e.addr });
+}
+
+function sameEndpoint(a: InetEndpoint | null, b: InetEndpoint): boolean {
+  return a !== null && a.ip === b.ip && a.port === b.port;
 }
 
 /** "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3": the server's version, as it told the client. */
@@ -69,11 +85,19 @@ export function onExit(s: State, e: ExitEvent): State {
     if (p.role === 'session') s = closeUserProcess(s, c, p, e);
     if (p.role === 'monitor' && c.monitor === p.pid) s = endConnection(s, c, e);
   }
-  if (p.role === 'listener') s = { ...s, accepted: s.accepted.delete(p.pid) };
+  if (p.role === 'preauth' && c !== undefined && e.exitCode === 0) s = preauthDone(s, c, e);
+  if (p.role === 'listener') s = refusedIfPending(s, p.pid, e.ts);
   return dropProc(s, p.pid);
 }
 
+/** The pre-auth child exits 0 only after exporting its state to the monitor: the login happened. */
+function preauthDone(s: State, c: Conn, e: ExitEvent): State {
+  const now = s.conns.get(c.id) ?? c;
+  return now.pending?.stage === 'account' ? resolveSuccess(s, now, e.ts, null) : s;
+}
+
 function endConnection(s: State, c: Conn, e: ExitEvent): State {
+  s = abandonPending(s, s.conns.get(c.id) ?? c, e.ts);
   const ended = s.conns.get(c.id) ?? c;
   const record = ended.authenticated
     ? sessionRecord(s, ended, e.ts, sessionEndReason(s, ended, e))
@@ -99,7 +123,8 @@ function preauthEndReason(c: Conn, e: ExitEvent): string {
 
 /** The capture ended with the connection still open: report what is known, marked incomplete. */
 export function closeAtEnd(s: State, c: Conn): State {
-  const open = markIncomplete(c, 'the capture ended while the connection was open');
+  let open = markIncomplete(c, 'the capture ended while the connection was open');
+  if (c.pending !== null) open = markIncomplete(open, `a ${c.pending.method} attempt was still undecided`);
   const record = open.authenticated
     ? sessionRecord(s, open, null, 'capture ended')
     : connectionRecord(s, open, null, 'capture ended');

@@ -45,12 +45,10 @@ function forkByRole(s: State, parent: Proc, child: Proc, ts: number): State {
 
 /** The listener forks the per-connection process: it hands over the peer it accepted last. */
 function newConnection(s: State, listener: Proc, child: Proc, ts: number): State {
-  const queue = s.accepted.get(listener.pid);
-  const source = queue?.first() ?? null;
-  const accepted = queue === undefined ? s.accepted : s.accepted.set(listener.pid, queue.shift());
+  const source = s.accepted.get(listener.pid)?.peer ?? null;
   const id = connId(s, child.pid, ts);
   const conn: Conn = { ...newConn(id, child.pid, ts), listener: listener.pid, source };
-  s = { ...s, accepted };
+  s = { ...s, accepted: s.accepted.delete(listener.pid) };
   return putProc(putConn(s, conn), { ...child, role: 'monitor', conn: id });
 }
 

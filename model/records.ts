@@ -5,7 +5,7 @@ export interface Endpoint { readonly ip: string; readonly port: number }
 
 export interface SshdPids {
   readonly listener: number | null;
-  readonly monitor: number;
+  readonly monitor: number | null;   // null for a connection the listener refused without forking
   readonly preauth: number | null;   // the unprivileged pre-auth child
   readonly postauth: number | null;  // the post-auth child running as the user (none for root up to 9.7)
 }

@@ -77,8 +77,11 @@ function seedChannel(
     pid: root.pid, command: null, tty, kind: 'unknown', startTs: root.startBoottime, endTs: null,
   }) };
   const stack = [root];
+  const seen = new Set<number>();
   while (stack.length > 0) {
     const p = stack.shift()!;
+    if (seen.has(p.pid)) continue; // a pid listed twice (racing scans) must not loop forever
+    seen.add(p.pid);
     const cmd = commandFromSnapshot(p.pid, p.ppid, p.argv, p.exe, p.startBoottime, channel, p.tty || null);
     s = putProc(s, { ...toProc(p, 'session', c.id, channel), command: c.commands.size });
     c = { ...c, commands: c.commands.push(cmd) };

@@ -98,11 +98,14 @@ export interface Conn {
   readonly incomplete: List<string>;
 }
 
+export interface Accepted { readonly peer: InetEndpoint; readonly ts: number }
+
 export interface State {
   readonly procs: IMap<number, Proc>;
   readonly conns: IMap<string, Conn>;
-  /** Accepted peers per listener, waiting for the fork that hands them over. */
-  readonly accepted: IMap<number, List<InetEndpoint>>;
+  /** The peer each listener accepted last, until the fork that hands it over. The listener is
+   *  single-threaded: accept → fork; an accept with no fork before the next one was refused. */
+  readonly accepted: IMap<number, Accepted>;
   /** Realtime minus boottime, from the latest clock record. */
   readonly clockOffsetNs: number | null;
   readonly lossTotal: number;           // dropped + lost records seen so far in counters

@@ -6,7 +6,7 @@ import type { TraceEvent, CountersEvent, GapEvent } from './events';
 import type { OutputRecord } from './records';
 import type { State } from './state';
 import { onFork, onExec, onCred, onSetsid, onChroot } from './processes';
-import { onAccept, onSockname, onBanner, onDesync, onWait, onExit, closeAtEnd } from './connections';
+import { onAccept, onSockname, onBanner, onDesync, onWait, onExit, closeAtEnd, refusedIfPending } from './connections';
 import { onFrame } from './authentication';
 import { onSnapshot } from './snapshot';
 import { markIncomplete, hold } from './update';
@@ -90,5 +90,6 @@ function flush(s: State): [State, readonly OutputRecord[]] {
 export function finish(s: State): [State, readonly OutputRecord[]] {
   const open = s.conns.valueSeq().sortBy((c) => c.startTs).toArray();
   for (const c of open) s = closeAtEnd(s, c);
+  for (const listener of s.accepted.keySeq().sort().toArray()) s = refusedIfPending(s, listener, null);
   return flush(s);
 }

@@ -1,0 +1,137 @@
+// The oracle: what the records must say, derived from the user actions of a scenario (who connected from where,
+// what they typed, which attempts failed) and from what the simulated kernel did (pids, execs, exits) — never
+// from the reducer. It is also the fast-check model that the commands' check() preconditions read.
+import type { InetEndpoint, TraceEvent } from '../../model/events';
+import type { ProcessEnd } from './privsep-kernel';
+import type { ChannelKind, ExecLog, SimChannel } from './privsep-sshd-session';
+import type { Setup } from './privsep-world';
+
+export interface Endpoint { readonly ip: string; readonly port: number }
+
+export interface ExpectedAuth {
+  readonly user: string;
+  readonly invalid_user: boolean;
+  readonly success: boolean;
+  readonly method: string;
+  readonly source: Endpoint;
+  readonly key: { readonly type: string; readonly fingerprint: string } | null;
+  readonly incomplete: boolean;
+}
+
+export interface ExpectedCommand {
+  readonly argv: readonly string[];
+  readonly pid: number;
+  exit_code: number | null;
+  signal: number | null;
+  replaced_by_exec: boolean;
+}
+
+export interface OracleChannel {
+  readonly n: number;
+  readonly kind: ChannelKind;
+  readonly sim: SimChannel;
+}
+
+export interface OracleConn {
+  readonly n: number;                  // connection number in the scenario, for readable output
+  readonly source: Endpoint;
+  phase: 'preauth' | 'session' | 'closed';
+  user: string | null;                 // the name the client sent, once it sent one
+  valid: boolean;
+  uid: number | null;
+  failures: number;                    // MaxAuthTries counter, as the pre-auth child keeps it
+  readonly auths: ExpectedAuth[];
+  method: string | null;
+  tty: string | null;                  // the connection's first pty
+  readonly commands: ExpectedCommand[];
+  readonly images: Map<number, number>; // pid → index of its current image in commands
+  readonly channels: OracleChannel[];  // open ones
+  channelCount: number;
+  pids: { listener: number; monitor: number; preauth: number | null; postauth: number | null };
+  /** Index in the event list of the listener's fork for it, and one past its monitor's exit. */
+  readonly startedAt: number;
+  endedAt: number | null;
+}
+
+/** The fast-check model: every connection of the scenario, open or closed, and the addresses used. */
+export interface Model {
+  readonly setup: Setup;
+  readonly conns: OracleConn[];
+  readonly usedSources: Set<string>;
+  refused: number;
+  /** Connections the listener accepted and closed without a fork (MaxStartups, penalties). */
+  readonly refusedConns: { readonly source: Endpoint; readonly listener: number; confirmed: boolean }[];
+  /** What happened, one line per action, as this run resolved it (printed with a failing counterexample). */
+  readonly story: string[];
+}
+
+export function newModel(setup: Setup): Model {
+  return { setup, conns: [], usedSources: new Set(), refused: 0, refusedConns: [], story: [] };
+}
+
+export const sourceKey = (e: Endpoint | null): string => (e === null ? 'no source' : `${e.ip} port ${e.port}`);
+
+/** A fresh client address: the hinted port, moved on until no earlier connection used it. */
+export function freshSource(m: Model, ip: InetEndpoint['ip'], portHint: number): Endpoint {
+  let port = 40_000 + portHint;
+  while (m.usedSources.has(sourceKey({ ip, port }))) port += 1;
+  m.usedSources.add(sourceKey({ ip, port }));
+  return { ip, port };
+}
+
+export function openConns(m: Model, phase: OracleConn['phase']): OracleConn[] {
+  return m.conns.filter((c) => c.phase === phase);
+}
+
+/** Resolves a command's target index among the connections in a phase (null when there is none). */
+export function pick<T>(list: readonly T[], target: number): T | null {
+  return list.length === 0 ? null : list[target % list.length]!;
+}
+
+export function newOracleConn(
+  m: Model, source: Endpoint, monitor: number, preauth: number, listener: number, startedAt: number,
+): OracleConn {
+  const c: OracleConn = {
+    startedAt, endedAt: null,
+    n: m.conns.length + 1, source, phase: 'preauth', user: null, valid: false, uid: null, failures: 0, auths: [],
+    method: null, tty: null, commands: [], images: new Map(), channels: [], channelCount: 0,
+    pids: { listener, monitor, preauth, postauth: null },
+  };
+  m.conns.push(c);
+  return c;
+}
+
+/** The connection is over: it ended with its monitor's exit (the listener's wait4 after it changes nothing). */
+export function closeConn(c: OracleConn, events: readonly TraceEvent[]): void {
+  c.phase = 'closed';
+  let i = events.length - 1;
+  while (i >= 0 && !(events[i]!.kind === 'exit' && (events[i] as { tgid: number }).tgid === c.pids.monitor)) i -= 1;
+  c.endedAt = i + 1;
+}
+
+export function expectAuth(c: OracleConn, success: boolean, method: string, key: ExpectedAuth['key'] = null): void {
+  c.auths.push({
+    user: c.user!, invalid_user: !c.valid, success, method, source: c.source, key, incomplete: false,
+  });
+  if (!success) c.failures += 1;
+}
+
+/** The ground truth of the user's process tree, fed by the simulator as it execs and ends programs. */
+export function execLogOf(c: OracleConn): ExecLog {
+  return {
+    exec(pid, argv) {
+      const previous = c.images.get(pid);
+      if (previous !== undefined) c.commands[previous]!.replaced_by_exec = true;
+      c.images.set(pid, c.commands.length);
+      c.commands.push({ argv: [...argv], pid, exit_code: null, signal: null, replaced_by_exec: false });
+    },
+    ended(pid, end: ProcessEnd) {
+      const index = c.images.get(pid);
+      c.images.delete(pid);
+      if (index === undefined) return; // a subshell that never exec'd
+      const cmd = c.commands[index]!;
+      if ('code' in end) cmd.exit_code = end.code;
+      else cmd.signal = end.signal;
+    },
+  };
+}
