@@ -47,8 +47,8 @@ const TCP = `${TCP_HEADER}   0: 0100007F:08FB 00000000:0000 0A 00000000:00000000
 
 describe('/proc parsers', () => {
   it('reads stat fields after a comm holding spaces and parentheses', () => {
-    const stat = parseStat('1234 (sshd: a (b)) S 812 1234 1234 34816 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 190766 0 0\n');
-    assert.deepEqual(stat, { pid: 1234, comm: 'sshd: a (b)', ppid: 812, ttyNr: 34816, startTicks: 190766 });
+    const stat = parseStat('1234 (sshd: a (b)) S 812 1234 1230 34816 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 190766 0 0\n');
+    assert.deepEqual(stat, { pid: 1234, comm: 'sshd: a (b)', ppid: 812, sid: 1230, ttyNr: 34816, startTicks: 190766 });
   });
 
   it('names ttys as the kernel does', () => {
