@@ -2,13 +2,19 @@
 // what a reducer said). Connections are matched by the client's source port; each mismatch is one
 // readable line: where, what was expected, what replay said.
 import type { OutputRecord, AuthRecord, SessionRecord, ConnectionRecord, CommandRecord } from '../model/records';
-import type { ExpectedCommand, ExpectedConnection, ExpectedSession, GroundTruth } from './scenarios/ground-truth';
+import type { ExpectedCommand, ExpectedConnection, ExpectedSession } from './scenarios/ground-truth';
 
 export interface Mismatch { readonly where: string; readonly expected: string; readonly actual: string }
 
+/** The part of a ground truth the comparison reads: a GroundTruth, or a corpus expected.json. */
+export interface TruthToCompare {
+  readonly scenario: string;
+  readonly connections: readonly Pick<ExpectedConnection, 'label' | 'source_port' | 'attempts' | 'sessions'>[];
+}
+
 const show = (v: unknown) => JSON.stringify(v);
 
-export function compareWithTruth(truth: GroundTruth, records: readonly OutputRecord[]): Mismatch[] {
+export function compareWithTruth(truth: TruthToCompare, records: readonly OutputRecord[]): Mismatch[] {
   const out: Mismatch[] = [];
   for (const conn of truth.connections) {
     if (conn.source_port === null) continue;
@@ -24,13 +30,13 @@ function portOf(r: OutputRecord): number | null {
   return r.type === 'anomaly' ? null : r.source?.port ?? null;
 }
 
-function compareAttempts(where: string, conn: ExpectedConnection, auths: readonly AuthRecord[], out: Mismatch[]): void {
+function compareAttempts(where: string, conn: TruthToCompare['connections'][number], auths: readonly AuthRecord[], out: Mismatch[]): void {
   const actual = auths.map((a) => ({ user: a.user, invalid_user: a.invalid_user, success: a.success, method: a.method }));
   const expected = conn.attempts.map((a) => ({ user: a.user, invalid_user: a.invalid_user, success: a.success, method: a.method }));
   if (show(actual) !== show(expected)) out.push({ where: `${where} attempts`, expected: show(expected), actual: show(actual) });
 }
 
-function compareOutcome(where: string, conn: ExpectedConnection, mine: readonly OutputRecord[], out: Mismatch[]): void {
+function compareOutcome(where: string, conn: TruthToCompare['connections'][number], mine: readonly OutputRecord[], out: Mismatch[]): void {
   const loggedIn = conn.attempts.some((a) => a.success);
   const sessions = mine.filter((r): r is SessionRecord => r.type === 'session');
   const connections = mine.filter((r): r is ConnectionRecord => r.type === 'connection');

@@ -1,12 +1,12 @@
 // The process tree: who forks and execs whom, and what role each process plays for sshd, learned from
 // lineage and behaviour (accept, fork order, chroot, setuid, setsid, exec), never from proctitles.
 import type { ForkEvent, ExecEvent, CredEvent, SetsidEvent, ChrootEvent } from './events';
-import type { Conn, Proc, Role, State } from './state';
-import { GENERATIONS, generationFromMonitorExec } from './versions';
+import type { Conn, Proc, State } from './state';
+import { generationFromMonitorExec } from './versions';
 import { putConn, putProc, hold, newConn, newProc, markIncomplete } from './update';
 import { addCommand, openChannel } from './sessions';
 import { resolveSuccess } from './authentication';
-import { anomaly, sessionStartRecord } from './emit';
+import { anomaly } from './emit';
 import { isoTime } from './time';
 
 export function connId(s: State, monitor: number, ts: number): string {
@@ -31,7 +31,7 @@ function forkByRole(s: State, parent: Proc, child: Proc, ts: number): State {
   const conn = parent.conn === null ? undefined : s.conns.get(parent.conn);
   switch (parent.role) {
     case 'listener': return newConnection(s, parent, child, ts);
-    case 'monitor': return conn === undefined ? putProc(s, child) : monitorChild(s, conn, parent, child, ts);
+    case 'monitor': return conn === undefined ? putProc(s, child) : monitorChild(s, conn, child, ts);
     case 'postauth': return conn === undefined ? putProc(s, child) : openChannel(s, conn, child, ts);
     case 'undecided': return conn === undefined ? putProc(s, child) : undecidedForks(s, conn, parent, child, ts);
     case 'session':
@@ -54,14 +54,13 @@ function newConnection(s: State, listener: Proc, child: Proc, ts: number): State
 
 /** Before authentication the first child is the pre-auth child; later ones are helpers (PAM thread,
  *  AuthorizedKeysCommand). After it, a child is undecided until it execs (helper) or changes uid (post-auth). */
-function monitorChild(s: State, c: Conn, monitor: Proc, child: Proc, ts: number): State {
+function monitorChild(s: State, c: Conn, child: Proc, ts: number): State {
   if (!c.authenticated) {
     if (c.preauth === null) {
       return putProc(putConn(s, { ...c, preauth: child.pid }), { ...child, role: 'preauth', conn: c.id });
     }
     return putProc(s, { ...child, role: 'helper', conn: c.id });
   }
-  void monitor;
   return putProc(s, { ...child, role: 'undecided', conn: c.id, startTs: ts });
 }
 
@@ -101,8 +100,8 @@ function execByRole(s: State, c: Conn, p: Proc, e: ExecEvent): State {
     }
     case 'preauth':
       return putProc(putConn(s, { ...c, generation: '10.0+' }), p);
-    case 'undecided':
-      return putProc(s, { ...p, role: p.setsid && isSessionServerMonitor(c) ? 'session' : 'helper' });
+    case 'undecided': // a root channel up to 9.7 calls setsid first (onSetsid), so an exec here is a helper
+      return putProc(s, { ...p, role: 'helper' });
     case 'session':
       return addCommand(s, c, p, e);
     case 'postauth':
@@ -110,11 +109,6 @@ function execByRole(s: State, c: Conn, p: Proc, e: ExecEvent): State {
     case 'listener': case 'sshd': case 'helper': case 'other':
       return putProc(s, p);
   }
-}
-
-/** Up to 9.7 a root login has no post-auth child: the monitor serves the session itself. */
-function isSessionServerMonitor(c: Conn): boolean {
-  return c.postauth === null && c.uid === 0 && !GENERATIONS[c.generation].postauthForRoot;
 }
 
 export function onCred(s: State, e: CredEvent): State {
@@ -143,8 +137,3 @@ export function onChroot(s: State, e: ChrootEvent): State {
   return p === undefined || e.ret !== 0 ? s : putProc(s, { ...p, chrooted: true });
 }
 
-export function roleOf(s: State, pid: number): Role | null {
-  return s.procs.get(pid)?.role ?? null;
-}
-
-export { sessionStartRecord };

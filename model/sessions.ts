@@ -3,7 +3,6 @@
 import type { ExecEvent, ExitEvent } from './events';
 import type { Channel, Command, Conn, Proc, State } from './state';
 import { putConn, putProc } from './update';
-import { basename } from './versions';
 
 /** A process sshd forked to serve a channel: number it, attach the pending AUDIT_COMMAND / pty. */
 export function openChannel(s: State, c: Conn, child: Proc, ts: number): State {
@@ -61,7 +60,7 @@ export function closeUserProcess(s: State, c: Conn, p: Proc, e: ExitEvent): Stat
   return conn === c ? s : putConn(s, conn);
 }
 
-/** The sshd binary name a process runs, for a readable listing of snapshot commands. */
+/** A process found running by the /proc snapshot: its exec was not seen, so it has no start of its own. */
 export function commandFromSnapshot(
   pid: number, ppid: number, argv: readonly string[], exe: string, startTs: number,
   channel: number | null, tty: string | null,
@@ -71,5 +70,3 @@ export function commandFromSnapshot(
     channel, tty, fromSnapshot: true,
   };
 }
-
-export { basename };

@@ -7,38 +7,45 @@ export type GenerationName = '8.4-9.7' | '9.8-9.9' | '10.0+' | 'unknown';
 
 export interface Generation {
   readonly name: GenerationName;
-  /** Whether a root login gets a post-auth child (up to 9.7 the monitor runs root's session itself). */
-  readonly postauthForRoot: boolean;
-  /** Whether the pre-auth child is a separate binary exec'd by the monitor (sshd-auth). */
-  readonly preauthExecs: boolean;
   /** Exit codes of the per-connection process before authentication, and what they mean. */
   readonly preauthExitReasons: Readonly<Record<number, string>>;
+  /** What differs and how the model copes without special-casing it (it follows behaviour instead). */
+  readonly differences: readonly string[];
 }
 
 const COMMON_EXITS = { 255: 'connection closed before authentication completed' } as const;
 
 export const GENERATIONS: Readonly<Record<GenerationName, Generation>> = {
   '8.4-9.7': {
-    name: '8.4-9.7', postauthForRoot: false, preauthExecs: false,
+    name: '8.4-9.7',
     preauthExitReasons: { ...COMMON_EXITS, 1: 'login grace time expired' },
+    differences: [
+      'no post-auth child for root: the monitor forks the channel processes, which call setsid first',
+      'the per-connection process re-execs the listener binary with a trailing -R',
+    ],
   },
   '9.8-9.9': {
-    name: '9.8-9.9', postauthForRoot: true, preauthExecs: false,
+    name: '9.8-9.9',
+    differences: ['the per-connection process execs another binary (sshd-session); root gets a post-auth child'],
     preauthExitReasons: {
       ...COMMON_EXITS, 0: 'connection closed', 3: 'login grace time expired', 4: 'pre-auth child crashed',
       5: 'authentication failed', 6: 'connection refused by configuration',
     },
   },
   '10.0+': {
-    name: '10.0+', postauthForRoot: true, preauthExecs: true,
+    name: '10.0+',
+    differences: [
+      'the pre-auth child execs sshd-auth (it is still the monitor\'s first child)',
+      'PAM >= 1.6 (trixie) runs unix_chkpwd from the monitor for every password: a helper, never a command',
+      '10.3+: the banner is written by sshd-auth; invalid users exit 5 like failed ones in 10.6',
+    ],
     preauthExitReasons: {
       ...COMMON_EXITS, 0: 'connection closed', 3: 'login grace time expired', 4: 'pre-auth child crashed',
       5: 'authentication failed', 6: 'connection refused by configuration', 7: 'invalid user',
     },
   },
   unknown: {
-    name: 'unknown', postauthForRoot: true, preauthExecs: false,
-    preauthExitReasons: { ...COMMON_EXITS },
+    name: 'unknown', preauthExitReasons: { ...COMMON_EXITS }, differences: [],
   },
 };
 
