@@ -41,12 +41,13 @@ function sameEndpoint(a: InetEndpoint | null, b: InetEndpoint): boolean {
   return a !== null && a.ip === b.ip && a.port === b.port;
 }
 
-/** "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3": the server's version, as it told the client. */
+/** "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3": the server's version, as it told the client. It wins over
+ *  the recorder's table of binaries, whose host paths can name another sshd than a chroot's or container's. */
 export function onBanner(s: State, e: BannerEvent): State {
   const p = s.procs.get(e.tgid);
   const c = p?.conn == null ? undefined : s.conns.get(p.conn);
   const m = /^SSH-[\d.]+-OpenSSH_(\S+)/.exec(e.text);
-  if (c === undefined || m === null || c.opensshVersion !== null) return s;
+  if (c === undefined || m === null || c.opensshVersion === m[1]) return s;
   return putConn(s, { ...c, opensshVersion: m[1]! });
 }
 

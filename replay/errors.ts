@@ -13,6 +13,7 @@ export const EXIT = {
   kernel: 8,          // the kernel refused the tracer (BTF, ring buffer, tracefs, load, attach)
   addon: 9,           // the native addon is missing or broken
   damaged: 10,        // replay --strict: a capture is damaged or events were lost
+  corpus: 11,         // corpus check: a capture replays differently from its ground truth
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
