@@ -9,7 +9,7 @@ export interface Mismatch { readonly where: string; readonly expected: string; r
 /** The part of a ground truth the comparison reads: a GroundTruth, or a corpus expected.json. */
 export interface TruthToCompare {
   readonly scenario: string;
-  readonly connections: readonly Pick<ExpectedConnection, 'label' | 'source_port' | 'attempts' | 'sessions'>[];
+  readonly connections: readonly Pick<ExpectedConnection, 'label' | 'source_port' | 'attempts' | 'sessions' | 'server_closed'>[];
 }
 
 const show = (v: unknown) => JSON.stringify(v);
@@ -31,8 +31,12 @@ function portOf(r: OutputRecord): number | null {
 }
 
 function compareAttempts(where: string, conn: TruthToCompare['connections'][number], auths: readonly AuthRecord[], out: Mismatch[]): void {
-  const actual = auths.map((a) => ({ user: a.user, invalid_user: a.invalid_user, success: a.success, method: a.method }));
-  const expected = conn.attempts.map((a) => ({ user: a.user, invalid_user: a.invalid_user, success: a.success, method: a.method }));
+  // The key is compared only where the ground truth knows it (publickey attempts of newer scenarios).
+  const withKey = (i: number) => conn.attempts[i]?.key_fingerprint !== undefined;
+  const actual = auths.map((a, i) => ({ user: a.user, invalid_user: a.invalid_user, success: a.success, method: a.method,
+    ...(withKey(i) ? { key_fingerprint: a.key?.fingerprint ?? null } : {}) }));
+  const expected = conn.attempts.map((a, i) => ({ user: a.user, invalid_user: a.invalid_user, success: a.success, method: a.method,
+    ...(withKey(i) ? { key_fingerprint: a.key_fingerprint } : {}) }));
   if (show(actual) !== show(expected)) out.push({ where: `${where} attempts`, expected: show(expected), actual: show(actual) });
 }
 
@@ -43,6 +47,8 @@ function compareOutcome(where: string, conn: TruthToCompare['connections'][numbe
   if (!loggedIn) {
     if (sessions.length > 0 || connections.length !== 1) {
       out.push({ where, expected: 'one connection record, no session', actual: `${connections.length} connection, ${sessions.length} session records` });
+    } else {
+      compareFailedConnection(where, conn, connections[0]!, out);
     }
     return;
   }
@@ -50,12 +56,28 @@ function compareOutcome(where: string, conn: TruthToCompare['connections'][numbe
     out.push({ where, expected: 'one session record', actual: `${sessions.length} session, ${connections.length} connection records` });
     return;
   }
+  const method = conn.attempts.find((a) => a.success)?.method;
+  if (sessions[0]!.method !== method) out.push({ where: `${where} session method`, expected: show(method), actual: show(sessions[0]!.method) });
   compareSession(where, conn.sessions, sessions[0]!, out);
+}
+
+/** A connection that never logged in: who it tried to be, how often, and (when observed) why the server ended it. */
+function compareFailedConnection(where: string, conn: TruthToCompare['connections'][number], actual: ConnectionRecord, out: Mismatch[]): void {
+  const last = conn.attempts.at(-1);
+  const expected = { user: last?.user ?? null, invalid_user: last?.invalid_user ?? false, attempts: conn.attempts.length };
+  const got = { user: actual.user, invalid_user: actual.invalid_user, attempts: actual.attempts };
+  if (show(got) !== show(expected)) out.push({ where: `${where} connection`, expected: show(expected), actual: show(got) });
+  if (actual.incomplete) out.push({ where: `${where} incomplete`, expected: 'complete', actual: actual.incomplete_reasons.join('; ') });
+  if (conn.server_closed === 'login_grace_time' && !/grace/i.test(actual.end_reason)) {
+    out.push({ where: `${where} end`, expected: 'ended by LoginGraceTime', actual: show(actual.end_reason) });
+  }
 }
 
 function compareSession(where: string, expected: readonly ExpectedSession[], actual: SessionRecord, out: Mismatch[]): void {
   const user = expected[0]?.user;
   if (user !== undefined && actual.user !== user) out.push({ where: `${where} user`, expected: show(user), actual: show(actual.user) });
+  const uid = expected[0]?.uid;
+  if (uid !== undefined && actual.uid !== uid) out.push({ where: `${where} uid`, expected: show(uid), actual: show(actual.uid) });
   const wantTty = expected.some((s) => s.tty);
   if ((actual.tty !== null) !== wantTty) out.push({ where: `${where} tty`, expected: wantTty ? 'a tty' : 'no tty', actual: show(actual.tty) });
   if (actual.incomplete) out.push({ where: `${where} incomplete`, expected: 'complete', actual: actual.incomplete_reasons.join('; ') });
@@ -70,6 +92,8 @@ function compareSession(where: string, expected: readonly ExpectedSession[], act
       return;
     }
     unused.delete(channel);
+    const kind = actual.channels.find((c) => c.channel === channel)?.kind ?? 'no channel record';
+    if (kind !== session.kind) out.push({ where: `${where} channel ${i} kind`, expected: show(session.kind), actual: show(kind) });
     compareCommands(`${where} channel ${i}`, session, byChannel.get(channel)!, out);
   });
 }

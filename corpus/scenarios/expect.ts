@@ -1,6 +1,7 @@
 // Small builders for ground-truth records, so each scenario reads as "what I ran, what I expect".
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { FixtureUser, PrivateSshd } from '../fixture/types';
+import type { ClientKey, FixtureUser, PrivateSshd } from '../fixture/types';
 import type { ClientResult } from './client';
 import type {
   AuthMethod, ClientProgram, ExpectedAttempt, ExpectedCommand, ExpectedConnection, ExpectedSession, GroundTruth,
@@ -8,6 +9,18 @@ import type {
 
 export function attempt(user: string, method: AuthMethod, success: boolean, invalidUser = false): ExpectedAttempt {
   return { user, invalid_user: invalidUser, success, method };
+}
+
+/** A publickey attempt with the key the client offered. */
+export function keyAttempt(user: string, key: ClientKey, success: boolean): ExpectedAttempt {
+  return { ...attempt(user, 'publickey', success), key_fingerprint: fingerprintOf(key.publicKey) };
+}
+
+/** "SHA256:" + unpadded base64 of the SHA-256 of the key blob (sshkey.c sshkey_fingerprint, SSH_FP_BASE64). */
+export function fingerprintOf(publicKeyLine: string): string {
+  const blob = publicKeyLine.trim().split(/\s+/)[1];
+  if (blob === undefined) throw new Error(`not a public key line: ${publicKeyLine}`);
+  return `SHA256:${createHash('sha256').update(Buffer.from(blob, 'base64')).digest('base64').replace(/=+$/, '')}`;
 }
 
 export function exited(argv: readonly string[], exitCode: number): ExpectedCommand {
@@ -30,7 +43,7 @@ export function loginShellArgv(user: Pick<FixtureUser, 'shell'>): string[] {
 
 export function execSession(user: FixtureUser, shell: ExpectedCommand, children: readonly ExpectedCommand[],
   why: string, commandsComplete = true): ExpectedSession {
-  return { user: user.name, tty: false, kind: 'exec', commands: [shell, ...children], commands_complete: commandsComplete, why };
+  return { user: user.name, uid: user.uid, tty: false, kind: 'exec', commands: [shell, ...children], commands_complete: commandsComplete, why };
 }
 
 export interface ConnectionExpectation {
@@ -39,6 +52,7 @@ export interface ConnectionExpectation {
   readonly exitStatus: number | null;
   readonly stdoutMustInclude?: readonly string[];
   readonly observed?: Readonly<Record<string, string | number | boolean>>;
+  readonly serverClosed?: 'login_grace_time';
 }
 
 export function connectionFrom(label: string, client: ClientProgram, result: ClientResult,
@@ -49,6 +63,7 @@ export function connectionFrom(label: string, client: ClientProgram, result: Cli
     stdout_must_include: expected.stdoutMustInclude ?? [], stdout: result.stdout, stderr: result.stderr,
     prompts_answered: result.prompts.length, started_at: result.startedAt.toISOString(),
     ended_at: result.endedAt.toISOString(),
+    ...(expected.serverClosed ? { server_closed: expected.serverClosed } : {}),
     ...(expected.observed ? { observed: expected.observed } : {}),
   };
 }

@@ -10,6 +10,8 @@ export interface ExpectedAttempt {
   readonly invalid_user: boolean;
   readonly success: boolean;
   readonly method: AuthMethod;
+  /** publickey: SHA256 fingerprint of the key the client offered, from its public key (as ssh-keygen -l prints it). */
+  readonly key_fingerprint?: string;
 }
 
 /** One process of a session, as the scenario made it run. */
@@ -27,6 +29,8 @@ export interface ExpectedCommand {
 
 export interface ExpectedSession {
   readonly user: string;
+  /** The user's uid in the server's /etc/passwd. */
+  readonly uid?: number;
   readonly tty: boolean;
   readonly kind: 'shell' | 'exec' | 'subsystem';
   /** The user's shell first, then every process it started, in start order. */
@@ -59,6 +63,8 @@ export interface ExpectedConnection {
   readonly prompts_answered: number;
   readonly started_at: string;
   readonly ended_at: string;
+  /** Observed: the server closed the connection itself, at LoginGraceTime (the client only waited). */
+  readonly server_closed?: 'login_grace_time';
   /** Anything else observed, e.g. the server's banner or when the server closed a pre-auth connection. */
   readonly observed?: Readonly<Record<string, string | number | boolean>>;
 }

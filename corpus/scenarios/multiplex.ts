@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import type { FixtureUser, PrivateSshd } from '../fixture/types';
 import { runClient, startClient, type ClientResult } from './client';
 import {
-  attempt, connectionFrom, execSession, exited, groundTruth, keyOptions, onlyMethod, shellArgv, target,
+  connectionFrom, execSession, exited, groundTruth, keyAttempt, keyOptions, onlyMethod, shellArgv, target,
 } from './expect';
 import { SSH_FAILURE_EXIT, type Scenario } from './scenario';
 import { withWorkspace, type Workspace } from './workspace';
@@ -69,7 +69,7 @@ export const multiplexedSessions: Scenario = {
       ];
       // A -N master has no session of its own, so no exit-status ever reaches it: ssh exits 255.
       return groundTruth('multiplexed_sessions', fixture, startedAt, [connectionFrom('master', 'ssh', masterResult, {
-        attempts: [attempt(user.name, 'publickey', true)], sessions, exitStatus: SSH_FAILURE_EXIT,
+        attempts: [keyAttempt(user.name, user.key!, true)], sessions, exitStatus: SSH_FAILURE_EXIT,
       })], sessionChecks(firstResult, secondResult, user));
     });
   },

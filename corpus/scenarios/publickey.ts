@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { FixtureUser, PrivateSshd } from '../fixture/types';
 import { runClient } from './client';
 import {
-  attempt, connectionFrom, execSession, exited, groundTruth, keyOptions, loginShellArgv, onlyMethod, shellArgv, target,
+  connectionFrom, execSession, exited, groundTruth, keyAttempt, keyOptions, loginShellArgv, onlyMethod, shellArgv, target,
 } from './expect';
 import type { ExpectedSession } from './ground-truth';
 import type { Scenario } from './scenario';
@@ -17,7 +17,7 @@ const MISSING_PATH = '/sshtr-missing-path';
 
 function ptySession(user: FixtureUser): ExpectedSession {
   return {
-    user: user.name, tty: true, kind: 'shell', commands_complete: false,
+    user: user.name, uid: user.uid, tty: true, kind: 'shell', commands_complete: false,
     commands: [
       exited(loginShellArgv(user), 0),
       exited(['id', '-un'], 0),
@@ -46,7 +46,7 @@ export const publickeyPtySession: Scenario = {
         },
       });
       return groundTruth('publickey_pty_session', fixture, startedAt, [connectionFrom('pty', 'ssh', result, {
-        attempts: [attempt(user.name, 'publickey', true)], sessions: [ptySession(user)], exitStatus: 0,
+        attempts: [keyAttempt(user.name, user.key!, true)], sessions: [ptySession(user)], exitStatus: 0,
         stdoutMustInclude: [user.name, 'status=2'],
       })]);
     });
@@ -74,7 +74,7 @@ export const rootLogin: Scenario = {
         + (complete ? '' : `; root's ${root.home}/.bashrc exists and bash sources it when started by sshd`);
       const session = execSession(root, exited(shellArgv(root, command), 0), [exited(['id', '-u'], 0)], why, complete);
       return groundTruth('root_login', fixture, startedAt, [connectionFrom('root', 'ssh', result, {
-        attempts: [attempt('root', 'publickey', true)], sessions: [session], exitStatus: 0, stdoutMustInclude: ['0'],
+        attempts: [keyAttempt('root', root.key!, true)], sessions: [session], exitStatus: 0, stdoutMustInclude: ['0'],
       })]);
     });
   },
@@ -97,7 +97,7 @@ export const rejectedThenAcceptedKey: Scenario = {
       const session = execSession(user, exited(shellArgv(user, command), 0), [exited(['id', '-un'], 0)],
         'bash -c forks `id -un` and runs the builtin `exit` itself');
       return groundTruth('rejected_then_accepted_key', fixture, startedAt, [connectionFrom('two-keys', 'ssh', result, {
-        attempts: [attempt(user.name, 'publickey', false), attempt(user.name, 'publickey', true)],
+        attempts: [keyAttempt(user.name, stranger, false), keyAttempt(user.name, user.key!, true)],
         sessions: [session], exitStatus: 0, stdoutMustInclude: [user.name],
       })]);
     });

@@ -1,7 +1,7 @@
 // Scenarios about the processes of one exec session: five at once, signals, pipelines and subshells.
 import { runClient, startClient } from './client';
 import {
-  attempt, connectionFrom, execSession, exited, groundTruth, keyOptions, killedBy, onlyMethod, shellArgv, target,
+  connectionFrom, execSession, exited, groundTruth, keyAttempt, keyOptions, killedBy, onlyMethod, shellArgv, target,
 } from './expect';
 import { SIGKILL, SIGTERM } from './ground-truth';
 import { SSH_FAILURE_EXIT, type Scenario } from './scenario';
@@ -21,7 +21,7 @@ export const fiveConcurrent: Scenario = {
         program: 'ssh', args: [...onlyMethod('publickey'), ...keyOptions(user.key!.privateKeyPath), target(fixture, user.name), command],
       }).done));
       const connections = results.map((result, n) => connectionFrom(`connection-${n}`, 'ssh', result, {
-        attempts: [attempt(user.name, 'publickey', true)], exitStatus: n,
+        attempts: [keyAttempt(user.name, user.key!, true)], exitStatus: n,
         sessions: [execSession(user, exited(shellArgv(user, commands[n]!), n), [exited(['sleep', '0.5'], 0)],
           'bash -c forks sleep (not the last command), then runs the builtin exit')],
       }));
@@ -51,7 +51,7 @@ export const killedBySignal: Scenario = {
         'bash forks `sh -c ...` (not the last command); dash runs its builtin kill on itself; bash then kills itself');
       // The server reports exit-signal, not exit-status; ssh then has no status and exits 255.
       return groundTruth('killed_by_signal', fixture, startedAt, [connectionFrom('signals', 'ssh', result, {
-        attempts: [attempt(user.name, 'publickey', true)], sessions: [session], exitStatus: SSH_FAILURE_EXIT,
+        attempts: [keyAttempt(user.name, user.key!, true)], sessions: [session], exitStatus: SSH_FAILURE_EXIT,
       })]);
     });
   },
@@ -77,7 +77,7 @@ export const pipelineAndSubshell: Scenario = {
       ], 'bash forks one child per pipeline element, each execs its command; the subshell is a fork that runs '
         + 'the builtins cd and pwd and never execs; the final builtin exit keeps bash from exec-ing in place');
       return groundTruth('pipeline_and_subshell', fixture, startedAt, [connectionFrom('pipeline', 'ssh', result, {
-        attempts: [attempt(user.name, 'publickey', true)], sessions: [session], exitStatus: 0, stdoutMustInclude: ['/tmp'],
+        attempts: [keyAttempt(user.name, user.key!, true)], sessions: [session], exitStatus: 0, stdoutMustInclude: ['/tmp'],
       })]);
     });
   },

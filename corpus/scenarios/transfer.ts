@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runClient } from './client';
-import { attempt, connectionFrom, groundTruth, keyOptions, onlyMethod, shellArgv, target } from './expect';
+import { attempt, connectionFrom, groundTruth, keyAttempt, keyOptions, onlyMethod, shellArgv, target } from './expect';
 import type { ExpectedSession } from './ground-truth';
 import type { Scenario } from './scenario';
 import { withWorkspace } from './workspace';
@@ -29,13 +29,13 @@ export const sftpPutGet: Scenario = {
         program: 'sftp', args: ['-b', batch, ...onlyMethod('publickey'), ...keyOptions(user.key!.privateKeyPath), target(fixture, user.name)],
       });
       const session: ExpectedSession = {
-        user: user.name, tty: false, kind: 'subsystem', commands_complete: true,
+        user: user.name, uid: user.uid, tty: false, kind: 'subsystem', commands_complete: true,
         commands: [{ argv: shellArgv(user, fixture.sftpServerPath), then_execs: [[fixture.sftpServerPath]], exit_code: 0, signal: null }],
         why: `sshd runs the sftp subsystem through the shell; ${ONE_SIMPLE_COMMAND_WHY}; sftp-server exits 0 at the client's EOF`,
       };
       const roundTrip = fs.existsSync(back) && fs.readFileSync(back).equals(payload);
       return groundTruth('sftp_put_get', fixture, startedAt, [connectionFrom('sftp', 'sftp', result, {
-        attempts: [attempt(user.name, 'publickey', true)], sessions: [session], exitStatus: 0,
+        attempts: [keyAttempt(user.name, user.key!, true)], sessions: [session], exitStatus: 0,
       })], [{ what: 'the file came back byte for byte', ok: roundTrip }]);
     });
   },
@@ -58,7 +58,7 @@ export const scpUpload: Scenario = {
       // scp.c toremote: the remote command is "scp -t <target>" when no -v/-r/-p/-d applies.
       const remoteCommand = 'scp -t upload.txt';
       const session: ExpectedSession = {
-        user: user.name, tty: false, kind: 'exec', commands_complete: true,
+        user: user.name, uid: user.uid, tty: false, kind: 'exec', commands_complete: true,
         commands: [{ argv: shellArgv(user, remoteCommand), then_execs: [['scp', '-t', 'upload.txt']], exit_code: 0, signal: null }],
         why: ONE_SIMPLE_COMMAND_WHY,
       };

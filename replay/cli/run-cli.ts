@@ -3,6 +3,7 @@
 import yargs from 'yargs/yargs';
 import { EXIT, UsageError } from '../errors';
 import { toolVersion } from '../version';
+import { corpusCommand } from './commands/corpus';
 import { dumpCommand } from './commands/dump';
 import { recordCommand } from './commands/record';
 import { replayCommand } from './commands/replay';
@@ -10,7 +11,7 @@ import { reportFor } from './report-error';
 
 export interface CliIo { readonly stderr: (line: string) => void; readonly debug: boolean }
 
-const COMMANDS = ['record', 'replay', 'dump'];
+const COMMANDS = ['record', 'replay', 'dump', 'corpus'];
 
 const processIo: CliIo = { stderr: (line) => process.stderr.write(`${line}\n`), debug: process.env.SSHTRACE_DEBUG === '1' };
 
@@ -21,7 +22,8 @@ export function buildCli(args: readonly string[]) {
     .command(recordCommand)
     .command(replayCommand)
     .command(dumpCommand)
-    .demandCommand(1, 'name a command: record, replay or dump')
+    .command(corpusCommand)
+    .demandCommand(1, 'name a command: record, replay, dump or corpus')
     .recommendCommands()
     .strict()
     .help()
