@@ -1,6 +1,6 @@
 // The process tree: who forks and execs whom, and what role each process plays for sshd, learned from
 // lineage and behaviour (accept, fork order, chroot, setuid, setsid, exec), never from proctitles.
-import type { ForkEvent, ExecEvent, CredEvent, SetsidEvent, ChrootEvent } from './events';
+import type { ForkEvent, ExecEvent, CredEvent, SetsidEvent } from './events';
 import type { Conn, Proc, State } from './state';
 import { generationFromMonitorExec } from './versions';
 import { putConn, putProc, hold, newConn, newProc, markIncomplete } from './update';
@@ -22,7 +22,7 @@ export function onFork(s: State, e: ForkEvent): State {
   }
   if (parent === undefined) parent = newProc(e.tgid, 0, e.ts, { creds: e.creds });
   const child = newProc(e.childTgid, e.tgid, e.ts, {
-    creds: e.creds, chrooted: parent.chrooted, image: parent.image, argv: parent.argv, tty: parent.tty,
+    creds: e.creds, image: parent.image, argv: parent.argv, tty: parent.tty,
   });
   return forkByRole(s, parent, child, e.ts);
 }
@@ -111,29 +111,21 @@ function execByRole(s: State, c: Conn, p: Proc, e: ExecEvent): State {
   }
 }
 
+/** Only a monitor child whose role is still open learns something from a uid change (it is the post-auth
+ *  child); sshd's other uid switches (the sandbox, EPERM probes, temporarily_use_uid) change nothing. */
 export function onCred(s: State, e: CredEvent): State {
   const p = s.procs.get(e.tgid);
-  if (p === undefined) return s;
-  const updated: Proc = { ...p, creds: e.creds };
+  if (p === undefined || p.role !== 'undecided' || e.ret !== 0) return s;
   const c = p.conn === null ? undefined : s.conns.get(p.conn);
-  if (p.role === 'undecided' && e.ret === 0 && c !== undefined) return becomePostauth(putProc(s, updated), c, updated, e.ts);
-  return putProc(s, updated);
+  const updated: Proc = { ...p, creds: e.creds };
+  return c === undefined ? putProc(s, updated) : becomePostauth(putProc(s, updated), c, updated, e.ts);
 }
 
-/** sshd's channel processes call setsid; for a root login up to 9.7 that is how a channel shows itself. */
+/** sshd's channel processes call setsid; for a root login up to 9.7 (no post-auth child: the monitor forks
+ *  the channels) that is how a channel shows itself. Any other setsid changes nothing the model follows. */
 export function onSetsid(s: State, e: SetsidEvent): State {
   const p = s.procs.get(e.tgid);
-  if (p === undefined || e.ret < 0) return s;
+  if (p === undefined || e.ret < 0 || p.role !== 'undecided') return s;
   const c = p.conn === null ? undefined : s.conns.get(p.conn);
-  if (p.role === 'undecided' && c !== undefined && c.uid === 0 && c.postauth === null) {
-    const asChannel = openChannel(s, c, p, e.ts);
-    return putProc(asChannel, { ...asChannel.procs.get(p.pid)!, setsid: true });
-  }
-  return putProc(s, { ...p, setsid: true });
+  return c !== undefined && c.uid === 0 && c.postauth === null ? openChannel(s, c, p, e.ts) : s;
 }
-
-export function onChroot(s: State, e: ChrootEvent): State {
-  const p = s.procs.get(e.tgid);
-  return p === undefined || e.ret !== 0 ? s : putProc(s, { ...p, chrooted: true });
-}
-

@@ -5,68 +5,58 @@ import type { TraceEvent } from './events';
 
 export const DEFAULT_REORDER_WINDOW_NS = 50_000_000;
 
-interface Entry { readonly e: TraceEvent; readonly seq: number }
+const COMPACT_AT = 4096;
 
-/** A binary min-heap on (ts, seq). */
-class Heap {
-  private readonly a: Entry[] = [];
-  get size(): number { return this.a.length; }
-  peek(): Entry | undefined { return this.a[0]; }
-  push(x: Entry): void {
-    const a = this.a;
-    a.push(x);
-    for (let i = a.length - 1; i > 0;) {
-      const p = (i - 1) >> 1;
-      if (!less(a[i]!, a[p]!)) break;
-      [a[i], a[p]] = [a[p]!, a[i]!];
-      i = p;
-    }
-  }
-  pop(): Entry | undefined {
-    const a = this.a;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last !== undefined) {
-      a[0] = last;
-      for (let i = 0; ;) {
-        const l = 2 * i + 1, r = l + 1;
-        let m = i;
-        if (l < a.length && less(a[l]!, a[m]!)) m = l;
-        if (r < a.length && less(a[r]!, a[m]!)) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-
-function less(x: Entry, y: Entry): boolean {
-  return x.e.ts < y.e.ts || (x.e.ts === y.e.ts && x.seq < y.seq);
-}
-
-/** Stateful core shared by the sync and async forms. capture_end drains everything before it. */
+/** A time-sorted buffer. Almost every event arrives in order and is appended; a late one is inserted after
+ *  every buffered event with the same or an earlier time (a binary search), which keeps ties in arrival
+ *  order without a sequence number. Released events leave from the front. */
 export class Reorderer {
-  private readonly heap = new Heap();
-  private seq = 0;
+  private buf: TraceEvent[] = [];
+  private head = 0;
   private maxTs = -Infinity;
   constructor(private readonly windowNs: number = DEFAULT_REORDER_WINDOW_NS) {}
 
-  push(e: TraceEvent): TraceEvent[] {
-    if (e.kind === 'capture_end') return [...this.drain(), e];
-    this.heap.push({ e, seq: this.seq++ });
+  /** Takes one event; appends the events it releases to `out` (returned). capture_end drains first. */
+  push(e: TraceEvent, out: TraceEvent[] = []): TraceEvent[] {
+    if (e.kind === 'capture_end') {
+      this.drain(out);
+      out.push(e);
+      return out;
+    }
+    this.insert(e);
     if (e.ts > this.maxTs) this.maxTs = e.ts;
-    const out: TraceEvent[] = [];
-    while (this.heap.size > 0 && this.heap.peek()!.e.ts <= this.maxTs - this.windowNs) out.push(this.heap.pop()!.e);
+    const limit = this.maxTs - this.windowNs;
+    const buf = this.buf;
+    while (this.head < buf.length && buf[this.head]!.ts <= limit) out.push(buf[this.head++]!);
+    if (this.head >= COMPACT_AT && this.head * 2 >= buf.length) {
+      this.buf = buf.slice(this.head);
+      this.head = 0;
+    }
     return out;
   }
 
-  drain(): TraceEvent[] {
-    const out: TraceEvent[] = [];
-    while (this.heap.size > 0) out.push(this.heap.pop()!.e);
+  drain(out: TraceEvent[] = []): TraceEvent[] {
+    for (let i = this.head; i < this.buf.length; i++) out.push(this.buf[i]!);
+    this.buf = [];
+    this.head = 0;
     this.maxTs = -Infinity;
     return out;
+  }
+
+  private insert(e: TraceEvent): void {
+    const buf = this.buf;
+    if (buf.length === this.head || buf[buf.length - 1]!.ts <= e.ts) {
+      buf.push(e);
+      return;
+    }
+    let lo = this.head;
+    let hi = buf.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (buf[mid]!.ts <= e.ts) lo = mid + 1;
+      else hi = mid;
+    }
+    buf.splice(lo, 0, e);
   }
 }
 

@@ -8,7 +8,6 @@ import { newConn, newProc, putConn, putProc, markIncomplete } from './update';
 import { commandFromSnapshot } from './sessions';
 import { connId } from './processes';
 
-const TRACK_CHROOTED = 4; // bpf/events.h
 const STARTED_BEFORE = 'the capture started during the connection';
 
 export function onSnapshot(s: State, e: SnapshotEvent): State {
@@ -96,7 +95,6 @@ function toProc(p: SnapshotProcess, role: Role, conn: string | null, channel: nu
     gid: p.gid[0], egid: p.gid[1], sgid: p.gid[2], fsgid: p.gid[3], auid: p.auid, sessionid: p.sessionid,
   };
   return newProc(p.pid, p.ppid, p.startBoottime, {
-    role, conn, channel, image: p.exe, argv: p.argv, creds, chrooted: (p.flags & TRACK_CHROOTED) !== 0,
-    setsid: p.sid === p.pid, tty: p.tty === '' ? null : p.tty, fromSnapshot: true,
+    role, conn, channel, image: p.exe, argv: p.argv, creds, tty: p.tty === '' ? null : p.tty, fromSnapshot: true,
   });
 }

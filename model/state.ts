@@ -26,8 +26,6 @@ export interface Proc {
   readonly image: string | null;       // current exec'd file (null: forked, never exec'd since seen)
   readonly argv: readonly string[] | null;
   readonly creds: Creds | null;
-  readonly chrooted: boolean;
-  readonly setsid: boolean;
   readonly channel: number | null;     // session channel this process belongs to
   readonly command: number | null;     // index of its current image in the session's commands
   readonly tty: string | null;

@@ -1,13 +1,22 @@
 // Boot-clock nanoseconds → ISO-8601 UTC with microseconds, using the capture's own clock records.
 import type { State } from './state';
 
+// Memo of the last whole second formatted: records come in time order, so most share it (pure: same in, same out).
+let memoSecond = NaN;
+let memoPrefix = '';
+
+function secondPrefix(second: number): string {
+  if (second !== memoSecond) {
+    memoSecond = second;
+    memoPrefix = new Date(second * 1000).toISOString().slice(0, 19); // "2026-11-28T11:33:54"
+  }
+  return memoPrefix;
+}
+
 export function isoTime(state: State, ts: number): string {
-  const wallNs = ts + (state.clockOffsetNs ?? 0);
-  const micros = Math.floor(wallNs / 1000);
-  const ms = Math.floor(micros / 1000);
-  const base = new Date(ms).toISOString(); // "2026-11-28T11:33:54.123Z"
-  const fraction = String(micros - ms * 1000).padStart(3, '0');
-  return `${base.slice(0, -1)}${fraction}Z`;
+  const micros = Math.floor((ts + (state.clockOffsetNs ?? 0)) / 1000);
+  const second = Math.floor(micros / 1_000_000);
+  return `${secondPrefix(second)}.${String(micros - second * 1_000_000).padStart(6, '0')}Z`;
 }
 
 export function durationMs(startTs: number, endTs: number): number {

@@ -40,7 +40,6 @@ export function newConn(id: string, monitor: number, startTs: number): Conn {
 
 export function newProc(pid: number, ppid: number, startTs: number, fields: Partial<Proc> = {}): Proc {
   return {
-    pid, ppid, role: 'other', conn: null, startTs, image: null, argv: null, creds: null, chrooted: false,
-    setsid: false, channel: null, command: null, tty: null, fromSnapshot: false, ...fields,
+    pid, ppid, role: 'other', conn: null, startTs, image: null, argv: null, creds: null, channel: null, command: null, tty: null, fromSnapshot: false, ...fields,
   };
 }
