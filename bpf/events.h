@@ -328,5 +328,6 @@ _Static_assert(sizeof(struct counters) == 8 * (2 * EV_MAX + 4), "counters layout
 #define TRACK_FOLLOWED   (1u << 0) /* in the sshd family: events are emitted */
 #define TRACK_SSHD_IMAGE (1u << 1) /* running an sshd-family binary (or a fork of one) */
 #define TRACK_CHROOTED   (1u << 2) /* has chrooted (the pre-auth child) */
+#define TRACK_SANDBOXED  (1u << 3) /* raised a seccomp filter: only the pre-auth sandbox does */
 
 #endif /* SSHTRACE_EVENTS_H */

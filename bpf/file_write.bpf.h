@@ -2,7 +2,7 @@
 /*
  * Opt-in (record --file-writes): sys_enter_write for the login-record files,
  * by name, and for the pre-auth child's log pipe (a pipe written by a chrooted
- * sshd). Nothing else is ever read.
+ * and seccomp-sandboxed sshd). Nothing else is ever read.
  */
 #ifndef SSHTRACE_FILE_WRITE_BPF_H
 #define SSHTRACE_FILE_WRITE_BPF_H
@@ -92,7 +92,9 @@ static __always_inline void on_write_enter(long fd, const void *buf, __u64 count
 	if (!file)
 		return;
 	mode = file_mode_type(file);
-	if (mode == S_IFIFO && (flags & TRACK_CHROOTED)) {
+	/* The pre-auth child is both chrooted and sandboxed; the monitor (pipe to unix_chkpwd: the password)
+	 * and a ChrootDirectory post-auth child (pipes to the session: the user's data) are not. */
+	if (mode == S_IFIFO && (flags & TRACK_CHROOTED) && (flags & TRACK_SANDBOXED)) {
 		emit_pipe_write(file, fd, buf, count, flags);
 		return;
 	}

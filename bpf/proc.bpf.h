@@ -162,7 +162,7 @@ static __always_inline void on_exec(struct task_struct *task, __u32 old_tid,
 	if (!family && !(old & TRACK_FOLLOWED))
 		return;
 	if (slot)
-		*slot = TRACK_FOLLOWED | (family ? TRACK_SSHD_IMAGE : 0) | (old & TRACK_CHROOTED);
+		*slot = TRACK_FOLLOWED | (family ? TRACK_SSHD_IMAGE : 0) | (old & (TRACK_CHROOTED | TRACK_SANDBOXED));
 	else
 		count_track_failed();
 	ev->h.flags |= (family ? EVF_EXEC_FAMILY_ROOT : 0) |

@@ -9,6 +9,8 @@
 
 #define PR_SET_SECCOMP 22
 #define PR_SET_NO_NEW_PRIVS 38
+#define SECCOMP_MODE_FILTER 2      /* prctl(PR_SET_SECCOMP, mode) */
+#define SECCOMP_SET_MODE_FILTER 1  /* seccomp(op) */
 
 /* nargs of the call's arguments are kept; the rest read (u32)-1, "unchanged" */
 static __always_inline void on_cred_exit(long ret, __u32 call, int nargs)
@@ -108,6 +110,16 @@ static __always_inline void on_setsid_exit(long ret)
 	emit(ev);
 }
 
+/* The --file-writes pipe hook reads only sandboxed writers: a ChrootDirectory post-auth child chroots too,
+ * and its pipes carry the user's session data. */
+static __always_inline void mark_sandboxed(void)
+{
+	__u8 *slot = tracked_slot(bpf_get_current_pid_tgid() >> 32);
+
+	if (slot)
+		*slot |= TRACK_SANDBOXED;
+}
+
 /* prctl (only NO_NEW_PRIVS and SECCOMP) and seccomp(2): the sandbox being raised */
 static __always_inline void on_prctl_exit(long ret, bool is_seccomp_syscall)
 {
@@ -135,6 +147,8 @@ static __always_inline void on_prctl_exit(long ret, bool is_seccomp_syscall)
 	ev->ret = ret;
 	ev->arg2 = is_seccomp_syscall ? a.arg[0] : a.arg[1];
 	ev->arg3 = is_seccomp_syscall ? a.arg[1] : a.arg[2];
+	if (ret == 0 && ev->arg2 == (is_seccomp_syscall ? SECCOMP_SET_MODE_FILTER : SECCOMP_MODE_FILTER))
+		mark_sandboxed();
 	emit(ev);
 }
 

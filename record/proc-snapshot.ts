@@ -24,8 +24,11 @@ export function scanFamily(options: ScanOptions): SnapshotProcess[] {
   const candidates = listProcesses(procRoot);
   const members = familyMembers(candidates, options);
   const tables = new TcpTables(procRoot);
+  const byPid = new Map(candidates.map((c) => [c.pid, c]));
   return members.flatMap((c) => {
-    const process = describe(procRoot, c, options, tables);
+    const parent = byPid.get(c.stat.ppid);
+    const parentIsSshd = parent !== undefined && isFamilyImage(parent.exe, options.familyNames);
+    const process = describe(procRoot, c, options, tables, parentIsSshd);
     return process ? [process] : [];
   });
 }
@@ -72,18 +75,21 @@ export function isFamilyImage(exe: string, familyNames: readonly string[]): bool
   return exe !== '' && familyNames.includes(basename(exe));
 }
 
-function describe(procRoot: string, c: Candidate, options: ScanOptions, tables: TcpTables): SnapshotProcess | null {
+function describe(procRoot: string, c: Candidate, options: ScanOptions, tables: TcpTables, parentIsSshd: boolean): SnapshotProcess | null {
   const dir = join(procRoot, String(c.pid));
   const status = readText(join(dir, 'status'));
   const cmdline = readBytes(join(dir, 'cmdline'));
   if (status === null || cmdline === null) return null; // exited mid-scan
   const root = readLink(join(dir, 'root')) ?? '';
   const sshdImage = isFamilyImage(c.exe, options.familyNames);
-  // "Has chrooted" means a root other than its parent's: a whole sshd run inside a container or
-  // rootfs has a root other than "/" without ever calling chroot.
+  // "Has chrooted" (the pre-auth child) means a root other than its sshd parent's. A whole sshd run inside a
+  // container or rootfs never called chroot: marking its listener would mark every descendant, and the
+  // --file-writes pipe hook would then read the monitor's pipe to unix_chkpwd, which carries the password.
   const parentRoot = readLink(join(procRoot, String(c.stat.ppid), 'root')) ?? '/';
-  const chrooted = sshdImage && root !== '' && root !== parentRoot;
-  const flags = TRACK.FOLLOWED | (sshdImage ? TRACK.SSHD_IMAGE : 0) | (chrooted ? TRACK.CHROOTED : 0);
+  const chrooted = sshdImage && parentIsSshd && root !== '' && root !== parentRoot;
+  // Seccomp mode 2 is a filter: the pre-auth sandbox (bpf/file_write.bpf.h reads pipes of chrooted + sandboxed only).
+  const sandboxed = sshdImage && /^Seccomp:\s*2$/m.test(status);
+  const flags = TRACK.FOLLOWED | (sshdImage ? TRACK.SSHD_IMAGE : 0) | (chrooted ? TRACK.CHROOTED : 0) | (sandboxed ? TRACK.SANDBOXED : 0);
   return {
     pid: c.pid, ppid: c.stat.ppid, exe: c.exe, argv: parseCmdline(cmdline), comm: c.stat.comm,
     uid: parseStatusIds(status, 'Uid') ?? [UNSET_ID, UNSET_ID, UNSET_ID, UNSET_ID],

@@ -8,6 +8,7 @@ import { EVENTS_LAYOUT_VERSION } from './events-layout';
 import { decodePayload } from './frame-codec';
 import type { ScannedFrame } from './frame-scanner';
 import { readChunks, scanFile } from './file-frames';
+import { inSequenceOrder } from './frame-order';
 import { FRAME_VERSION, FrameKind, peekFrameVersion, startsWithMagic } from './log-format';
 import { formatOf, NEWEST_FORMAT, upcasterFor } from './upcast';
 
@@ -95,9 +96,11 @@ function headerOf(path: string, frame: ScannedFrame): CaptureHeader | null {
 export function readCapture(file: CaptureFile, onBytes?: (bytesDone: number) => void): CaptureReading {
   const decoder = new CaptureDecoder(file.header);
   async function* batches(): AsyncGenerator<TraceEvent[]> {
-    for await (const item of scanFile(file.path)) {
+    let done = 0;
+    for await (const item of inSequenceOrder(scanFile(file.path))) {
       yield decoder.consume(item);
-      onBytes?.(item.offset + item.length);
+      done = Math.max(done, item.offset + item.length);
+      onBytes?.(done);
     }
     yield decoder.finish();
   }

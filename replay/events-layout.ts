@@ -21,7 +21,7 @@ export const EVF = {
   FRAME_WITHHELD: 1 << 4, SOCK_FRAMED: 1 << 5, PROC_CHROOTED: 1 << 6,
 } as const;
 
-export const TRACK = { FOLLOWED: 1 << 0, SSHD_IMAGE: 1 << 1, CHROOTED: 1 << 2 } as const;
+export const TRACK = { FOLLOWED: 1 << 0, SSHD_IMAGE: 1 << 1, CHROOTED: 1 << 2, SANDBOXED: 1 << 3 } as const;
 
 export const CAPS = {
   COMM_LEN: 16, TTY_LEN: 32, FAMILY_NAMES: 4, FAMILY_NAME_LEN: 16, ARGV_CAP_MAX: 8192, PATH_CAP: 256,

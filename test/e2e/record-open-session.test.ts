@@ -66,4 +66,47 @@ describe('recording that starts inside an open session', { skip }, () => {
       await fixture.stop();
     }
   });
+
+  // Issue #6: a pty session open before the recorder starts: user and tty come from the /proc snapshot.
+  it('reports an open pty session from the snapshot with its user and tty', async () => {
+    const fixture = await startPrivateSshd();
+    try {
+      const user = await fixture.createUser({ key: true });
+      const { session, tty, sourcePort } = await withWorkspace('open_pty_session', async (ws) => {
+        let tty = '';
+        const client = startClient(fixture, ws, {
+          program: 'ssh', keepStdinOpen: true,
+          args: ['-tt', ...onlyMethod('publickey'), ...keyOptions(user.key!.privateKeyPath), target(fixture, user.name)],
+          interact: async (io) => {
+            // The server's own answer names the pty; sleep then keeps the session open while recording starts.
+            io.write('echo "sshtr-tty=$(tty)"\n');
+            await io.waitForStdout(/sshtr-tty=\/dev\/pts\/\d+/);
+            io.write('sleep 3; exit 5\n');
+          },
+        });
+        client.child.stdout!.on('data', (chunk: Buffer) => { tty = /sshtr-tty=\/dev\/(pts\/\d+)/.exec(chunk.toString())?.[1] ?? tty; });
+        await processRunning(['sleep', '3']);
+        const recorder = await startRecorder(join(dir, 'open-pty.sshtrace'), []);
+        const result = await client.done;
+        assert.equal(result.exitStatus, 5, `the login shell exited 5: ${result.stderr}`);
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(await recorder.stop(), 0, recorder.stderr());
+        const records = await replayFiles([join(dir, 'open-pty.sshtrace')]);
+        const found = records.filter((r): r is SessionRecord => r.type === 'session' && r.source?.port === result.sourcePort);
+        assert.equal(found.length, 1, JSON.stringify(records));
+        tty ||= /sshtr-tty=\/dev\/(pts\/\d+)/.exec(result.stdout)?.[1] ?? '';
+        return { session: found[0]!, tty, sourcePort: result.sourcePort };
+      });
+      assert.match(tty, /^pts\/\d+$/, 'the client saw its pty');
+      assert.deepEqual({ user: session.user, uid: session.uid, tty: session.tty, port: session.source?.port },
+        { user: user.name, uid: user.uid, tty, port: sourcePort });
+      assert.ok(session.incomplete_reasons.includes('the capture started during the connection'), session.incomplete_reasons.join());
+      const shell = session.commands.find((c) => c.argv.join(' ') === '-bash');
+      const sleep = session.commands.find((c) => c.argv.join(' ') === 'sleep 3');
+      assert.deepEqual([shell?.from_snapshot, shell?.exit_code, shell?.tty], [true, 5, tty]);
+      assert.deepEqual([sleep?.from_snapshot, sleep?.exit_code, sleep?.tty], [true, 0, tty]);
+    } finally {
+      await fixture.stop();
+    }
+  });
 });
