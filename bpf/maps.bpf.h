@@ -78,6 +78,28 @@ static __always_inline void count_track_failed(void)
 		c->track_failed++;
 }
 
+/* uapi linux/bpf.h ring buffer flags and queries (vmlinux_min.h declares kernel types only) */
+#define RB_NO_WAKEUP 1       /* BPF_RB_NO_WAKEUP */
+#define RB_FORCE_WAKEUP 2    /* BPF_RB_FORCE_WAKEUP */
+#define RB_AVAIL_DATA 0      /* BPF_RB_AVAIL_DATA */
+#define RB_RING_SIZE 1       /* BPF_RB_RING_SIZE */
+
+/* Wake the drain thread once this much waits in the ring (at most a quarter of it) */
+#define WAKEUP_BYTES (256 * 1024)
+
+/*
+ * Below WAKEUP_BYTES records do not wake the drain thread: it polls the ring every batch interval anyway,
+ * and a login's ~120 records used to wake it ~30 times. Above it every record forces a wake-up, so a burst
+ * is drained long before the ring fills.
+ */
+static __always_inline __u64 wakeup_flag(void)
+{
+	__u64 ring = bpf_ringbuf_query(&events, RB_RING_SIZE);
+	__u64 threshold = ring / 4 < WAKEUP_BYTES ? ring / 4 : WAKEUP_BYTES;
+
+	return bpf_ringbuf_query(&events, RB_AVAIL_DATA) >= threshold ? RB_FORCE_WAKEUP : RB_NO_WAKEUP;
+}
+
 /* Copies h.size bytes of a built record to the ring; a full ring is counted, never silent */
 static __always_inline void emit(void *record)
 {
@@ -89,7 +111,7 @@ static __always_inline void emit(void *record)
 
 	if (size > SCRATCH_SIZE)
 		return;
-	err = bpf_ringbuf_output(&events, record, size, 0);
+	err = bpf_ringbuf_output(&events, record, size, wakeup_flag());
 	if (!c)
 		return;
 	if (err) {

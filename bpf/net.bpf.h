@@ -146,6 +146,9 @@ static __always_inline void on_connect_exit(long ret)
 	ev->fd = a.arg[0];
 	ev->sock_ino = ino;
 	read_connect_addr(ev, (const __u8 *)a.arg[1], a.arg[2]);
+	/* Nothing listening (nscd, /dev/log, userdb, dbus absent): 18 of a login's 137 records, no evidence */
+	if (ret < 0 && ev->family == AF_UNIX)
+		return;
 	__builtin_memset(ev->_pad, 0, sizeof(ev->_pad));
 	emit(ev);
 }

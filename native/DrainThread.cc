@@ -26,8 +26,9 @@ constexpr uint32_t kWakeTag = 1;
 // After the links are gone, wait at most this long for records still being written.
 constexpr int kSettleTries = 50;
 constexpr auto kSettlePause = std::chrono::milliseconds(2);
-// The kernel wakes a caught-up reader on every record; letting a burst gather this long first cut the drain
-// thread's CPU per record about fivefold in a fork/exec loop (see the e2e measure test). Capped by batchIntervalMs / 2.
+// Past the BPF side's wake-up threshold (bpf/maps.bpf.h) every record wakes the reader; letting a burst gather
+// this long first cut the drain thread's CPU per record about fivefold in a fork/exec loop (see the e2e measure
+// test). Below it records wake no one and the epoll timeout (batchIntervalMs) collects them. Capped by batchIntervalMs / 2.
 constexpr auto kCoalesce = std::chrono::microseconds(2000);
 
 void EpollAdd(int epollFd, int fd, uint32_t tag) {
@@ -162,6 +163,7 @@ void DrainThread::Run() {
   pthread_setname_np(pthread_self(), "sshtrace-drain");
   while (!stopRequested_.load() && !closing_) {
     bool ringReady = false;
+    pollStart_ = Clock::now();
     if (!WaitForWork(ringReady)) break;
     if (ringReady && !stopRequested_.load()) std::this_thread::sleep_for(coalesce_);
     int consumed = ring_buffer__consume(ring_);
@@ -217,7 +219,8 @@ void DrainThread::Append(const uint8_t* data, size_t size) {
   if (!wellFormed) malformed_.fetch_add(1);
   // Only while JavaScript is behind can the pile outgrow a batch; past the cap it is dropped, and counted.
   if (waitingForRoom_.load() && pending_.size() + length > options_.maxPendingBytes) DropPending();
-  if (pendingCount_ == 0) firstPendingAt_ = Clock::now();
+  // Records that woke no one waited in the ring since the wait began: their batch is that old already.
+  if (pendingCount_ == 0) firstPendingAt_ = pollStart_;
   size_t offset = pending_.size();
   pending_.resize(offset + length, 0);
   std::memcpy(&pending_[offset], data, std::min(size, length));
@@ -226,7 +229,9 @@ void DrainThread::Append(const uint8_t* data, size_t size) {
     std::memcpy(&pending_[offset], &header, sizeof(header));
   }
   pendingCount_++;
-  CutIfDue(Clock::now());
+  // Only a full batch leaves mid-consume; an old one leaves after it (Run), else every record of a ring that
+  // waited since pollStart_ would leave alone.
+  if (pending_.size() >= options_.batchBytes) CutIfDue(Clock::now());
 }
 
 void DrainThread::CutIfDue(Clock::time_point now) {

@@ -90,6 +90,7 @@ class DrainThread {
   std::vector<uint8_t> pending_;
   uint32_t pendingCount_ = 0;
   Clock::time_point firstPendingAt_;
+  Clock::time_point pollStart_;  // when the current wait began: records read after it waited in the ring since
   uint64_t seen_ = 0;  // samples read from the ring, kept or not
   bool closing_ = false;
   std::string error_;

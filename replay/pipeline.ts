@@ -14,21 +14,22 @@ export async function* reduceGroups(
 ): AsyncGenerator<readonly OutputRecord[]> {
   const reorder = new Reorderer(options.reorderWindowNs ?? DEFAULT_REORDER_WINDOW_NS);
   let s: State = initialState;
-  const fold = (events: readonly TraceEvent[]): OutputRecord[] => {
-    const out: OutputRecord[] = [];
-    for (const e of events) {
-      const [next, records] = step(s, e);
+  // One output array per group, filled in place: per-event arrays cost ~5% of replay CPU (docs/performance.md).
+  const fold = (events: readonly TraceEvent[], out: OutputRecord[]): OutputRecord[] => {
+    for (let i = 0; i < events.length; i++) {
+      const [next, records] = step(s, events[i]!);
       s = next;
-      for (const r of records) out.push(r);
+      for (let j = 0; j < records.length; j++) out.push(records[j]!);
     }
     return out;
   };
   for await (const group of groups) {
     const out: OutputRecord[] = [];
-    for (const e of group) for (const r of fold(reorder.push(e))) out.push(r);
+    for (let i = 0; i < group.length; i++) fold(reorder.push(group[i]!), out);
     if (out.length > 0) yield out;
   }
-  const tail = [...fold(reorder.drain()), ...finish(s)[1]];
+  const tail = fold(reorder.drain(), []);
+  for (const r of finish(s)[1]) tail.push(r);
   if (tail.length > 0) yield tail;
 }
 

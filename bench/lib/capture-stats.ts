@@ -1,0 +1,100 @@
+// Where a capture's bytes go: batch frames, raw kernel records by event type (count, bytes). With a root
+// pid, only that process tree's records are kept (other sshds on the machine are recorded too), and the
+// frames are re-encoded with the writer's own encoder to give their stored size.
+import { readFileSync } from 'node:fs';
+import { decodePayload, encodeFrame } from '../../replay/frame-codec';
+import { scanBuffer } from '../../replay/file-frames';
+import { FrameKind } from '../../replay/log-format';
+import { KIND_BY_TYPE } from '../../replay/events-layout';
+
+export type BatchRec = { k: string; d?: Uint8Array };
+export interface TypeStats { count: number; rawBytes: number }
+
+export interface CaptureStats {
+  readonly fileBytes: number;
+  readonly headerFrameBytes: number;   // paid once per file
+  readonly batchFrames: number;
+  readonly batchStoredBytes: number;   // 28 B header + zstd payload, per frame
+  readonly batchRawBytes: number;      // msgpack before zstd
+  readonly records: Record<string, number>; // batch records by k
+  readonly kernelRecordBytes: number;
+  readonly events: number;
+  readonly foreignEvents: number;      // records of other process trees, left out
+  readonly byType: Record<string, TypeStats>;
+}
+
+export interface CaptureFrames { readonly fileBytes: number; readonly headerFrameBytes: number; readonly frames: BatchRec[][]; readonly foreignEvents: number }
+
+export function readBatchFrames(path: string, rootPid?: number): CaptureFrames {
+  const bytes = readFileSync(path);
+  const tree = rootPid === undefined ? null : new Set([rootPid]);
+  let headerFrameBytes = 0;
+  let foreignEvents = 0;
+  const frames: BatchRec[][] = [];
+  for (const item of scanBuffer(bytes)) {
+    if (item.type !== 'frame') continue;
+    if (item.header.kind === FrameKind.FileHeader) headerFrameBytes += item.length;
+    if (item.header.kind !== FrameKind.Batch) continue;
+    const records = decodePayload(item.payload, item.header.rawLength) as BatchRec[];
+    frames.push(tree === null ? records : records.map((r) => {
+      if (r.k !== 'ev' || !r.d) return r;
+      const kept = keepTree(r.d, tree);
+      foreignEvents += kept.dropped;
+      return { ...r, d: kept.d };
+    }));
+  }
+  return { fileBytes: bytes.length, headerFrameBytes, frames, foreignEvents };
+}
+
+/** Records of processes in `tree` (grown by their forks), in order. */
+function keepTree(d: Uint8Array, tree: Set<number>): { d: Uint8Array; dropped: number } {
+  const kept: Buffer[] = [];
+  let dropped = 0;
+  eachRecord(d, (record, type) => {
+    const tgid = record.readUInt32LE(4);
+    if (!tree.has(tgid)) { dropped++; return; }
+    if (type === 1) tree.add(record.readUInt32LE(24)); // fork_event.child_tgid
+    kept.push(record);
+  });
+  return { d: new Uint8Array(Buffer.concat(kept)), dropped };
+}
+
+export function eachRecord(d: Uint8Array, visit: (record: Buffer, type: number) => void): void {
+  const view = Buffer.from(d.buffer, d.byteOffset, d.length);
+  for (let at = 0; at + 24 <= view.length; ) {
+    const size = view.readUInt16LE(at + 2);
+    if (size < 24 || at + size > view.length) return;
+    visit(view.subarray(at, at + size), view.readUInt16LE(at));
+    at += size;
+  }
+}
+
+/** Stored bytes (frame header included) of these batch frames, as the writer would write them. */
+export function storedBytes(frames: readonly BatchRec[][]): number {
+  return frames.reduce((sum, records) => sum + encodeFrame(FrameKind.Batch, 1, records).length, 0);
+}
+
+export function captureStats(capture: CaptureFrames): CaptureStats {
+  let batchRaw = 0, kernelBytes = 0, events = 0;
+  const records: Record<string, number> = {};
+  const byType: Record<string, TypeStats> = {};
+  for (const frame of capture.frames) {
+    batchRaw += encodeFrame(FrameKind.Batch, 1, frame).readUInt32LE(16);
+    for (const record of frame) {
+      records[record.k] = (records[record.k] ?? 0) + 1;
+      if (record.k !== 'ev' || !record.d) continue;
+      kernelBytes += record.d.length;
+      eachRecord(record.d, (r, type) => {
+        const entry = (byType[KIND_BY_TYPE[type] ?? `type_${type}`] ??= { count: 0, rawBytes: 0 });
+        entry.count++;
+        entry.rawBytes += r.length;
+        events++;
+      });
+    }
+  }
+  return {
+    fileBytes: capture.fileBytes, headerFrameBytes: capture.headerFrameBytes, batchFrames: capture.frames.length,
+    batchStoredBytes: storedBytes(capture.frames), batchRawBytes: batchRaw, records, kernelRecordBytes: kernelBytes,
+    events, foreignEvents: capture.foreignEvents, byType,
+  };
+}
