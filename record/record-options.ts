@@ -2,8 +2,10 @@
 // anything starts.
 import { CAPS } from '../replay/events-layout';
 import { UsageError } from '../replay/errors';
+import type { RotationOptions } from './rotation';
+import { type RotationArgs, rotationOptions } from './rotation-options';
 
-export interface RecordArgs {
+export interface RecordArgs extends RotationArgs {
   readonly output: string;
   readonly duration?: number | undefined;
   readonly force: boolean;
@@ -21,6 +23,8 @@ export interface RecordOptions {
   readonly ringBufferBytes: number;
   readonly argvCap: number;
   readonly fileWrites: boolean;
+  /** Present with --rotate-size/--rotate-interval/--max-total-size; record-command then points `output` at the first segment. */
+  readonly rotation?: RotationOptions;
 }
 
 export const DEFAULT_FAMILY_NAMES = 'sshd,sshd-session,sshd-auth';
@@ -32,9 +36,11 @@ export function recordOptions(args: RecordArgs): RecordOptions {
   if (!Number.isInteger(args.argvCap) || args.argvCap < 1 || args.argvCap > CAPS.ARGV_CAP_MAX) {
     throw new UsageError(`--argv-cap must be a whole number of bytes from 1 to ${CAPS.ARGV_CAP_MAX}, not ${args.argvCap}`);
   }
+  const rotation = rotationOptions(args.output, args);
   return {
     output: args.output, durationS: args.duration ?? null, force: args.force, familyNames: familyNames(args.familyNames),
     ringBufferBytes: ringBufferBytes(args.ringBufferSize), argvCap: args.argvCap, fileWrites: args.fileWrites,
+    ...(rotation ? { rotation } : {}),
   };
 }
 

@@ -4,13 +4,17 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { SnapshotProcess } from '../model/events';
 import type { TracerCounters, TracerOptions, TracerSource } from '../native/index';
-import { CAPTURE_FORMAT, type CaptureHeader, type ClockPair, type CounterFields, TOOL_NAME } from '../replay/capture-types';
+import {
+  CAPTURE_FORMAT, type CaptureHeader, type ClockPair, type CounterFields, TOOL_NAME, type TrailerRecord,
+} from '../replay/capture-types';
 import { EXIT, SshtraceError } from '../replay/errors';
 import { EVENTS_LAYOUT_VERSION } from '../replay/events-layout';
+import type { CaptureWriter, SegmentSource } from './capture-writer';
 import type { HostInfo } from './host-info';
 import { LogWriter } from './log-writer';
 import { type Losses, lossesOf, LossMonitor } from './loss-monitor';
 import type { RecordOptions } from './record-options';
+import { describeRotation } from './rotation-options';
 
 export interface RecorderClock { now(): ClockPair; bootNs(): number; refresh(): void }
 
@@ -20,7 +24,10 @@ export interface RecorderDeps {
   readonly hostInfo: () => HostInfo;
   readonly opensshVersions: (snapshot: readonly SnapshotProcess[]) => Record<string, string>;
   readonly clock: RecorderClock;
-  readonly openOutput: () => Promise<FileHandle>;
+  /** The capture file, opened early; null when nothing is kept on disk (`watch` without --output). */
+  readonly openOutput: () => Promise<FileHandle | null>;
+  /** Writes the capture some other way than one LogWriter on `file` (rotation, watch's tee). */
+  readonly openWriter?: (file: FileHandle | null, header: CaptureHeader, segments: SegmentSource) => Promise<CaptureWriter>;
   /** Removes the output file when setup fails before anything was written to it. */
   readonly removeOutput: () => Promise<void>;
   /** Resolves with the reason to stop (a signal); --duration is handled here. */
@@ -42,11 +49,14 @@ export interface RecordSummary {
 }
 
 export const BATCH_BYTES = 256 * 1024;
+// One batch a second, like the flush: a login's records cross to JavaScript in 1-2 batches instead of ~4,
+// which cut the recorder's CPU per login by half (docs/performance.md). Bursts still cut at BATCH_BYTES.
+export const BATCH_INTERVAL_MS = 1000;
 
 export function tracerOptions(options: RecordOptions, selfTgid: number): TracerOptions {
   return {
     familyNames: options.familyNames, selfTgid, argvCap: options.argvCap, ringBufferBytes: options.ringBufferBytes,
-    fileWrites: options.fileWrites, batchBytes: BATCH_BYTES, batchIntervalMs: 250, maxQueuedBatches: 64,
+    fileWrites: options.fileWrites, batchBytes: BATCH_BYTES, batchIntervalMs: BATCH_INTERVAL_MS, maxQueuedBatches: 64,
   };
 }
 
@@ -56,22 +66,38 @@ export async function record(options: RecordOptions, deps: RecorderDeps): Promis
   try {
     source = await deps.startTracer(tracerOptions(options, deps.selfPid));
   } catch (error) {
-    await file.close().catch(() => undefined);
+    await file?.close().catch(() => undefined);
     await deps.removeOutput().catch(() => undefined);
     throw error;
   }
   try {
     if (source.eventsLayoutVersion !== EVENTS_LAYOUT_VERSION) throw layoutMismatch(source.eventsLayoutVersion);
     const snapshot = seedTracking(source, deps.scan);
-    const header = buildHeader(options, deps, snapshot, source.skippedPrograms);
-    const writer = await LogWriter.onFile(options.output, file, header);
+    const header = buildHeader(options, deps, snapshot, source.skippedPrograms, { index: 0 });
+    const writer = await openWriter(options, deps, file, header, segmentSource(options, deps, source));
     deps.stderr(startLine(snapshot, options));
     return await new Session(source, writer, deps, options, snapshot).run();
   } catch (error) {
     await source.stop().catch(() => undefined);
-    await file.close().catch(() => undefined);
+    await file?.close().catch(() => undefined);
     throw error;
   }
+}
+
+function openWriter(options: RecordOptions, deps: RecorderDeps, file: FileHandle | null, header: CaptureHeader,
+  segments: SegmentSource): Promise<CaptureWriter> {
+  if (deps.openWriter) return deps.openWriter(file, header, segments);
+  if (file === null) throw new Error('the recorder has neither an output file nor a writer');
+  return LogWriter.onFile(options.output, file, header);
+}
+
+/** New segments get a fresh /proc scan, so each one replays on its own (the reader skips it when joining them). */
+function segmentSource(options: RecordOptions, deps: RecorderDeps, source: TracerSource): SegmentSource {
+  return {
+    header: (segment) => buildHeader(options, deps, deps.scan(), source.skippedPrograms, segment),
+    trailer: (reason): TrailerRecord =>
+      ({ k: 'end', ts: deps.clock.bootNs(), clean: true, reason, counters: counterFields(source.counters()) }),
+  };
 }
 
 /** Tracks the scanned family, then scans again for processes forked while the first round ran. */
@@ -95,12 +121,13 @@ function layoutMismatch(addonLayout: number): SshtraceError {
 
 function buildHeader(
   options: RecordOptions, deps: RecorderDeps, snapshot: readonly SnapshotProcess[], skippedPrograms: readonly string[],
+  segment: CaptureHeader['segment'],
 ): CaptureHeader {
   const host = deps.hostInfo();
   return {
     format: CAPTURE_FORMAT, tool: TOOL_NAME, toolVersion: deps.toolVersion, eventsLayout: EVENTS_LAYOUT_VERSION,
     hostname: host.hostname, kernelRelease: host.kernelRelease, bootId: host.bootId, startedAt: new Date().toISOString(),
-    clock: deps.clock.now(), segment: { index: 0 }, passwd: host.passwd, group: host.group, snapshot,
+    clock: deps.clock.now(), segment, passwd: host.passwd, group: host.group, snapshot,
     opensshVersions: deps.opensshVersions(snapshot),
     options: { ...tracerOptions(options, deps.selfPid), durationS: options.durationS, skippedPrograms: [...skippedPrograms] },
   };
@@ -121,7 +148,8 @@ export function startLine(snapshot: readonly SnapshotProcess[], options: RecordO
     ? 'no sshd-family process yet (new ones are followed when they start)'
     : `${snapshot.length} sshd-family process${snapshot.length === 1 ? '' : 'es'} (${shown.join(', ')})`;
   const until = options.durationS === null ? 'Ctrl-C to stop' : `stopping after ${options.durationS} s`;
-  return `sshtrace: recording ${what} to ${options.output}; ${until}`;
+  const to = options.output === '' ? '' : ` to ${options.output}${options.rotation ? ` (${describeRotation(options.rotation)})` : ''}`;
+  return `sshtrace: recording ${what}${to}; ${until}`;
 }
 
 function clip(text: string, max: number): string {
@@ -139,7 +167,7 @@ class Session {
 
   constructor(
     private readonly source: TracerSource,
-    private readonly writer: LogWriter,
+    private readonly writer: CaptureWriter,
     private readonly deps: RecorderDeps,
     private readonly options: RecordOptions,
     private readonly snapshot: readonly SnapshotProcess[],

@@ -7,6 +7,7 @@ import type { CaptureSummary } from './capture-decoder';
 import { type CaptureFile, openCapture, readCapture } from './capture-file';
 import { CaptureInputError, EXIT } from './errors';
 import { FRAME_MAGIC } from './log-format';
+import { continues, joinSegments } from './segments';
 
 export const CAPTURE_EXTENSION = '.sshtrace';
 
@@ -37,10 +38,10 @@ export async function openCaptures(paths: readonly string[]): Promise<CaptureSet
   for (const path of await uniqueFiles(paths)) files.push(await openCapture(path));
   files.sort(compareFiles);
   async function* batches(options: ReadEventsOptions = {}): AsyncGenerator<TraceEvent[]> {
-    for (const file of files) {
+    for (const [i, file] of files.entries()) {
       options.onFile?.(file);
       const reading = readCapture(file, options.onBytes && ((done) => options.onBytes!(file, done)));
-      yield* reading.batches;
+      yield* joinSegments(reading.batches, { continuesPrevious: continues(files[i - 1], file), continuedByNext: continues(file, files[i + 1]) });
       options.onFileEnd?.({ file, summary: reading.summary() });
     }
   }

@@ -4,14 +4,16 @@ import yargs from 'yargs/yargs';
 import { EXIT, UsageError } from '../errors';
 import { toolVersion } from '../version';
 import { corpusCommand } from './commands/corpus';
+import { demoCommand } from './commands/demo';
 import { dumpCommand } from './commands/dump';
 import { recordCommand } from './commands/record';
 import { replayCommand } from './commands/replay';
+import { watchCommand } from './commands/watch';
 import { reportFor } from './report-error';
 
 export interface CliIo { readonly stderr: (line: string) => void; readonly debug: boolean }
 
-const COMMANDS = ['record', 'replay', 'dump', 'corpus'];
+const COMMANDS = ['demo', 'record', 'replay', 'dump', 'corpus', 'watch'];
 
 const processIo: CliIo = { stderr: (line) => process.stderr.write(`${line}\n`), debug: process.env.SSHTRACE_DEBUG === '1' };
 
@@ -19,11 +21,17 @@ export function buildCli(args: readonly string[]) {
   return yargs(args)
     .scriptName('sshtrace')
     .usage('$0 <command> [options]\n\nWatch OpenSSH sshd from the outside with eBPF: record its syscalls, replay them into records.')
+    .command(demoCommand)
     .command(recordCommand)
     .command(replayCommand)
+    .command(watchCommand)
     .command(dumpCommand)
     .command(corpusCommand)
-    .demandCommand(1, 'name a command: record, replay, dump or corpus')
+    .example('sudo $0 demo', 'see it work: a throwaway sshd, four logins, the replay, then a clean-up')
+    .example('sudo $0 watch', 'logins, sessions and commands of this machine\'s sshd, live')
+    .example('sudo $0 record -o ssh.sshtrace && $0 replay ssh.sshtrace', 'record until Ctrl-C, then read it')
+    .example('$0 <command> --help', 'every option of a command, with examples')
+    .demandCommand(1, 'name a command: demo, watch, record, replay or dump')
     .recommendCommands()
     .strict()
     .help()

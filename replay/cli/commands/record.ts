@@ -9,6 +9,9 @@ export interface RecordCommandArgs {
   readonly 'ring-buffer-size': string;
   readonly 'argv-cap': number;
   readonly 'file-writes': boolean;
+  readonly 'rotate-size': string | undefined;
+  readonly 'rotate-interval': string | undefined;
+  readonly 'max-total-size': string | undefined;
 }
 
 export const recordCommand: CommandModule<object, RecordCommandArgs> = {
@@ -16,7 +19,10 @@ export const recordCommand: CommandModule<object, RecordCommandArgs> = {
   describe: 'Record the sshd process family into a capture file (needs root)',
   builder: (yargs: Argv) =>
     yargs
-      .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'capture file to create (mode 0600)' })
+      .option('output', {
+        alias: 'o', type: 'string', demandOption: true,
+        describe: 'capture file to create (mode 0600); with a rotation option, the directory of segments (created 0700 if missing)',
+      })
       .option('duration', { type: 'number', describe: 'stop after this many seconds (default: until Ctrl-C or SIGTERM)' })
       .option('force', { type: 'boolean', default: false, describe: 'overwrite the output file if it exists' })
       .option('family-names', {
@@ -29,7 +35,14 @@ export const recordCommand: CommandModule<object, RecordCommandArgs> = {
         type: 'boolean', default: false,
         describe: 'also record login-record file writes and the pre-auth log pipe (hooks write(): costs every write on the machine)',
       })
+      .option('rotate-size', { type: 'string', describe: 'start a new segment file once the current one reaches this size (e.g. 64M); --output is then a directory' })
+      .option('rotate-interval', { type: 'string', describe: 'start a new segment file once the current one is this old (90s, 15m, 1h, 1d)' })
+      .option('max-total-size', {
+        type: 'string', describe: 'delete the oldest segments to keep the directory under this size (e.g. 1G; rotates at a tenth of it unless --rotate-size says otherwise)',
+      })
       .example('sudo $0 record -o /var/tmp/ssh.sshtrace', 'record until Ctrl-C')
+      .example('sudo $0 record -o /var/log/sshtrace --rotate-size 64M --max-total-size 2G', 'run for months: 64 MiB segments, the oldest deleted beyond 2 GiB')
+      .example('sudo $0 record -o /var/log/sshtrace --rotate-interval 1h', 'one segment per hour, kept forever (replay reads the directory in order)')
       .example('sudo $0 record -o ssh.sshtrace --duration 600', 'record for ten minutes')
       .example('sudo $0 record -o ssh.sshtrace --file-writes --ring-buffer-size 64M', 'also utmp/wtmp/btmp writes, larger buffer')
       .example('sudo $0 record -o ssh.sshtrace --family-names sshd --argv-cap 8192', 'an OpenSSH before 9.8 only, with longer command lines') as unknown as Argv<RecordCommandArgs>,
@@ -38,6 +51,7 @@ export const recordCommand: CommandModule<object, RecordCommandArgs> = {
     await runRecord({
       output: args.output, duration: args.duration, force: args.force, familyNames: args['family-names'],
       ringBufferSize: args['ring-buffer-size'], argvCap: args['argv-cap'], fileWrites: args['file-writes'],
+      rotateSize: args['rotate-size'], rotateInterval: args['rotate-interval'], maxTotalSize: args['max-total-size'],
     });
   },
 };

@@ -4,7 +4,7 @@ import { RECORD_TYPES, parseTimeBound, type RecordType } from '../../output/filt
 
 export interface ReplayCommandArgs {
   readonly files: string[];
-  readonly format: 'table' | 'jsonl' | 'auto';
+  readonly format: 'table' | 'jsonl' | 'ocsf' | 'ecs' | 'auto';
   readonly type: RecordType[] | undefined;
   readonly user: string | undefined;
   readonly since: number | undefined;
@@ -27,8 +27,9 @@ export const replayCommand: CommandModule<object, ReplayCommandArgs> = {
     yargs
       .positional('files', { type: 'string', describe: 'capture files or directories of captures (read in time order)' })
       .option('format', {
-        choices: ['table', 'jsonl', 'auto'] as const, default: 'auto' as const,
-        describe: 'table for people, jsonl (one JSON record per line) for tools; auto: table on a terminal',
+        choices: ['table', 'jsonl', 'ocsf', 'ecs', 'auto'] as const, default: 'auto' as const,
+        describe: 'table for people; jsonl (one JSON record per line) for tools; ocsf (OCSF 1.8.0 events) or ecs ' +
+          '(Elastic Common Schema documents) for SIEMs; auto: table on a terminal, jsonl otherwise',
       })
       .option('type', { type: 'string', coerce: parseTypes, describe: `only these record types (${RECORD_TYPES.join(', ')})` })
       .option('user', { type: 'string', describe: 'only records about this user name' })
@@ -39,6 +40,8 @@ export const replayCommand: CommandModule<object, ReplayCommandArgs> = {
       .example('$0 replay capture.sshtrace', 'a readable table of logins, sessions and their commands')
       .example('$0 replay capture.sshtrace --format jsonl', 'one JSON record per line, for tools')
       .example('$0 replay /var/log/sshtrace/', 'every capture (rotated segments) of a directory, in order')
+      .example('$0 replay capture.sshtrace --format ocsf', 'OCSF Authentication and Process Activity events (docs/ocsf.md)')
+      .example('$0 replay /var/log/sshtrace/ --format ecs > ssh.ndjson', 'Elastic Common Schema documents, one per line (docs/ecs.md)')
       .example('$0 replay capture.sshtrace --type auth --user alice --since 2026-11-28T10:00:00Z', "alice's attempts since 10:00 UTC")
       .example("$0 replay capture.sshtrace --format jsonl --type session | jq '.commands[].argv'", 'every command run in sessions') as unknown as Argv<ReplayCommandArgs>,
   handler: async (args) => {

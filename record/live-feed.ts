@@ -1,0 +1,111 @@
+// `watch`: the recorder's own records, as they are written, turned into the events a replay of the capture
+// would read (same decoder, same order), for a reducer running at the same time. A CaptureWriter tee feeds it,
+// so what watch reduces and what --output keeps are the same frames.
+import type { CountersEvent, TraceEvent } from '../model/events';
+import { DEFAULT_REORDER_WINDOW_NS } from '../model/reorder';
+import type { BatchRecord, CaptureHeader, TrailerRecord } from '../replay/capture-types';
+import { newDecodeStats } from '../replay/decode-events';
+import { headerEvents, recordEvents, trailerEvent } from '../replay/record-events';
+import type { CaptureWriter } from './capture-writer';
+
+/**
+ * After this long without a record, events still held back for reordering (and records the model holds until the
+ * next counters) are released by a repeat of the last counters dated just past the window. Any event not yet
+ * delivered is younger than the quiet spell, since the tracer hands over a batch within 250 ms of its first record.
+ */
+export const IDLE_RELEASE_MS = 500;
+
+export class LiveFeed {
+  private readonly stats = newDecodeStats();
+  private readonly queued: TraceEvent[][] = [];
+  private wake: (() => void) | null = null;
+  private ended = false;
+  private lastTs = 0;
+  private lastCounters: CountersEvent | null = null;
+  private idle: NodeJS.Timeout | null = null;
+
+  constructor(private readonly idleMs = IDLE_RELEASE_MS, private readonly windowNs = DEFAULT_REORDER_WINDOW_NS) {}
+
+  header(h: CaptureHeader): void {
+    this.push(headerEvents(h));
+  }
+
+  record(r: BatchRecord): void {
+    const events = recordEvents(r, this.stats, this.lastTs);
+    for (const e of events) {
+      if (e.ts > this.lastTs) this.lastTs = e.ts;
+      if (e.kind === 'counters') this.lastCounters = e;
+    }
+    this.push(events);
+    this.armIdle();
+  }
+
+  trailer(t: TrailerRecord): void {
+    this.push([trailerEvent(t)]);
+    this.end();
+  }
+
+  /** No more events (the recording ended, or failed). */
+  end(): void {
+    if (this.idle) clearTimeout(this.idle);
+    this.ended = true;
+    this.wake?.();
+  }
+
+  async *groups(): AsyncGenerator<TraceEvent[]> {
+    for (;;) {
+      const group = this.queued.shift();
+      if (group) {
+        yield group;
+        continue;
+      }
+      if (this.ended) return;
+      await new Promise<void>((resolve) => { this.wake = resolve; });
+      this.wake = null;
+    }
+  }
+
+  private push(events: TraceEvent[]): void {
+    if (this.ended || events.length === 0) return;
+    this.queued.push(events);
+    this.wake?.();
+  }
+
+  private armIdle(): void {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = setTimeout(() => {
+      this.idle = null;
+      if (this.lastCounters) this.push([{ ...this.lastCounters, ts: this.lastTs + this.windowNs + 1 }]);
+    }, this.idleMs);
+    this.idle.unref();
+  }
+}
+
+/** Writes through to `inner` (the --output capture, if any) and feeds every record to the live reducer. */
+export class TeeWriter implements CaptureWriter {
+  constructor(private readonly inner: CaptureWriter | null, private readonly feed: LiveFeed, header: CaptureHeader) {
+    feed.header(header);
+  }
+
+  get bytesWritten(): number { return this.inner?.bytesWritten ?? 0; }
+  get framesWritten(): number { return this.inner?.framesWritten ?? 0; }
+
+  async append(record: BatchRecord): Promise<void> {
+    this.feed.record(record);
+    await this.inner?.append(record);
+  }
+
+  async flush(): Promise<void> {
+    await this.inner?.flush();
+  }
+
+  async close(trailer: TrailerRecord): Promise<void> {
+    this.feed.trailer(trailer);
+    await this.inner?.close(trailer);
+  }
+
+  async abandon(): Promise<void> {
+    this.feed.end();
+    await this.inner?.abandon();
+  }
+}
