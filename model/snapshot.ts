@@ -7,19 +7,24 @@ import type { Conn, Proc, Role, State } from './state';
 import { newConn, newProc, putConn, putProc, markIncomplete } from './update';
 import { commandFromSnapshot } from './sessions';
 import { connId } from './processes';
+import { resumeFrom } from './snapshot-resume';
 
 const STARTED_BEFORE = 'the capture started during the connection';
 
 export function onSnapshot(s: State, e: SnapshotEvent): State {
+  const resuming = s.procs.size > 0 || s.conns.size > 0; // a later recording read in the same stream
   s = {
     ...s,
     opensshVersions: IMap(Object.entries(e.opensshVersions ?? {}).map(([exe, v]) => [exe, v.replace(/^OpenSSH_/, '')])),
-    userNames: IMap((e.users ?? []).map(([name, uid]) => [uid, name] as [number, string])),
+    userNames: s.userNames.merge(IMap((e.users ?? []).map(([name, uid]) => [uid, name] as [number, string]))),
   };
-  const byPid = new Map(e.processes.map((p) => [p.pid, p]));
-  const children = new Map<number, SnapshotProcess[]>();
-  for (const p of e.processes) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
-  const roots = e.processes.filter((p) => !byPid.has(p.ppid)).sort((a, b) => a.pid - b.pid);
+  return resuming ? resumeFrom(s, e) : seedAll(s, e.processes);
+}
+
+export function seedAll(s: State, processes: readonly SnapshotProcess[]): State {
+  const byPid = new Map(processes.map((p) => [p.pid, p]));
+  const children = childrenOf(processes);
+  const roots = processes.filter((p) => !byPid.has(p.ppid)).sort((a, b) => a.pid - b.pid);
   for (const root of roots) {
     s = putProc(s, toProc(root, 'listener', null, null));
     for (const m of sorted(children.get(root.pid))) s = seedConnection(s, root, m, children);
@@ -27,11 +32,17 @@ export function onSnapshot(s: State, e: SnapshotEvent): State {
   return s;
 }
 
-function sorted(list: SnapshotProcess[] | undefined): SnapshotProcess[] {
+export function childrenOf(processes: readonly SnapshotProcess[]): Map<number, SnapshotProcess[]> {
+  const children = new Map<number, SnapshotProcess[]>();
+  for (const p of processes) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  return children;
+}
+
+export function sorted(list: SnapshotProcess[] | undefined): SnapshotProcess[] {
   return [...(list ?? [])].sort((a, b) => a.startBoottime - b.startBoottime || a.pid - b.pid);
 }
 
-function seedConnection(
+export function seedConnection(
   s: State, listener: SnapshotProcess, m: SnapshotProcess, children: Map<number, SnapshotProcess[]>,
 ): State {
   const id = connId(s, m.pid, m.startBoottime);
@@ -54,20 +65,20 @@ function seedConnection(
 
 /** chroot'ed: pre-auth child; a session leader: a root channel (no post-auth child up to 9.7); running as a
  *  user, or serving session leaders: the post-auth child; anything else sshd runs as root: a helper. */
-function monitorChildRole(p: SnapshotProcess, monitor: SnapshotProcess, kids: readonly SnapshotProcess[]): Role {
+export function monitorChildRole(p: SnapshotProcess, monitor: SnapshotProcess, kids: readonly SnapshotProcess[]): Role {
   if (p.root !== '' && p.root !== monitor.root) return 'preauth'; // relative: sshd itself may run in a rootfs
   if (p.sid === p.pid) return 'session';
   if (p.uid[0] !== 0 || kids.some((k) => k.sid === k.pid)) return 'postauth';
   return 'helper';
 }
 
-function login(s: State, c: Conn, p: SnapshotProcess): Conn {
+export function login(s: State, c: Conn, p: SnapshotProcess): Conn {
   const uid = p.uid[0];
   return { ...c, authenticated: true, authTs: p.startBoottime, uid, user: s.userNames.get(uid) ?? `uid ${uid}` };
 }
 
 /** A channel process and its whole tree, as commands known only from /proc. */
-function seedChannel(
+export function seedChannel(
   s: State, c: Conn, root: SnapshotProcess, children: Map<number, SnapshotProcess[]>,
 ): [State, Conn] {
   const channel = c.channels.size;
@@ -89,7 +100,7 @@ function seedChannel(
   return [s, c];
 }
 
-function toProc(p: SnapshotProcess, role: Role, conn: string | null, channel: number | null): Proc {
+export function toProc(p: SnapshotProcess, role: Role, conn: string | null, channel: number | null): Proc {
   const creds: Creds = {
     uid: p.uid[0], euid: p.uid[1], suid: p.uid[2], fsuid: p.uid[3],
     gid: p.gid[0], egid: p.gid[1], sgid: p.gid[2], fsgid: p.gid[3], auid: p.auid, sessionid: p.sessionid,

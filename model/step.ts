@@ -39,7 +39,7 @@ function apply(s: State, e: Exclude<TraceEvent, CountersEvent | { kind: 'capture
     case 'banner': return onBanner(s, e);
     case 'wait': return onWait(s, e);
     case 'snapshot': return onSnapshot(s, e);
-    case 'clock': return s.clockOffsetNs === e.realtimeNs - e.ts ? s : { ...s, clockOffsetNs: e.realtimeNs - e.ts };
+    case 'clock': return onClock(s, e.realtimeNs - e.ts);
     case 'gap': return onGap(s, e);
     // Evidence the model does not need (yet): kept in the capture, visible in `dump`.
     case 'setgroups': case 'prctl': case 'chroot': case 'connect': case 'socketpair': case 'fdpass': case 'dgram':
@@ -50,6 +50,15 @@ function apply(s: State, e: Exclude<TraceEvent, CountersEvent | { kind: 'capture
 
 /** Records lost before reaching the capture. Unknown record types are not loss: the reader reports each
  *  as a gap, where they are marked once. */
+/** Wall time = boot time + offset. Calibrations differ by microseconds; only a real step (NTP, suspend)
+ *  moves the offset, so one event keeps one wall time whichever record reports it. */
+function onClock(s: State, offset: number): State {
+  const current = s.clockOffsetNs;
+  return current !== null && Math.abs(offset - current) < CLOCK_STEP_NS ? s : { ...s, clockOffsetNs: offset };
+}
+
+const CLOCK_STEP_NS = 1_000_000;
+
 function lost(e: CountersEvent): number {
   const dropped = Object.values(e.dropped).reduce((a, b) => a + b, 0);
   return dropped + e.userDropped;
