@@ -2,9 +2,9 @@
 import type { TraceEvent } from './events';
 import type { OutputRecord } from './records';
 import { initialState, type State } from './state';
-import { step, finish } from './step';
+import { step, finish, IGNORED_KINDS } from './step';
 
-export { step, finish, initialState };
+export { step, finish, initialState, IGNORED_KINDS };
 export type { State, TraceEvent, OutputRecord };
 
 /** Replays events (already in time order, see replay/reorder) into records, lazily. */

@@ -3,7 +3,7 @@
 import type { ForkEvent, ExecEvent, CredEvent, SetsidEvent } from './events';
 import type { Conn, Proc, State } from './state';
 import { generationFromMonitorExec } from './versions';
-import { putConn, putProc, hold, newConn, newProc, markIncomplete } from './update';
+import { putProc, putProcConn, hold, newConn, newProc, markIncomplete } from './update';
 import { addCommand, openChannel } from './sessions';
 import { resolveSuccess } from './authentication';
 import { anomaly } from './emit';
@@ -49,7 +49,7 @@ function newConnection(s: State, listener: Proc, child: Proc, ts: number): State
   const id = connId(s, child.pid, ts);
   const conn: Conn = { ...newConn(id, child.pid, ts), listener: listener.pid, source };
   s = { ...s, accepted: s.accepted.delete(listener.pid) };
-  return putProc(putConn(s, conn), { ...child, role: 'monitor', conn: id });
+  return putProcConn(s, { ...child, role: 'monitor', conn: id }, conn);
 }
 
 /** Before authentication the first child is the pre-auth child; later ones are helpers (PAM thread,
@@ -57,7 +57,7 @@ function newConnection(s: State, listener: Proc, child: Proc, ts: number): State
 function monitorChild(s: State, c: Conn, child: Proc, ts: number): State {
   if (!c.authenticated) {
     if (c.preauth === null) {
-      return putProc(putConn(s, { ...c, preauth: child.pid }), { ...child, role: 'preauth', conn: c.id });
+      return putProcConn(s, { ...child, role: 'preauth', conn: c.id }, { ...c, preauth: child.pid });
     }
     return putProc(s, { ...child, role: 'helper', conn: c.id });
   }
@@ -74,7 +74,7 @@ function becomePostauth(s: State, c: Conn, p: Proc, ts: number): State {
   if (p.role === 'postauth') return s;
   let conn: Conn = { ...c, postauth: p.pid };
   if (conn.uid === null && p.creds !== null && p.creds.uid !== 0) conn = { ...conn, uid: p.creds.uid };
-  s = putConn(putProc(s, { ...p, role: 'postauth' }), conn);
+  s = putProcConn(s, { ...p, role: 'postauth' }, conn);
   return conn.authenticated ? s : resolveSuccess(s, conn, ts, 'post-auth child started');
 }
 
@@ -96,16 +96,16 @@ function execByRole(s: State, c: Conn, p: Proc, e: ExecEvent): State {
       const listenerImage = c.listener === null ? null : s.procs.get(c.listener)?.image ?? null;
       const generation = generationFromMonitorExec(e.filename, e.argv, listenerImage);
       const version = s.opensshVersions.get(e.filename) ?? c.opensshVersion;
-      return putProc(putConn(s, { ...c, generation, opensshVersion: version }), p);
+      return putProcConn(s, p, { ...c, generation, opensshVersion: version });
     }
     case 'preauth':
-      return putProc(putConn(s, { ...c, generation: '10.0+' }), p);
+      return putProcConn(s, p, { ...c, generation: '10.0+' });
     case 'undecided': // a root channel up to 9.7 calls setsid first (onSetsid), so an exec here is a helper
       return putProc(s, { ...p, role: 'helper' });
     case 'session':
       return addCommand(s, c, p, e);
     case 'postauth':
-      return putProc(putConn(s, markIncomplete(c, 'the post-auth child exec\'d (unexpected)')), p);
+      return putProcConn(s, p, markIncomplete(c, 'the post-auth child exec\'d (unexpected)'));
     case 'listener': case 'sshd': case 'helper': case 'other':
       return putProc(s, p);
   }

@@ -2,7 +2,7 @@
 // request) and commands (every successful execve in that process tree, in order).
 import type { ExecEvent, ExitEvent } from './events';
 import type { Channel, Command, Conn, Proc, State } from './state';
-import { putConn, putProc } from './update';
+import { putConn, putProcConn } from './update';
 
 /** A process sshd forked to serve a channel: number it, attach the pending AUDIT_COMMAND / pty. */
 export function openChannel(s: State, c: Conn, child: Proc, ts: number): State {
@@ -11,7 +11,7 @@ export function openChannel(s: State, c: Conn, child: Proc, ts: number): State {
   };
   const conn: Conn = { ...c, channels: c.channels.push(channel), pendingCommand: null, pendingTty: null };
   const proc: Proc = { ...child, role: 'session', conn: c.id, channel: c.channels.size, tty: channel.tty };
-  return putProc(putConn(s, conn), proc);
+  return putProcConn(s, proc, conn);
 }
 
 function channelKind(argv: readonly string[], command: string | null): Channel['kind'] {
@@ -39,7 +39,7 @@ export function addCommand(s: State, c: Conn, p: Proc, e: ExecEvent): State {
     channels = channels.set(p.channel!, { ...ch, kind: channelKind(e.argv, ch.command), tty: ch.tty ?? tty });
   }
   const conn: Conn = { ...c, commands: commands.push(cmd), channels, tty: c.tty ?? (tty || null) };
-  return putProc(putConn(s, conn), { ...p, command: commands.size, tty });
+  return putProcConn(s, { ...p, command: commands.size, tty }, conn);
 }
 
 /** A user process ended: close its current command and, for a channel's process, the channel. */

@@ -2,7 +2,7 @@
 // Records are held in the state until a counters record shows whether events were lost meanwhile, so that a
 // record overlapping a loss is marked incomplete before it leaves; capture_end and finish() flush the rest.
 import { List } from 'immutable';
-import type { TraceEvent, CountersEvent, GapEvent } from './events';
+import type { TraceEvent, CountersEvent, GapEvent, KernelEvent } from './events';
 import type { OutputRecord } from './records';
 import type { State } from './state';
 import { onFork, onExec, onCred, onSetsid } from './processes';
@@ -13,6 +13,11 @@ import { markIncomplete, hold } from './update';
 import { anomaly } from './emit';
 
 const NO_RECORDS: readonly OutputRecord[] = [];
+
+/** Kernel event kinds step() ignores: a reader may skip decoding them (replay/capture-set skipKinds). */
+export const IGNORED_KINDS: readonly KernelEvent['kind'][] = [
+  'setgroups', 'prctl', 'chroot', 'connect', 'socketpair', 'fdpass', 'dgram', 'file_write', 'pipe_write',
+];
 
 export function step(s: State, e: TraceEvent): [State, readonly OutputRecord[]] {
   switch (e.kind) {
@@ -41,7 +46,7 @@ function apply(s: State, e: Exclude<TraceEvent, CountersEvent | { kind: 'capture
     case 'snapshot': return onSnapshot(s, e);
     case 'clock': return onClock(s, e.realtimeNs - e.ts);
     case 'gap': return onGap(s, e);
-    // Evidence the model does not need (yet): kept in the capture, visible in `dump`.
+    // Evidence the model does not need (yet): kept in the capture, visible in `dump` (IGNORED_KINDS).
     case 'setgroups': case 'prctl': case 'chroot': case 'connect': case 'socketpair': case 'fdpass': case 'dgram':
     case 'file_write': case 'pipe_write':
       return s;

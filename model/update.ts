@@ -15,6 +15,11 @@ export function putConn(s: State, c: Conn): State {
   return { ...s, conns: s.conns.set(c.id, c) };
 }
 
+/** A process and its connection changed by one event: one new state, not two. */
+export function putProcConn(s: State, p: Proc, c: Conn): State {
+  return { ...s, procs: s.procs.set(p.pid, p), conns: s.conns.set(c.id, c) };
+}
+
 export function hold(s: State, ...records: OutputRecord[]): State {
   return records.length === 0 ? s : { ...s, held: s.held.push(...records) };
 }

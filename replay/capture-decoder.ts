@@ -28,7 +28,7 @@ export interface CaptureSummary {
 
 export class CaptureDecoder {
   readonly damage: DamageEntry[] = [];
-  readonly decode = newDecodeStats();
+  readonly decode: DecodeStats;
   private readonly seqs = new FrameSequence();
   private readonly upcaster: Upcaster;
   private header: CaptureHeader | null;
@@ -39,7 +39,8 @@ export class CaptureDecoder {
   private damageSinceFrame = false;
 
   /** `header` is the file's header as probed (null when its frame is unreadable). */
-  constructor(header: CaptureHeader | null) {
+  constructor(header: CaptureHeader | null, skipTypes?: ReadonlySet<number>) {
+    this.decode = newDecodeStats(skipTypes);
     this.header = header;
     this.upcaster = upcasterFor(header?.format ?? CAPTURE_FORMAT)!;
     this.lastTs = header?.clock.ts ?? 0;

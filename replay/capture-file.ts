@@ -93,8 +93,10 @@ function headerOf(path: string, frame: ScannedFrame): CaptureHeader | null {
 }
 
 /** Streams the events of a file opened with openCapture. */
-export function readCapture(file: CaptureFile, onBytes?: (bytesDone: number) => void): CaptureReading {
-  const decoder = new CaptureDecoder(file.header);
+export function readCapture(
+  file: CaptureFile, onBytes?: (bytesDone: number) => void, skipTypes?: ReadonlySet<number>,
+): CaptureReading {
+  const decoder = new CaptureDecoder(file.header, skipTypes);
   async function* batches(): AsyncGenerator<TraceEvent[]> {
     let done = 0;
     for await (const item of inSequenceOrder(scanFile(file.path))) {

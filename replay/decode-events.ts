@@ -4,7 +4,7 @@
 import type { KernelEvent } from '../model/events';
 import * as P from './decode-process-events';
 import * as S from './decode-socket-events';
-import { EV, LAYOUT, MIN_SIZE_BY_TYPE } from './events-layout';
+import { EV, KIND_BY_TYPE, LAYOUT, MIN_SIZE_BY_TYPE } from './events-layout';
 import { RecordView } from './record-view';
 
 const H = LAYOUT.event_header.fields;
@@ -18,10 +18,21 @@ export interface DecodeStats {
   malformed: number;       // too short for its type, an impossible enum value, or an unsteppable header
   malformedBytes: number;
   unknownTypes: Set<number>;
+  /** Known types the consumer does not read (the model's IGNORED_KINDS): stepped over, not decoded. */
+  readonly skipTypes: ReadonlySet<number>;
+  skipped: number;
 }
 
-export function newDecodeStats(): DecodeStats {
-  return { records: 0, decoded: 0, unknown: 0, unknownBytes: 0, malformed: 0, malformedBytes: 0, unknownTypes: new Set() };
+export function newDecodeStats(skipTypes: ReadonlySet<number> = new Set()): DecodeStats {
+  return {
+    records: 0, decoded: 0, unknown: 0, unknownBytes: 0, malformed: 0, malformedBytes: 0, unknownTypes: new Set(),
+    skipTypes, skipped: 0,
+  };
+}
+
+/** Event type numbers of the given kinds, for newDecodeStats(). */
+export function typesOfKinds(kinds: readonly string[]): Set<number> {
+  return new Set(Object.entries(KIND_BY_TYPE).filter(([, kind]) => kinds.includes(kind)).map(([type]) => Number(type)));
 }
 
 type Decoder = (v: RecordView, at: number, size: number) => KernelEvent | null;
@@ -60,6 +71,10 @@ export function decodeEvents(bytes: Uint8Array, stats: DecodeStats = newDecodeSt
 
 function decodeOne(v: RecordView, at: number, size: number, stats: DecodeStats): KernelEvent | null {
   const type = v.u16(at + H.type);
+  if (stats.skipTypes.has(type)) {
+    stats.skipped++;
+    return null;
+  }
   const decoder = DECODERS[type];
   if (!decoder) {
     stats.unknown++;

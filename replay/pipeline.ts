@@ -2,7 +2,7 @@
 // Used by `sshtrace replay`, `watch`, `corpus check` and the tests, so they all reduce the same way.
 import type { OutputRecord } from '../model/records';
 import type { TraceEvent } from '../model/events';
-import { initialState, step, finish, type State } from '../model';
+import { initialState, step, finish, IGNORED_KINDS, type State } from '../model';
 import { Reorderer, DEFAULT_REORDER_WINDOW_NS } from '../model/reorder';
 import { openCaptures, type ReadEventsOptions } from './capture-set';
 
@@ -39,6 +39,6 @@ export async function replayFiles(
 ): Promise<OutputRecord[]> {
   const set = await openCaptures(paths);
   const records: OutputRecord[] = [];
-  for await (const group of reduceGroups(set.batches(options), options)) records.push(...group);
+  for await (const group of reduceGroups(set.batches({ skipKinds: IGNORED_KINDS, ...options }), options)) records.push(...group);
   return records;
 }

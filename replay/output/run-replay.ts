@@ -5,6 +5,7 @@ import type { CountersEvent, TraceEvent } from '../../model/events';
 import type { OutputRecord } from '../../model/records';
 import { DEFAULT_REORDER_WINDOW_NS } from '../../model/reorder';
 import { reduceGroups } from '../pipeline';
+import { IGNORED_KINDS } from '../../model';
 import { openCaptures, type FileSummary } from '../capture-set';
 import { SshtraceError, EXIT } from '../errors';
 import { matches, type RecordFilter } from './filters';
@@ -56,7 +57,7 @@ export async function runReplay(args: ReplayArgs, io: ReplayIo = processIo): Pro
   const out = new LineSink(io.stdout);
   const context: SiemContext = { hostname: set.files.find((f) => f.header)?.header?.hostname ?? null, toolVersion: toolVersion() };
   const tally = new Tally();
-  const batches = watchLosses(set.batches({ onFile: () => tally.newFile(), onFileEnd, onBytes: (_f, done) => progress.update(doneBefore + done) }), tally);
+  const batches = watchLosses(set.batches({ onFile: () => tally.newFile(), onFileEnd, onBytes: (_f, done) => progress.update(doneBefore + done), skipKinds: IGNORED_KINDS }), tally);
   const windowNs = (args.reorderWindowMs ?? DEFAULT_REORDER_WINDOW_NS / 1e6) * 1e6;
   for await (const records of reduceGroups(batches, { reorderWindowNs: windowNs })) {
     for (const r of records) {
