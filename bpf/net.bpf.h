@@ -8,21 +8,17 @@
 /* accept/accept4(listen_fd, ...): the new connection's two ends */
 static __always_inline void on_accept_exit(long ret)
 {
-	__u8 flags = caller_flags();
+	__u8 flags;
 	struct accept_event *ev;
 	struct syscall_args a;
 	struct sock *sk = NULL;
 	__u64 ino = 0;
 
-	if (!(flags & TRACK_FOLLOWED))
-		return;
-	ev = scratch_buf();
+	ev = begin_syscall_record(EV_ACCEPT, sizeof(*ev), &a, &flags);
 	if (!ev)
 		return;
-	read_syscall_args(&a);
 	if (ret >= 0)
 		sk = fd_sock(ret, &ino);
-	fill_header(&ev->h, EV_ACCEPT, sizeof(*ev), flags);
 	ev->fd = ret;
 	ev->listen_fd = a.arg[0];
 	sock_endpoint(sk, false, &ev->local);
@@ -33,20 +29,16 @@ static __always_inline void on_accept_exit(long ret)
 
 static __always_inline void on_sockname_exit(long ret, __u32 call)
 {
-	__u8 flags = caller_flags();
+	__u8 flags;
 	struct sockname_event *ev;
 	struct syscall_args a;
 	struct sock *sk;
 	__u64 ino = 0;
 
-	if (!(flags & TRACK_FOLLOWED))
-		return;
-	ev = scratch_buf();
+	ev = begin_syscall_record(EV_SOCKNAME, sizeof(*ev), &a, &flags);
 	if (!ev)
 		return;
-	read_syscall_args(&a);
 	sk = fd_sock(a.arg[0], &ino);
-	fill_header(&ev->h, EV_SOCKNAME, sizeof(*ev), flags);
 	ev->call = call;
 	ev->ret = ret;
 	ev->fd = a.arg[0];
@@ -129,19 +121,15 @@ static __always_inline void read_connect_addr(struct connect_event *ev, const __
 /* connect(fd, addr, addrlen) */
 static __always_inline void on_connect_exit(long ret)
 {
-	__u8 flags = caller_flags();
+	__u8 flags;
 	struct connect_event *ev;
 	struct syscall_args a;
 	__u64 ino = 0;
 
-	if (!(flags & TRACK_FOLLOWED))
-		return;
-	ev = scratch_buf();
+	ev = begin_syscall_record(EV_CONNECT, sizeof(*ev), &a, &flags);
 	if (!ev)
 		return;
-	read_syscall_args(&a);
 	fd_sock(a.arg[0], &ino);
-	fill_header(&ev->h, EV_CONNECT, sizeof(*ev), flags);
 	ev->ret = ret;
 	ev->fd = a.arg[0];
 	ev->sock_ino = ino;
@@ -156,19 +144,15 @@ static __always_inline void on_connect_exit(long ret)
 /* socketpair(family, type, protocol, sv[2]): AF_UNIX stream pairs of sshd are framed */
 static __always_inline void on_socketpair_exit(long ret)
 {
-	__u8 flags = caller_flags();
+	__u8 flags;
 	struct socketpair_event *ev;
 	struct syscall_args a;
 	struct sock *sk[2] = {};
 	__s32 fds[2] = { -1, -1 };
 
-	if (!(flags & TRACK_FOLLOWED))
-		return;
-	ev = scratch_buf();
+	ev = begin_syscall_record(EV_SOCKETPAIR, sizeof(*ev), &a, &flags);
 	if (!ev)
 		return;
-	read_syscall_args(&a);
-	fill_header(&ev->h, EV_SOCKETPAIR, sizeof(*ev), flags);
 	ev->ret = ret;
 	ev->family = a.arg[0];
 	ev->sock_type = a.arg[1] & SOCK_TYPE_MASK;

@@ -15,17 +15,13 @@
 /* nargs of the call's arguments are kept; the rest read (u32)-1, "unchanged" */
 static __always_inline void on_cred_exit(long ret, __u32 call, int nargs)
 {
-	__u8 flags = caller_flags();
+	__u8 flags;
 	struct syscall_args a;
 	struct cred_event *ev;
 
-	if (!(flags & TRACK_FOLLOWED))
-		return;
-	ev = scratch_buf();
+	ev = begin_syscall_record(EV_CRED, sizeof(*ev), &a, &flags);
 	if (!ev)
 		return;
-	read_syscall_args(&a);
-	fill_header(&ev->h, EV_CRED, sizeof(*ev), flags);
 	ev->call = call;
 	ev->ret = ret;
 	for (int i = 0; i < 3; i++)
@@ -37,18 +33,14 @@ static __always_inline void on_cred_exit(long ret, __u32 call, int nargs)
 
 static __always_inline void on_setgroups_exit(long ret)
 {
-	__u8 flags = caller_flags();
+	__u8 flags;
 	struct setgroups_event *ev;
 	struct syscall_args a;
 	__u64 n;
 
-	if (!(flags & TRACK_FOLLOWED))
-		return;
-	ev = scratch_buf();
+	ev = begin_syscall_record(EV_SETGROUPS, sizeof(*ev), &a, &flags);
 	if (!ev)
 		return;
-	read_syscall_args(&a);
-	fill_header(&ev->h, EV_SETGROUPS, sizeof(*ev), flags);
 	ev->ret = ret;
 	ev->count = a.arg[0];
 	__builtin_memset(ev->groups, 0, sizeof(ev->groups));
@@ -155,17 +147,13 @@ static __always_inline void on_prctl_exit(long ret, bool is_seccomp_syscall)
 /* wait4(pid, *status, options, rusage) and waitid(which, id, *infop, options) */
 static __always_inline void on_wait_exit(long ret, __u32 call)
 {
-	__u8 flags = caller_flags();
+	__u8 flags;
 	struct wait_event *ev;
 	struct syscall_args a;
 
-	if (!(flags & TRACK_FOLLOWED))
-		return;
-	ev = scratch_buf();
+	ev = begin_syscall_record(EV_WAIT, sizeof(*ev), &a, &flags);
 	if (!ev)
 		return;
-	read_syscall_args(&a);
-	fill_header(&ev->h, EV_WAIT, sizeof(*ev), flags);
 	ev->call = call;
 	ev->ret = ret;
 	ev->pid_arg = a.arg[call == WAIT_WAIT4 ? 0 : 1];

@@ -59,6 +59,25 @@ static __always_inline void read_syscall_args(struct syscall_args *a)
 	a->arg[3] = BPF_CORE_READ(regs, r10);
 }
 
+/*
+ * What every syscall-exit record starts with: a followed caller (else NULL: the early return untracked
+ * processes pay), the per-CPU scratch record, the call's arguments and the common header.
+ */
+static __always_inline void *begin_syscall_record(__u16 type, __u16 size, struct syscall_args *a, __u8 *flags)
+{
+	struct event_header *h;
+
+	*flags = caller_flags();
+	if (!(*flags & TRACK_FOLLOWED))
+		return NULL;
+	h = scratch_buf();
+	if (!h)
+		return NULL;
+	read_syscall_args(a);
+	fill_header(h, type, size, *flags);
+	return h;
+}
+
 /* fd -> struct file of the current process, NULL when out of range or closed */
 static __always_inline struct file *fd_file(long fd)
 {
