@@ -5,6 +5,7 @@ import { loadAddon, type NativeAddon, type NativeHandle } from './addon-loader';
 import { BatchQueue } from './batch-queue';
 import { asTracerError } from './tracer-error';
 import { validateOptions } from './tracer-options';
+import type { CounterFields as TracerCounters } from '../replay/capture-types';
 
 export { TracerError, type TracerStep } from './tracer-error';
 
@@ -32,22 +33,10 @@ export interface TracerOptions {
   readonly maxPendingBytes?: number;
 }
 
-/** Cumulative counters: the kernel's per-CPU counters summed, plus user-space losses. */
-export interface TracerCounters {
-  readonly emitted: readonly number[];  // indexed by event type (bpf/events.h EV_*), length 32
-  readonly dropped: readonly number[];  // ring buffer full, by event type
-  readonly truncated: number;
-  readonly frameDesync: number;
-  readonly trackFailed: number;
-  readonly readFailed: number;
-  /** Records lost between the ring buffer and JavaScript (queue full). */
-  readonly userDroppedRecords: number;
-  readonly userDroppedBatches: number;
-  /** Records delivered to JavaScript. */
-  readonly delivered: number;
-  /** Ring-buffer samples whose size did not match their header (never expected). */
-  readonly malformed: number;
-}
+/** Cumulative counters: the kernel's per-CPU counters summed, plus user-space losses. Stored as they are
+ *  in every capture's counters records, so the type is the capture format's (type-only: replay never loads
+ *  this addon). */
+export type { CounterFields as TracerCounters } from '../replay/capture-types';
 
 export interface Batch {
   /** Raw records back to back, each starting with struct event_header whose `size` is its length. */

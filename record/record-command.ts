@@ -5,12 +5,8 @@ import { readFileSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as Native from '../native/index';
-import { toolVersion } from '../replay/version';
-import { BootClock } from './boot-clock';
-import { readHostInfo } from './host-info';
-import { opensshVersions } from './openssh-versions';
 import { checkOutputPath, createOutputFile } from './output-file';
-import { scanFamily } from './proc-snapshot';
+import { systemDeps } from './system-deps';
 import { type RecordArgs, type RecordOptions, recordOptions } from './record-options';
 import { RotatingWriter, type RotationStats } from './rotation';
 import { nextSegmentIndex, prepareSegmentDir, segmentName } from './rotation-files';
@@ -33,11 +29,7 @@ export async function runRecord(args: RecordArgs, io: RecordIo = processIo): Pro
   let rotating: RotatingWriter | null = null;
   try {
     const summary = await record(options, {
-      startTracer: (o) => native.start(o),
-      scan: () => scanFamily({ familyNames: options.familyNames, selfPid: process.pid, clockTicks }),
-      hostInfo: () => readHostInfo(),
-      opensshVersions: (snapshot) => opensshVersions(snapshot, options.familyNames),
-      clock: new BootClock(),
+      ...systemDeps(options, native, clockTicks),
       openOutput: () => createOutputFile(options.output, options.force),
       removeOutput: () => unlink(options.output),
       ...(options.rotation ? {
@@ -49,8 +41,6 @@ export async function runRecord(args: RecordArgs, io: RecordIo = processIo): Pro
       } : {}),
       stopRequested: signals.stopped,
       stderr: io.stderr,
-      toolVersion: toolVersion(),
-      selfPid: process.pid,
     });
     io.stderr(summaryLine(summary, options.output, (rotating as RotatingWriter | null)?.stats() ?? null));
   } catch (error) {

@@ -12,14 +12,11 @@ import { formatRecord, type ReplayFormat } from '../replay/output/run-replay';
 import type { SiemContext } from '../replay/output/siem-context';
 import { reduceGroups } from '../replay/pipeline';
 import { toolVersion } from '../replay/version';
-import { BootClock } from './boot-clock';
-import { readHostInfo } from './host-info';
 import { LiveFeed, TeeWriter } from './live-feed';
 import { LogWriter } from './log-writer';
 import { describeLosses } from './loss-monitor';
-import { opensshVersions } from './openssh-versions';
 import { checkOutputPath, createOutputFile } from './output-file';
-import { scanFamily } from './proc-snapshot';
+import { systemDeps } from './system-deps';
 import { clockTicksPerSecond, loadNative, stopOnSignals, warnWithoutPtrace } from './record-command';
 import { type RecordArgs, recordOptions } from './record-options';
 import { record, type RecordSummary } from './recorder';
@@ -55,19 +52,13 @@ export async function runWatch(args: WatchArgs, io: WatchIo = processIo): Promis
   const printing = printRecords(feed, filter, args.format, out, { hostname: hostname(), toolVersion: toolVersion() });
   try {
     const summary = await record(options, {
-      startTracer: (o) => native.start(o),
-      scan: () => scanFamily({ familyNames: options.familyNames, selfPid: process.pid, clockTicks }),
-      hostInfo: () => readHostInfo(),
-      opensshVersions: (snapshot) => opensshVersions(snapshot, options.familyNames),
-      clock: new BootClock(),
+      ...systemDeps(options, native, clockTicks),
       ...keptCapture(args),
       openWriter: async (file, header) =>
         new TeeWriter(file === null ? null : await LogWriter.onFile(options.output, file, header), feed, header),
       stopRequested: Promise.race([signals.stopped, out.gone.then(() => 'the output reader went away')]),
       // The recorder's start line, worded for this command.
       stderr: (line) => io.stderr(line.replace(/^sshtrace: recording /, 'sshtrace: watching ')),
-      toolVersion: toolVersion(),
-      selfPid: process.pid,
     }).finally(() => feed.end());
     const shown = await printing;
     io.stderr(endLine(summary, shown, args.output));

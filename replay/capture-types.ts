@@ -30,17 +30,20 @@ export interface CaptureHeader {
   readonly options: Readonly<Record<string, unknown>>;        // the record command's settings
 }
 
-/** TracerCounters as stored: arrays are indexed by event type number. */
+/** The recorder's cumulative counters (native TracerCounters), as stored in counters records. */
 export interface CounterFields {
-  readonly emitted: readonly number[];
-  readonly dropped: readonly number[];
+  readonly emitted: readonly number[];  // records submitted, indexed by event type (bpf/events.h EV_*), length 32
+  readonly dropped: readonly number[];  // lost because the ring buffer was full, by event type
   readonly truncated: number;
   readonly frameDesync: number;
   readonly trackFailed: number;
   readonly readFailed: number;
+  /** Records lost between the ring buffer and JavaScript (queue full). */
   readonly userDroppedRecords: number;
   readonly userDroppedBatches: number;
+  /** Records delivered to JavaScript. */
   readonly delivered: number;
+  /** Ring-buffer samples whose size did not match their header (never expected). */
   readonly malformed: number;
 }
 
