@@ -29,7 +29,8 @@ export async function* joinSegments(groups: AsyncIterable<TraceEvent[]>, join: S
   let first = true;
   for await (const group of groups) {
     let out = group;
-    if (first && join.continuesPrevious) out = out.map((e) => (e.kind === 'snapshot' ? { ...e, processes: [] } : e));
+    // Dropped, not emptied: a second snapshot in one stream tells the reducer the recorder was restarted.
+    if (first && join.continuesPrevious) out = out.filter((e) => e.kind !== 'snapshot');
     if (join.continuedByNext) out = out.filter((e) => e.kind !== 'capture_end');
     first = false;
     if (out.length > 0) yield out;
