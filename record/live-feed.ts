@@ -8,12 +8,16 @@ import { newDecodeStats } from '../replay/decode-events';
 import { headerEvents, recordEvents, trailerEvent } from '../replay/record-events';
 import type { CaptureWriter } from './capture-writer';
 
+/** `watch` asks the drain thread for a batch every 250 ms (`record` waits a second: fewer wake-ups). */
+export const WATCH_BATCH_INTERVAL_MS = 250;
+
 /**
  * After this long without a record, events still held back for reordering (and records the model holds until the
  * next counters) are released by a repeat of the last counters dated just past the window. Any event not yet
- * delivered is younger than the quiet spell, since the tracer hands over a batch within 250 ms of its first record.
+ * delivered is younger than the quiet spell, as the tracer hands over a batch within WATCH_BATCH_INTERVAL_MS of
+ * its first record and the spell is longer than that plus the reorder window.
  */
-export const IDLE_RELEASE_MS = 500;
+export const IDLE_RELEASE_MS = 2 * WATCH_BATCH_INTERVAL_MS;
 
 export class LiveFeed {
   private readonly stats = newDecodeStats();

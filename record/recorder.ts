@@ -36,6 +36,8 @@ export interface RecorderDeps {
   readonly toolVersion: string;
   readonly selfPid: number;
   readonly intervals?: { readonly flushMs: number; readonly clockMs: number; readonly warnMs: number };
+  /** How long the drain thread may hold records before handing them over (default BATCH_INTERVAL_MS). */
+  readonly batchIntervalMs?: number;
 }
 
 export interface RecordSummary {
@@ -53,10 +55,10 @@ export const BATCH_BYTES = 256 * 1024;
 // which cut the recorder's CPU per login by half (docs/performance.md). Bursts still cut at BATCH_BYTES.
 export const BATCH_INTERVAL_MS = 1000;
 
-export function tracerOptions(options: RecordOptions, selfTgid: number): TracerOptions {
+export function tracerOptions(options: RecordOptions, selfTgid: number, batchIntervalMs = BATCH_INTERVAL_MS): TracerOptions {
   return {
     familyNames: options.familyNames, selfTgid, argvCap: options.argvCap, ringBufferBytes: options.ringBufferBytes,
-    fileWrites: options.fileWrites, batchBytes: BATCH_BYTES, batchIntervalMs: BATCH_INTERVAL_MS, maxQueuedBatches: 64,
+    fileWrites: options.fileWrites, batchBytes: BATCH_BYTES, batchIntervalMs, maxQueuedBatches: 64,
   };
 }
 
@@ -64,7 +66,7 @@ export async function record(options: RecordOptions, deps: RecorderDeps): Promis
   const file = await deps.openOutput(); // O_EXCL now, so a bad --output fails before any BPF is loaded
   let source: TracerSource;
   try {
-    source = await deps.startTracer(tracerOptions(options, deps.selfPid));
+    source = await deps.startTracer(tracerOptions(options, deps.selfPid, deps.batchIntervalMs));
   } catch (error) {
     await file?.close().catch(() => undefined);
     await deps.removeOutput().catch(() => undefined);
@@ -129,7 +131,7 @@ function buildHeader(
     hostname: host.hostname, kernelRelease: host.kernelRelease, bootId: host.bootId, startedAt: new Date().toISOString(),
     clock: deps.clock.now(), segment, passwd: host.passwd, group: host.group, snapshot,
     opensshVersions: deps.opensshVersions(snapshot),
-    options: { ...tracerOptions(options, deps.selfPid), durationS: options.durationS, skippedPrograms: [...skippedPrograms] },
+    options: { ...tracerOptions(options, deps.selfPid, deps.batchIntervalMs), durationS: options.durationS, skippedPrograms: [...skippedPrograms] },
   };
 }
 

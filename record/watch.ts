@@ -12,7 +12,7 @@ import { formatRecord, type ReplayFormat } from '../replay/output/run-replay';
 import type { SiemContext } from '../replay/output/siem-context';
 import { reduceGroups } from '../replay/pipeline';
 import { toolVersion } from '../replay/version';
-import { LiveFeed, TeeWriter } from './live-feed';
+import { LiveFeed, TeeWriter, WATCH_BATCH_INTERVAL_MS } from './live-feed';
 import { LogWriter } from './log-writer';
 import { describeLosses } from './loss-monitor';
 import { checkOutputPath, createOutputFile } from './output-file';
@@ -54,6 +54,7 @@ export async function runWatch(args: WatchArgs, io: WatchIo = processIo): Promis
     const summary = await record(options, {
       ...systemDeps(options, native, clockTicks),
       ...keptCapture(args),
+      batchIntervalMs: WATCH_BATCH_INTERVAL_MS,
       openWriter: async (file, header) =>
         new TeeWriter(file === null ? null : await LogWriter.onFile(options.output, file, header), feed, header),
       stopRequested: Promise.race([signals.stopped, out.gone.then(() => 'the output reader went away')]),
