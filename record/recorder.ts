@@ -9,6 +9,7 @@ import {
 } from '../replay/capture-types';
 import { EXIT, SshtraceError } from '../replay/errors';
 import { EVENTS_LAYOUT_VERSION } from '../replay/events-layout';
+import { describeSkippedPrograms } from '../replay/skipped-programs';
 import type { CaptureWriter, SegmentSource } from './capture-writer';
 import type { HostInfo } from './host-info';
 import { LogWriter } from './log-writer';
@@ -78,6 +79,7 @@ export async function record(options: RecordOptions, deps: RecorderDeps): Promis
     const header = buildHeader(options, deps, snapshot, source.skippedPrograms, { index: 0 });
     const writer = await openWriter(options, deps, file, header, segmentSource(options, deps, source));
     deps.stderr(startLine(snapshot, options));
+    for (const gap of describeSkippedPrograms(source.skippedPrograms)) deps.stderr(`sshtrace: warning: ${gap}`);
     return await new Session(source, writer, deps, options, snapshot).run();
   } catch (error) {
     await source.stop().catch(() => undefined);

@@ -14,7 +14,8 @@ export class FakeTracer implements TracerSource {
   readonly trackCalls: [number, number][] = [];
   current = counters();
   stopCalls = 0;
-  readonly skippedPrograms: readonly string[] = ['kfix_example'];
+  /** The programs a kernel without their hook would skip (none by default). */
+  skippedPrograms: readonly string[] = [];
   eventsLayoutVersion = 1;
   private queue: Batch[] = [];
   private waiting: ((b: IteratorResult<Batch>) => void) | null = null;

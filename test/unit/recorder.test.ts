@@ -7,6 +7,8 @@ import { after, describe, it } from 'node:test';
 import type { KernelEvent, SnapshotProcess, TraceEvent } from '../../model/events';
 import type { Batch, TracerOptions } from '../../native/index';
 import { readEvents } from '../../replay';
+import { openCaptures } from '../../replay/capture-set';
+import { fileProblems } from '../../replay/output/run-replay';
 import { EXIT, OutputError, SshtraceError } from '../../replay/errors';
 import type { RecordOptions } from '../../record/record-options';
 import { record, type RecorderDeps } from '../../record/recorder';
@@ -93,6 +95,25 @@ describe('record (with a fake tracer)', () => {
     assert.deepEqual((events[0] as { processes: unknown }).processes, [listener, monitor]);
     assert.deepEqual([events[2], events[4]], [forkEvent(6e9, 1001), forkEvent(7e9, 1002)]);
     assert.deepEqual(events.at(-1), { kind: 'capture_end', ts: (events.at(-1) as { ts: number }).ts, clean: true, reason: 'interrupted (SIGINT)' });
+  });
+
+  it('says at start what a kernel without a hook leaves out of the capture, and keeps it in the header', async () => {
+    const opts = options('skipped.sshtrace');
+    const tracer = new FakeTracer();
+    tracer.skippedPrograms = ['kfix_tp_btf__sock_send_length'];
+    const h = harness(tracer, opts);
+    const running = record(opts, h.deps);
+    await nextTick();
+    h.stop('interrupted (SIGINT)');
+    await running;
+    assert.equal(h.stderr.length, 2);
+    assert.match(h.stderr[1]!, /^sshtrace: warning: this kernel lacks the sock_send_length tracepoint, so the capture has no monitor frames.*no authentication records.*record on a kernel that has it/);
+    const set = await openCaptures([opts.output]);
+    assert.deepEqual(set.files[0]!.header!.options['skippedPrograms'], ['kfix_tp_btf__sock_send_length']);
+    const problems: string[] = [];
+    for await (const _ of set.batches({ onFileEnd: (r) => problems.push(...fileProblems(r)) })) { /* read to the end */ }
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /skipped\.sshtrace: recorded where this kernel lacks the sock_send_length tracepoint/);
   });
 
   it('leaves processes the kernel already tracks alone', async () => {
