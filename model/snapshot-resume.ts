@@ -18,6 +18,7 @@ function sameProcess(p: Proc, q: SnapshotProcess): boolean {
 }
 
 export function resumeFrom(s: State, e: SnapshotEvent): State {
+  s = { ...s, lossTotal: 0 }; // the new recorder's loss counters start from zero
   const alive = new Map(e.processes.map((p) => [p.pid, p]));
   const still = (p: Proc | undefined) => p !== undefined && alive.has(p.pid) && sameProcess(p, alive.get(p.pid)!);
   for (const c of s.conns.valueSeq().sortBy((c) => c.startTs).toArray()) {

@@ -7,6 +7,8 @@ import { DEFAULT_REORDER_WINDOW_NS } from '../../model/reorder';
 import { reduceGroups } from '../pipeline';
 import { IGNORED_KINDS } from '../../model';
 import { openCaptures, type FileSummary } from '../capture-set';
+import type { CaptureFile } from '../capture-file';
+import { continues } from '../segments';
 import { SshtraceError, EXIT } from '../errors';
 import { matches, type RecordFilter } from './filters';
 import { formatTable } from './table';
@@ -58,7 +60,12 @@ export async function runReplay(args: ReplayArgs, io: ReplayIo = processIo): Pro
   const out = new LineSink(io.stdout);
   const context: SiemContext = { hostname: set.files.find((f) => f.header)?.header?.hostname ?? null, toolVersion: toolVersion() };
   const tally = new Tally();
-  const batches = watchLosses(set.batches({ onFile: () => tally.newFile(), onFileEnd, onBytes: (_f, done) => progress.update(doneBefore + done), skipKinds: IGNORED_KINDS }), tally);
+  let previous: CaptureFile | undefined;
+  const onFile = (file: CaptureFile) => {
+    if (!continues(previous, file)) tally.newRecording(); // a rotated segment's counters go on from its predecessor's
+    previous = file;
+  };
+  const batches = watchLosses(set.batches({ onFile, onFileEnd, onBytes: (_f, done) => progress.update(doneBefore + done), skipKinds: IGNORED_KINDS }), tally);
   const windowNs = (args.reorderWindowMs ?? DEFAULT_REORDER_WINDOW_NS / 1e6) * 1e6;
   for await (const records of reduceGroups(batches, { reorderWindowNs: windowNs })) {
     for (const r of records) {
@@ -109,7 +116,7 @@ class Tally {
   anomalies = 0;
   lost = false;
   private lostBefore = { kernel: 0, user: 0 };
-  private lostInFile = { kernel: 0, user: 0 };
+  private lostInFile = { kernel: 0, user: 0 }; // in the current recording (its counters are cumulative)
   count(r: OutputRecord): void {
     if ('incomplete' in r && r.incomplete) this.incomplete++;
     if (r.type === 'anomaly') {
@@ -121,7 +128,7 @@ class Tally {
     const kernel = Object.values(e.dropped).reduce((a, b) => a + b, 0);
     this.lostInFile = { kernel: Math.max(kernel, this.lostInFile.kernel), user: Math.max(e.userDropped, this.lostInFile.user) };
   }
-  newFile(): void {
+  newRecording(): void {
     this.lostBefore = this.recorderLosses;
     this.lostInFile = { kernel: 0, user: 0 };
   }

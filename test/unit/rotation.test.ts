@@ -11,6 +11,8 @@ import { after, describe, it } from 'node:test';
 import type { KernelEvent, TraceEvent } from '../../model/events';
 import { openCaptures } from '../../replay/capture-set';
 import { replayFiles } from '../../replay/pipeline';
+import { runReplay } from '../../replay/output/run-replay';
+import { Writable } from 'node:stream';
 import type { CaptureHeader, TrailerRecord } from '../../replay/capture-types';
 import { UsageError } from '../../replay/errors';
 import { RotatingWriter, type RotationOptions } from '../../record/rotation';
@@ -184,6 +186,26 @@ describe('reading rotated segments', () => {
     // The reducer sees one recording: nothing is reported as happening while the recorder was not running.
     const gaps = (await replayFiles([dir])).filter((r) => JSON.stringify(r).includes('recorder was not running'));
     assert.deepEqual(gaps, []);
+  });
+
+  it('counts the losses of a rotated recording once: its counters go on from segment to segment', async () => {
+    const dir = mkdtempSync(join(root, 'losses-'));
+    const h = harness(dir, { intervalMs: 1000 });
+    const writer = await h.start();
+    const dropped = Array(32).fill(0);
+    dropped[0] = 30; // cumulative: the same 30 drops, reported again by each segment's counters
+    for (const child of [1001, 1002]) {
+      await writer.append({ k: 'ev', d: encodeEvent(fork(h.nextTs(), child)) });
+      await writer.append({ k: 'counters', ts: h.nextTs(), ...counters, dropped });
+      h.advance(1000);
+      await writer.flush();
+    }
+    await writer.close({ k: 'end', ts: h.nextTs(), clean: true, reason: 'stopped', counters: { ...counters, dropped } });
+    assert.ok((await listSegments(dir)).length >= 2);
+    const stderr: string[] = [];
+    const sink = new Writable({ write: (_chunk, _enc, done) => done() });
+    await runReplay({ files: [dir], format: 'jsonl', filter: { types: null, user: null, sinceMs: null, untilMs: null }, strict: false }, { stdout: sink, stderr: (line) => stderr.push(line) });
+    assert.deepEqual(stderr.filter((l) => /dropped in the kernel/.test(l)).map((l) => l.match(/(\d+) event\(s\) dropped/)?.[1]), ['30']);
   });
 
   it('a segment read without its predecessor keeps its snapshot and its end', async () => {
