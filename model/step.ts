@@ -53,8 +53,6 @@ function apply(s: State, e: Exclude<TraceEvent, CountersEvent | { kind: 'capture
   }
 }
 
-/** Records lost before reaching the capture. Unknown record types are not loss: the reader reports each
- *  as a gap, where they are marked once. */
 /** Wall time = boot time + offset. Calibrations differ by microseconds; only a real step (NTP, suspend)
  *  moves the offset, so one event keeps one wall time whichever record reports it. */
 function onClock(s: State, offset: number): State {
@@ -64,6 +62,8 @@ function onClock(s: State, offset: number): State {
 
 const CLOCK_STEP_NS = 1_000_000;
 
+/** Records lost before reaching the capture. Unknown record types are not loss: the reader reports each
+ *  as a gap, where they are marked once. */
 function lost(e: CountersEvent): number {
   const dropped = Object.values(e.dropped).reduce((a, b) => a + b, 0);
   return dropped + e.userDropped;

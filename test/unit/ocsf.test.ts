@@ -1,6 +1,7 @@
-// OCSF output: every event validates against the OCSF 1.8.0 JSON Schemas (shared/ocsf, compiled from the
-// official schema) with ajv, both for hand-written records and for every record the reducer makes from
-// generated privsep histories; and the mapping puts each fact where docs/ocsf.md says.
+// OCSF output: every event validates against the OCSF 1.8.0 JSON Schemas (test/data/ocsf, compiled from the
+// official ocsf-schema repository at tag 1.8.0; see its README) with ajv, both for hand-written records and
+// for every record the reducer makes from generated privsep histories; and the mapping puts each fact where
+// docs/ocsf.md says.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
