@@ -31,7 +31,7 @@ export function buildCli(args: readonly string[]) {
     .example('sudo $0 watch', 'logins, sessions and commands of this machine\'s sshd, live')
     .example('sudo $0 record -o ssh.sshtrace && $0 replay ssh.sshtrace', 'record until Ctrl-C, then read it')
     .example('$0 <command> --help', 'every option of a command, with examples')
-    .demandCommand(1, 'name a command: demo, watch, record, replay or dump')
+    .demandCommand(1, 'name a command: demo, watch, record, replay, dump or corpus')
     .recommendCommands()
     .strict()
     .help()

@@ -65,8 +65,9 @@ describe('sshtrace command line', () => {
   it('says what is wrong in one line, with a distinct exit code per kind of failure', async () => {
     writeFileSync(join(dir, 'text.txt'), 'plain text\n');
     const cases: [string[], number, string][] = [
-      [[], EXIT.usage, 'sshtrace: name a command: demo, watch, record, replay or dump (run sshtrace --help for usage)'],
+      [[], EXIT.usage, 'sshtrace: name a command: demo, watch, record, replay, dump or corpus (run sshtrace --help for usage)'],
       [['dump'], EXIT.usage, 'sshtrace: Not enough non-option arguments: got 0, need at least 1 (run sshtrace dump --help for usage)'],
+      [['corpus'], EXIT.usage, 'sshtrace: name a corpus command: record or check (run sshtrace corpus --help for usage)'],
       [['dump', '--kinds', 'nope', 'x'], EXIT.usage, 'sshtrace: unknown kind nope for --kinds;'],
       [['dump', join(dir, 'absent')], EXIT.inputMissing, `sshtrace: no such capture: ${join(dir, 'absent')} (check the path)`],
       [['dump', join(dir, 'text.txt')], EXIT.notACapture, `sshtrace: ${join(dir, 'text.txt')} is not an sshtrace capture (no frame found anywhere in it)`],

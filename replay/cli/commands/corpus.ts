@@ -70,12 +70,20 @@ const checkSubcommand: CommandModule<object, CorpusCheckArgs> = {
   },
 };
 
+const CORPUS_DESCRIBE = 'Record and check the corpus of real sshd captures with ground truth';
+
 export const corpusCommand: CommandModule<object, object> = {
-  command: 'corpus <command>',
-  describe: 'Record and check the corpus of real sshd captures with ground truth',
+  // An optional positional, so that a missing or unknown subcommand reaches demandCommand's message (which
+  // names record and check) instead of yargs' "Not enough non-option arguments".
+  command: 'corpus [command]',
+  describe: CORPUS_DESCRIBE,
   builder: (yargs: Argv) => yargs
+    .usage(`$0 corpus <command>\n\n${CORPUS_DESCRIBE}`)
     .command(recordSubcommand)
     .command(checkSubcommand)
-    .demandCommand(1, 'name a corpus command: record or check'),
+    .demandCommand(1, 'name a corpus command: record or check')
+    .example('sudo $0 corpus record --release bookworm', 'capture every scenario against bookworm\'s sshd (needs root)')
+    .example('$0 corpus check', 'replay the committed corpus and compare it with its ground truth')
+    .example('$0 corpus <command> --help', 'the options of record or check, with more examples'),
   handler: () => undefined,
 };

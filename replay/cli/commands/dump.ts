@@ -19,7 +19,8 @@ export const dumpCommand: CommandModule<object, DumpCommandArgs> = {
   describe: 'Print the events of captures as JSON lines (kernel and meta events; bytes as hex)',
   builder: (yargs: Argv) =>
     yargs
-      .positional('files', { type: 'string', describe: 'capture files, or directories of captures' })
+      // default: undefined, or yargs shows the variadic's implicit [] as "[default: []]" next to [required]
+      .positional('files', { type: 'string', default: undefined, describe: 'capture files, or directories of captures' })
       .option('kinds', {
         type: 'string', coerce: parseKinds,
         describe: `only these kinds, comma-separated (${DUMP_KINDS.join(', ')})`,

@@ -25,13 +25,14 @@ export const replayCommand: CommandModule<object, ReplayCommandArgs> = {
   describe: 'Reduce captures into authentication, session and connection records (no root needed)',
   builder: (yargs: Argv) =>
     yargs
-      .positional('files', { type: 'string', describe: 'capture files or directories of captures (read in time order)' })
+      // default: undefined: no "[default: []]" next to [required] (yargs' implicit default of a variadic)
+      .positional('files', { type: 'string', default: undefined, describe: 'capture files or directories of captures (read in time order)' })
       .option('format', {
         choices: ['table', 'jsonl', 'ocsf', 'ecs', 'auto'] as const, default: 'auto' as const,
         describe: 'table for people; jsonl (one JSON record per line) for tools; ocsf (OCSF 1.8.0 events) or ecs ' +
           '(Elastic Common Schema documents) for SIEMs; auto: table on a terminal, jsonl otherwise',
       })
-      .option('type', { type: 'string', coerce: parseTypes, describe: `only these record types (${RECORD_TYPES.join(', ')})` })
+      .option('type', { type: 'string', coerce: parseTypes, describe: `only these record types (${RECORD_TYPES.join(', ')}; default: all but session_start)` })
       .option('user', { type: 'string', describe: 'only records about this user name' })
       .option('since', { type: 'string', coerce: (t: string) => parseTimeBound(t, '--since'), describe: 'only records from this time on (ISO-8601, UTC unless a zone is given)' })
       .option('until', { type: 'string', coerce: (t: string) => parseTimeBound(t, '--until'), describe: 'only records up to this time' })
