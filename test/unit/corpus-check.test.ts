@@ -7,9 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { checkCorpus, mismatchesOf } from '../../corpus/check-corpus';
+import { commandOrderProblem, formatMismatches } from '../../corpus/compare';
+import { compareEntry, replayEntry } from '../../corpus/corpus-compare';
+import { readExpectedFile } from '../../corpus/expected-file';
+import type { CommandRecord, OutputRecord, SessionRecord } from '../../model/records';
 import { renderDiffs } from '../../corpus/compat-table';
 import { EXIT_CORPUS, runCorpusCheck } from '../../corpus/corpus-command';
-import { DEFAULT_CORPUS_DIR, listCorpus } from '../../corpus/corpus-layout';
+import { DEFAULT_CORPUS_DIR, listCorpus, type CorpusEntry } from '../../corpus/corpus-layout';
 import { SCENARIOS } from '../../corpus/scenarios/registry';
 import { SshtraceError } from '../../replay/errors';
 
@@ -21,10 +25,31 @@ const scratch = mkdtempSync(join(tmpdir(), 'sshtr-corpus-check-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** A corpus of one entry copied from the committed one, so a test can edit it. */
-function copyOfSample(): string {
+function copyOfSample(entry: { build: string; scenario: string } = SAMPLE): string {
   const dir = mkdtempSync(join(scratch, 'corpus-'));
-  cpSync(join(DEFAULT_CORPUS_DIR, SAMPLE.build, SAMPLE.scenario), join(dir, SAMPLE.build, SAMPLE.scenario), { recursive: true });
+  cpSync(join(DEFAULT_CORPUS_DIR, entry.build, entry.scenario), join(dir, entry.build, entry.scenario), { recursive: true });
   return dir;
+}
+
+/** Copies one committed entry, lets `edit` change its expected.json, and runs `corpus check` on the copy. */
+async function checkEdited(entry: { build: string; scenario: string }, edit: (expected: any) => void): Promise<string> {
+  const dir = copyOfSample(entry);
+  const path = join(dir, entry.build, entry.scenario, 'expected.json');
+  const expected = JSON.parse(readFileSync(path, 'utf8'));
+  edit(expected);
+  writeFileSync(path, JSON.stringify(expected));
+  const { stdout, error } = await runCheck(dir);
+  assert.ok(error instanceof SshtraceError && error.exitCode === EXIT_CORPUS, `expected a corpus failure, got ${error}\n${stdout}`);
+  assert.match(stdout, new RegExp(`${entry.scenario}\\s+mismatch`));
+  return stdout;
+}
+
+/** The committed entry's replay, edited, compared with its unedited expected.json (for what no truth edit can show). */
+async function compareEditedReplay(entry: { build: string; scenario: string }, edit: (records: OutputRecord[]) => OutputRecord[]): Promise<string> {
+  const found = listCorpus(DEFAULT_CORPUS_DIR).find((e: CorpusEntry) => e.build === entry.build && e.scenario === entry.scenario)!;
+  const { records } = await replayEntry(found);
+  assert.deepEqual(compareEntry(readExpectedFile(found.expected), records), [], 'the unedited replay agrees');
+  return formatMismatches(compareEntry(readExpectedFile(found.expected), edit(records)));
 }
 
 async function runCheck(dir: string, docPath?: string): Promise<{ stdout: string; error: unknown }> {
@@ -93,5 +118,74 @@ describe('corpus check on a hand-edited expected.json', () => {
     assert.match(text, /\| Scenario \| 9\.2p1-bookworm \|/);
     assert.match(text, /\| password_command_fails \| ok \|/);
     assert.match(text, /\| wrong_passwords \| — \|/);
+  });
+});
+
+// Each check added after the audit (corpus/compare.ts): an edit that only it can catch, and the diff it prints.
+describe('corpus check catches what the truth knows beyond commands and exit codes', () => {
+  const MULTIPLEX = { build: '9.2p1-bookworm', scenario: 'multiplexed_sessions' };
+  const PIPELINE = { build: '10.0p2-trixie', scenario: 'pipeline_and_subshell' };
+
+  it('an extra channel: the second multiplexed session deleted from the truth', async () => {
+    const stdout = await checkEdited(MULTIPLEX, (e) => { e.connections[0].sessions.pop(); });
+    assert.match(stdout, /master \(port \d+\) extra channel 1\n {4}expected: only the 1 channel\(s\) of the truth\n {4}replay: {3}channel of kind exec \(pid \d+, command "id -un; exit 5"\) running \[\["bash","-c","id -un; exit 5"\],\["id","-un"\]\]/);
+  });
+
+  it('command order: the pipeline scenario\'s commands reversed', async () => {
+    // On 10.0p2 `wc -l` exec'd before `ls /`: the unedited truth passes only because ls was forked first.
+    const stdout = await checkEdited(PIPELINE, (e) => { e.connections[0].sessions[0].commands.reverse(); });
+    assert.match(stdout, /channel 0 command order\n {4}expected: \["wc","-l"\] started before \["bash","-c","ls \/ \| wc -l; \(cd \/tmp && pwd\); exit 0"\] \(listed order \[\["wc","-l"\],\["ls","\/"\],\["bash"/);
+    assert.match(stdout, /replay: {3}\["bash","-c",.*\] pid \d+ exec \S+ came first: \["wc","-l"\] pid \d+ exec /);
+  });
+
+  it('command order: two typed commands of the pty session swapped', async () => {
+    const stdout = await checkEdited({ build: '8.4p1-bullseye', scenario: 'publickey_pty_session' }, (e) => {
+      const commands = e.connections[0].sessions[0].commands;
+      [commands[1], commands[2]] = [commands[2], commands[1]];
+    });
+    assert.match(stdout, /command order\n {4}expected: \["ls","-d","\/tmp"\] started before \["id","-un"\]/);
+  });
+
+  it('tty per channel: one channel of two said to have a tty', async () => {
+    const stdout = await checkEdited(MULTIPLEX, (e) => { e.connections[0].sessions[1].tty = true; });
+    assert.match(stdout, /channel 1 tty\n {4}expected: a tty\n {4}replay: {3}null/);
+    assert.match(stdout, /channel 1 \["id","-un"\] tty\n {4}expected: a tty\n {4}replay: {3}null/);
+    assert.doesNotMatch(stdout, /channel 0 tty/);
+  });
+
+  it('end reason: a session the truth says the server closed, a pre-auth close the truth says the client made', async () => {
+    let stdout = await checkEdited(SAMPLE, (e) => { e.connections[0].server_closed = 'login_grace_time'; });
+    assert.match(stdout, /login \(port \d+\) end\n {4}expected: ended: closed by the server at LoginGraceTime .*\n {4}replay: {3}"client disconnected"/);
+    stdout = await checkEdited({ build: '10.6p1-sid', scenario: 'login_grace_expiry' }, (e) => { delete e.connections[0].server_closed; });
+    assert.match(stdout, /idle \(port \d+\) end\n {4}expected: ended: "connection closed before authentication completed" \(the client closed before any attempt\)\n {4}replay: {3}"login grace time expired"/);
+  });
+
+  // The address and the end being recorded at all are not fields of expected.json (every client connects from
+  // 127.0.0.1; every connection ends before the capture does), so these edit the replay instead of the truth.
+  it('source address and an ended session: a replay from elsewhere, a session without an end', async () => {
+    const sessionOf = (r: OutputRecord): r is SessionRecord => r.type === 'session';
+    const elsewhere = await compareEditedReplay(SAMPLE, (records) => records.map((r) =>
+      (r.type === 'anomaly' || r.source === null ? r : { ...r, source: { ...r.source, ip: '10.1.2.3' } })));
+    assert.match(elsewhere, /login \(port \d+\) source\n {4}expected: "127\.0\.0\.1"\n {4}replay: {3}\["10\.1\.2\.3"\] in 3 of 3 records \(auth, session_start, session\)/);
+    const open = await compareEditedReplay(SAMPLE, (records) => records.map((r) => (sessionOf(r) ? { ...r, end: null } : r)));
+    assert.match(open, /login \(port \d+\) end\n {4}expected: ended: "client disconnected" \(the client ended its session\)\n {4}replay: {3}not ended \("client disconnected"\)/);
+  });
+});
+
+describe('command order is what the truth knows: start order, not exec order', () => {
+  const at = (ms: number) => `2026-01-01T00:00:00.${String(ms * 1000).padStart(6, '0')}Z`;
+  const command = (argv: string[], pid: number, start: number, end: number): CommandRecord => ({
+    argv, path: `/usr/bin/${argv[0]}`, pid, ppid: 10, start: at(start), end: at(end), duration_ms: end - start,
+    exit_code: 0, signal: null, replaced_by_exec: false, channel: 0, tty: null, from_snapshot: false,
+  });
+
+  it('accepts a pipeline member that exec\'d after the next one had exited (`cat f | true`, forked in that order)', () => {
+    assert.equal(commandOrderProblem([command(['cat', 'f'], 101, 50, 60), command(['true'], 102, 10, 20)]), null);
+  });
+
+  it('rejects two commands the other way round in both exec and fork order, and images of one pid reversed', () => {
+    assert.match(commandOrderProblem([command(['id', '-un'], 102, 50, 60), command(['ls'], 101, 10, 20)])!.expected,
+      /\["id","-un"\] started before \["ls"\]/);
+    assert.notEqual(commandOrderProblem([command(['scp', '-t', 'x'], 100, 30, 40), command(['bash', '-c', 'scp -t x'], 100, 10, 30)]), null);
   });
 });
