@@ -3,7 +3,7 @@
 import { constants } from 'node:fs';
 import { access, type FileHandle, open, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { describeSystemError, OutputError } from '../replay/errors';
+import { describeSystemError, EXIT, OutputError } from '../replay/errors';
 
 const CAPTURE_MODE = 0o600;
 
@@ -11,10 +11,12 @@ const CAPTURE_MODE = 0o600;
 export async function checkOutputPath(path: string, force: boolean): Promise<void> {
   const dir = dirname(path);
   const dirInfo = await stat(dir).catch(() => null);
-  if (!dirInfo) throw new OutputError(`cannot record to ${path}: directory ${dir} does not exist (create it first)`);
-  if (!dirInfo.isDirectory()) throw new OutputError(`cannot record to ${path}: ${dir} is not a directory`);
+  if (!dirInfo) throw new OutputError(`cannot record to ${path}: directory ${dir} does not exist (create it first)`, EXIT.outputDirMissing);
+  if (!dirInfo.isDirectory()) {
+    throw new OutputError(`cannot record to ${path}: ${dir} is not a directory; name a file in an existing directory`, EXIT.outputDirMissing);
+  }
   await access(dir, constants.W_OK).catch(() => {
-    throw new OutputError(`cannot record to ${path}: directory ${dir} is not writable`);
+    throw new OutputError(`cannot record to ${path}: directory ${dir} is not writable (read-only or no permission): choose another --output directory`, EXIT.outputNotWritable);
   });
   const existing = await stat(path).catch(() => null);
   if (existing?.isDirectory()) throw new OutputError(`cannot record to ${path}: it is a directory; --output names a file`);
@@ -38,7 +40,16 @@ export function outputError(path: string, action: 'create' | 'write', error: unk
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EEXIST') return new OutputError(`${path} already exists: choose another --output or pass --force to overwrite it`);
   if (code === 'ELOOP') return new OutputError(`cannot ${action} ${path}: it is a symbolic link; name the real file`);
-  if (code === 'ENOENT') return new OutputError(`cannot ${action} ${path}: directory ${dirname(path)} does not exist (create it first)`);
-  const kept = action === 'write' ? '; the frames written before this stay readable' : '';
-  return new OutputError(`cannot ${action} ${path}: ${describeSystemError(error)}${kept}`);
+  if (action === 'create' && code === 'ENOENT') {
+    return new OutputError(`cannot create ${path}: directory ${dirname(path)} does not exist (create it first)`, EXIT.outputDirMissing);
+  }
+  if (action === 'create' && (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')) {
+    return new OutputError(`cannot create ${path}: ${describeSystemError(error)}: choose another --output directory`, EXIT.outputNotWritable);
+  }
+  if (action === 'create') {
+    const full = code === 'ENOSPC' || code === 'EDQUOT';
+    return new OutputError(`cannot create ${path}: ${describeSystemError(error)}: ${full ? 'free some space or ' : ''}choose another --output`);
+  }
+  // Writing (disk full, I/O error): the path was fine, so this keeps the general output code.
+  return new OutputError(`cannot write ${path}: ${describeSystemError(error)}; the frames written before this stay readable`);
 }

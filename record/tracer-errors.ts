@@ -9,6 +9,8 @@ const isTracerError = (e: unknown): e is TracerErrorShape =>
 
 const EXIT_BY_STEP: Readonly<Record<string, ExitCode>> = {
   privileges: EXIT.privileges, addon: EXIT.addon, options: EXIT.usage,
+  btf: EXIT.noBtf, tracefs: EXIT.noTracefs, bpffs: EXIT.noBpffs,
+  // ringbuf, open, load, attach: the kernel refused the tracer (EXIT.kernel)
 };
 
 export function fromTracerError(error: unknown): unknown {

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { TraceEvent } from '../model/events';
 import { CaptureDecoder, type CaptureSummary } from './capture-decoder';
 import type { CaptureHeader } from './capture-types';
-import { CaptureInputError, EXIT, FormatTooNewError } from './errors';
+import { CaptureInputError, describeSystemError, EXIT, FormatTooNewError } from './errors';
 import { EVENTS_LAYOUT_VERSION } from './events-layout';
 import { decodePayload } from './frame-codec';
 import type { ScannedFrame } from './frame-scanner';
@@ -28,7 +28,7 @@ export interface CaptureReading {
 
 export async function openCapture(path: string): Promise<CaptureFile> {
   const size = await fileSize(path);
-  if (size === 0) throw new CaptureInputError(`${path} is empty: the recorder wrote nothing (was it stopped before it started?)`);
+  if (size === 0) throw new CaptureInputError(`${path} is empty: the recorder wrote nothing (was it stopped before it started?); record again and read what record printed on stderr`, EXIT.emptyCapture);
   const first = await firstFrame(path);
   return { path, size, header: first ? headerOf(path, first) : null };
 }
@@ -36,13 +36,13 @@ export async function openCapture(path: string): Promise<CaptureFile> {
 async function fileSize(path: string): Promise<number> {
   try {
     const info = await stat(path);
-    if (info.isDirectory()) throw new CaptureInputError(`${path} is a directory, not a capture`, EXIT.inputMissing);
+    if (info.isDirectory()) throw new CaptureInputError(`${path} is a directory, not a capture: name a capture file in it`, EXIT.noCaptures);
     return info.size;
   } catch (error) {
     if (error instanceof CaptureInputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CaptureInputError(`no such capture: ${path} (check the path)`, EXIT.inputMissing);
-    throw new CaptureInputError(`cannot read ${path}: ${(error as Error).message}`, EXIT.inputMissing);
+    throw new CaptureInputError(`cannot read ${path}: ${describeSystemError(error)}: check its permissions (captures are mode 0600: read them as the user who recorded them, or with sudo)`, EXIT.inputMissing);
   }
 }
 
@@ -57,9 +57,9 @@ async function firstFrame(path: string): Promise<ScannedFrame | null> {
     if (item.type === 'frame') return item.header.kind === FrameKind.FileHeader && item.header.seq === 0 ? item : null;
   }
   if (startsWithMagic(start, 0)) {
-    throw new CaptureInputError(`${path} holds no complete frame: the capture was cut or damaged before its first frame ended`);
+    throw new CaptureInputError(`${path} holds no complete frame: the capture was cut or damaged before its first frame ended; use an intact copy or record again`, EXIT.notACapture);
   }
-  throw new CaptureInputError(`${path} is not an sshtrace capture (no frame found anywhere in it)`);
+  throw new CaptureInputError(`${path} is not an sshtrace capture (no frame found anywhere in it): name a file written by sshtrace record`, EXIT.notACapture);
 }
 
 async function readStart(path: string): Promise<Buffer> {

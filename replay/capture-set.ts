@@ -82,7 +82,7 @@ async function expand(path: string): Promise<string[]> {
   const captures: string[] = [];
   for (const name of names) if (await looksLikeCapture(join(path, name), name)) captures.push(join(path, name));
   if (captures.length === 0) {
-    throw new CaptureInputError(`${path} holds no captures (no *${CAPTURE_EXTENSION} file, no file starting with a frame)`, EXIT.inputMissing);
+    throw new CaptureInputError(`${path} holds no captures (no *${CAPTURE_EXTENSION} file, no file starting with a frame): name a capture file, or the directory record wrote them to`, EXIT.noCaptures);
   }
   return captures;
 }

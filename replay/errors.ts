@@ -5,15 +5,22 @@ export const EXIT = {
   ok: 0,
   internal: 1,        // a bug: unexpected exception
   usage: 2,           // bad command line
-  inputMissing: 3,    // a capture path does not exist, or a directory holds no captures
-  notACapture: 4,     // empty file, no frame anywhere, unusable header
-  formatTooNew: 5,    // written by a newer sshtrace
-  output: 6,          // cannot create or write the output capture
-  privileges: 7,      // record needs root
-  kernel: 8,          // the kernel refused the tracer (BTF, ring buffer, tracefs, load, attach)
+  inputMissing: 3,    // a capture path does not exist (or cannot be read)
+  notACapture: 4,     // no frame anywhere in the file, or none completes
+  formatTooNew: 5,    // written by a newer sshtrace (frame version, format or events layout)
+  output: 6,          // cannot create or write the output capture (exists, symlink, disk full, I/O error)
+  privileges: 7,      // record needs root (or CAP_BPF and CAP_PERFMON)
+  kernel: 8,          // the kernel refused the tracer (ring buffer, open, load, attach)
   addon: 9,           // the native addon is missing or broken
   damaged: 10,        // replay --strict: a capture is damaged or events were lost
   corpus: 11,         // corpus check: a capture replays differently from its ground truth
+  noCaptures: 12,     // a directory given to replay/dump holds no capture
+  emptyCapture: 13,   // a capture file of 0 bytes
+  noBtf: 14,          // the kernel exposes no BTF
+  noTracefs: 15,      // tracefs is not mounted and cannot be mounted
+  noBpffs: 16,        // bpffs is not mounted and cannot be mounted
+  outputDirMissing: 17,     // record --output: its directory does not exist (or is not a directory)
+  outputNotWritable: 18,    // record --output: its directory (or file) is not writable
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -41,10 +48,10 @@ export class FormatTooNewError extends SshtraceError {
   }
 }
 
-/** The output capture cannot be created or written. */
+/** The output capture cannot be created or written (a bad --output path has its own codes). */
 export class OutputError extends SshtraceError {
-  constructor(message: string) {
-    super(message, EXIT.output);
+  constructor(message: string, exitCode: ExitCode = EXIT.output) {
+    super(message, exitCode);
     this.name = 'OutputError';
   }
 }

@@ -119,12 +119,12 @@ describe('unusable input', () => {
 
   it('a directory with no captures', () => {
     mkdirSync(join(dir, 'empty-dir'));
-    return rejects([join(dir, 'empty-dir')], EXIT.inputMissing, /holds no captures/);
+    return rejects([join(dir, 'empty-dir')], EXIT.noCaptures, /holds no captures/);
   });
 
   it('an empty file', () => {
     writeFileSync(join(dir, 'empty.sshtrace'), '');
-    return rejects([join(dir, 'empty.sshtrace')], EXIT.notACapture, /is empty/);
+    return rejects([join(dir, 'empty.sshtrace')], EXIT.emptyCapture, /is empty/);
   });
 
   it('a file that is not a capture', () => {
