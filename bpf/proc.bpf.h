@@ -156,6 +156,9 @@ static __always_inline void on_exec(struct task_struct *task, __u32 old_tid,
 	fill_header(&ev->h, EV_EXEC, 0, old);
 	if (!read_exec_strings(ev, task, bprm)) {
 		count_read_failed();
+		/* An image we cannot name is still followed, but never trusted as sshd (its socket bytes stay unread) */
+		if (slot && (old & TRACK_FOLLOWED))
+			*slot = TRACK_FOLLOWED | (old & (TRACK_CHROOTED | TRACK_SANDBOXED));
 		return;
 	}
 	family = filename_is_family(ev->data, ev->filename_len);

@@ -28,13 +28,15 @@ export interface RecordOptions {
 }
 
 export const DEFAULT_FAMILY_NAMES = 'sshd,sshd-session,sshd-auth';
+export const MIN_ARGV_CAP = 256;
 
 export function recordOptions(args: RecordArgs): RecordOptions {
   if (args.duration !== undefined && !(args.duration > 0 && Number.isFinite(args.duration))) {
     throw new UsageError(`--duration must be a positive number of seconds, not ${args.duration}`);
   }
-  if (!Number.isInteger(args.argvCap) || args.argvCap < 1 || args.argvCap > CAPS.ARGV_CAP_MAX) {
-    throw new UsageError(`--argv-cap must be a whole number of bytes from 1 to ${CAPS.ARGV_CAP_MAX}, not ${args.argvCap}`);
+  // The exec's filename shares the cap and names the sshd family: below MIN_ARGV_CAP a long path would be cut.
+  if (!Number.isInteger(args.argvCap) || args.argvCap < MIN_ARGV_CAP || args.argvCap > CAPS.ARGV_CAP_MAX) {
+    throw new UsageError(`--argv-cap must be a whole number of bytes from ${MIN_ARGV_CAP} to ${CAPS.ARGV_CAP_MAX}, not ${args.argvCap}`);
   }
   const rotation = rotationOptions(args.output, args);
   return {

@@ -36,7 +36,9 @@ describe('record options', () => {
 
   it('rejects a non-positive duration and an argv cap beyond the kernel buffer', () => {
     assert.throws(() => recordOptions({ ...args, duration: 0 }), usage(/--duration/));
-    assert.throws(() => recordOptions({ ...args, argvCap: 9000 }), usage(/--argv-cap .* 1 to 8192/));
+    assert.throws(() => recordOptions({ ...args, argvCap: 9000 }), usage(/--argv-cap .* 256 to 8192/));
+    // The filename shares the cap: cut short, /usr/lib/openssh/sshd-session would no longer name the family.
+    assert.throws(() => recordOptions({ ...args, argvCap: 16 }), usage(/--argv-cap .* 256 to 8192, not 16/));
   });
 });
 

@@ -30,7 +30,7 @@ export const recordCommand: CommandModule<object, RecordCommandArgs> = {
         describe: 'binary basenames whose processes (and descendants) are followed, at most 4',
       })
       .option('ring-buffer-size', { type: 'string', default: '16M', describe: 'kernel ring buffer size, a power of two (4K..1G)' })
-      .option('argv-cap', { type: 'number', default: 4096, describe: 'bytes of filename + argv kept per exec (1..8192)' })
+      .option('argv-cap', { type: 'number', default: 4096, describe: 'bytes of filename + argv kept per exec (256..8192)' })
       .option('file-writes', {
         type: 'boolean', default: false,
         describe: 'also record login-record file writes and the pre-auth log pipe (hooks write(): costs every write on the machine)',
