@@ -66,14 +66,15 @@ const CLOCK_STEP_NS = 1_000_000;
  *  as a gap, where they are marked once. */
 function lost(e: CountersEvent): number {
   const dropped = Object.values(e.dropped).reduce((a, b) => a + b, 0);
-  return dropped + e.userDropped;
+  // A process the kernel could not track, bytes it could not read, a frame stream it lost sync with: missing evidence too.
+  return dropped + e.userDropped + e.trackFailed + e.readFailed + e.frameDesync;
 }
 
 /** New loss since the last counters: everything open or held may be missing events. */
 function onCounters(s: State, e: CountersEvent): State {
   const total = lost(e);
   if (total <= s.lossTotal) return s;
-  const reason = `events were lost (${total - s.lossTotal} records: ring buffer full or queue overflow)`;
+  const reason = `events were lost (${total - s.lossTotal} records: ring buffer full, queue overflow, or data the kernel could not track or read)`;
   s = markAllIncomplete({ ...s, lossTotal: total }, reason);
   return hold(s, anomaly(s, e.ts, 'events lost', reason));
 }

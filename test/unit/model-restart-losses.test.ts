@@ -24,6 +24,13 @@ describe('model: losses across a recorder restart', () => {
     assert.equal(lossAnomalies([snapshot(2e9), counters(3e9, 100), snapshot(9e9), counters(10e9, 60)]), 2);
   });
 
+  it('a process the kernel could not track, bytes it could not read, a lost frame sync: each is a loss', () => {
+    for (const field of ['trackFailed', 'readFailed', 'frameDesync'] as const) {
+      assert.equal(lossAnomalies([snapshot(2e9), { ...counters(3e9, 0), [field]: 2 }]), 1, field);
+    }
+    assert.equal(lossAnomalies([snapshot(2e9), { ...counters(3e9, 0), truncated: 5 }]), 0, 'a truncated record is flagged on itself');
+  });
+
   it('within one run, a counter that does not grow is no new loss', () => {
     assert.equal(lossAnomalies([snapshot(2e9), counters(3e9, 100), counters(4e9, 100)]), 1);
   });
