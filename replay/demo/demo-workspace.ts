@@ -1,5 +1,5 @@
 // Everything the demo creates that the fixture does not clean by itself: a private temp directory (the capture)
-// and the recorder child. An interrupt (SIGINT, SIGTERM) stops the recorder, removes the directory, and exits;
+// and the recorder child. An interrupt (SIGINT, SIGTERM, or SIGHUP: the terminal closed) stops the recorder, removes the directory, and exits;
 // the fixture's and the clients' own exit handlers then stop sshd and delete the users and their files.
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isRunning, waitUntilSync } from '../../corpus/fixture/processes';
 
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export class DemoWorkspace {
   readonly dir = mkdtempSync(join(tmpdir(), 'sshtrace-demo-'));
@@ -37,7 +37,11 @@ export class DemoWorkspace {
   }
 
   private interrupted(signal: NodeJS.Signals): void {
-    this.say(`sshtrace demo: interrupted (${signal}): stopping the recorder and the private sshd, deleting its users and files`);
+    try {
+      this.say(`sshtrace demo: interrupted (${signal}): stopping the recorder and the private sshd, deleting its users and files`);
+    } catch {
+      // The terminal is gone (SIGHUP): clean up all the same.
+    }
     this.dispose();
     // Exit handlers run now, synchronously: the fixture's (sshd, users, login records) and the clients'.
     process.exit(128 + (constants.signals[signal] ?? 0));

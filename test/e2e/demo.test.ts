@@ -1,6 +1,6 @@
 // `sshtrace demo` end to end, as a new user runs it: it prints the tour's attempts, sessions and connections
 // (counts from what the four scenarios do), and leaves nothing behind — no users, no sshd, no clients, no
-// recorder, no files — whether it finishes or is interrupted with SIGINT in the middle of the tour.
+// recorder, no files — whether it finishes or is interrupted with SIGINT or SIGHUP in the middle of the tour.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -32,8 +32,8 @@ function pollServedUsers(sshdPid: () => number, served: Set<string>): NodeJS.Tim
   }, 20);
 }
 
-/** Runs the demo; `interruptAfter` sends SIGINT that long after the tour starts. Learns sshd's pid and dir while it runs. */
-function runDemo(interruptAfterMs: number | null): Promise<DemoRun> {
+/** Runs the demo; `interruptAfter` sends `signal` that long after the tour starts. Learns sshd's pid and dir while it runs. */
+function runDemo(interruptAfterMs: number | null, signal: NodeJS.Signals = 'SIGINT'): Promise<DemoRun> {
   const child = spawn(process.execPath, [CLI, 'demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -50,7 +50,7 @@ function runDemo(interruptAfterMs: number | null): Promise<DemoRun> {
       fixtureDir = dirname(argv[argv.indexOf('-f') + 1]!);
     }
     if (interruptAfterMs !== null && /^2\/4 /m.test(stdout)) {
-      setTimeout(() => child.kill('SIGINT'), interruptAfterMs);
+      setTimeout(() => child.kill(signal), interruptAfterMs);
       interruptAfterMs = null;
     }
   });
@@ -117,14 +117,17 @@ describe('sshtrace demo', { skip }, () => {
     if (process.env.CI) assert.deepEqual(newLeftovers(before, snapshotLeftovers(['/'], WORKSPACE_PREFIX)), {});
   });
 
-  it('cleans up everything when interrupted with SIGINT during the tour', async () => {
-    const before = snapshotLeftovers(['/'], WORKSPACE_PREFIX);
-    const [accountsBefore, dirsBefore] = [accounts(), demoDirs()];
-    const run = await runDemo(1500);
-    assert.equal(run.code, 130, `exit code after SIGINT\n${run.stdout}\n${run.stderr}`);
-    assert.match(run.stderr, /^sshtrace demo: interrupted \(SIGINT\): stopping the recorder and the private sshd/m);
-    assert.doesNotMatch(run.stdout, /^3\/4 /m, 'interrupted before the replay');
-    assertNothingLeft(run, accountsBefore, dirsBefore);
-    if (process.env.CI) assert.deepEqual(newLeftovers(before, snapshotLeftovers(['/'], WORKSPACE_PREFIX)), {});
-  });
+  // SIGINT: Ctrl-C; SIGHUP: the terminal was closed (or the ssh connection running the demo dropped).
+  for (const [signal, code] of [['SIGINT', 130], ['SIGHUP', 129]] as const) {
+    it(`cleans up everything when interrupted with ${signal} during the tour`, async () => {
+      const before = snapshotLeftovers(['/'], WORKSPACE_PREFIX);
+      const [accountsBefore, dirsBefore] = [accounts(), demoDirs()];
+      const run = await runDemo(1500, signal);
+      assert.equal(run.code, code, `exit code after ${signal}\n${run.stdout}\n${run.stderr}`);
+      assert.match(run.stderr, new RegExp(`^sshtrace demo: interrupted \\(${signal}\\): stopping the recorder and the private sshd`, 'm'));
+      assert.doesNotMatch(run.stdout, /^3\/4 /m, 'interrupted before the replay');
+      assertNothingLeft(run, accountsBefore, dirsBefore);
+      if (process.env.CI) assert.deepEqual(newLeftovers(before, snapshotLeftovers(['/'], WORKSPACE_PREFIX)), {});
+    });
+  }
 });
