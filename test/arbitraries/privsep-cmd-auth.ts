@@ -8,7 +8,7 @@ import {
 } from './privsep-sshd-auth';
 import { loginSucceeded } from './privsep-sshd-session';
 import { keyBlob, fingerprint } from './privsep-frames';
-import { closeConn, expectAuth, openConns, pick, type Model, type OracleConn } from './privsep-oracle';
+import { closeConn, expectAuth, openConns, pick, preauthEndReason, type Model, type OracleConn } from './privsep-oracle';
 import { account } from './privsep-world';
 import type { PrivsepCommand, Real } from './privsep-cmd-connect';
 
@@ -51,7 +51,7 @@ function available(m: Model, method: Method): Method {
 function maybeTooMany(m: Model, r: Real, c: OracleConn, s: SshdConn): void {
   if (c.failures < MAX_AUTH_TRIES || c.phase !== 'preauth') return;
   endPreauth(r.sim, s, 'maxtries');
-  closeConn(c, r.sim.events);
+  closeConn(c, r.sim.events, preauthEndReason(c, s, 'maxtries'));
   m.story[m.story.length - 1] += ' → too many failures, disconnected';
 }
 
@@ -90,21 +90,18 @@ export class FailCommand extends PreauthCommand {
   }
   private attempt(r: Real, c: OracleConn, s: SshdConn, method: Method): string {
     if (method === 'password') {
-      passwordAttempt(r.sim, s, false);
-      expectAuth(c, false, 'password');
+      expectAuth(c, false, 'password', passwordAttempt(r.sim, s, false));
       return '';
     }
     if (method === 'keyboard-interactive') {
       const v = this.variant % 4 === 3 ? 'wrong-with-message' : 'wrong';
-      kbdintAttempt(r.sim, s, v);
-      expectAuth(c, false, 'keyboard-interactive');
+      expectAuth(c, false, 'keyboard-interactive', kbdintAttempt(r.sim, s, v));
       return ` (${v})`;
     }
     const variants: PublickeyVariant[] = c.valid ? ['refused', 'refused-signed', 'bad-signature'] : ['refused', 'refused-signed'];
     const v = variants[this.variant % variants.length]!;
     const key = keyOf(this.key);
-    publickeyAttempt(r.sim, s, key.blob, v);
-    expectAuth(c, false, 'publickey', key.expected);
+    expectAuth(c, false, 'publickey', publickeyAttempt(r.sim, s, key.blob, v)!, key.expected);
     return ` (${v}, ${key.expected.type})`;
   }
   describe(): string { return `fail ${this.method} as ${this.userName}` }
@@ -124,16 +121,19 @@ export class SucceedCommand extends PreauthCommand {
     ensureUser(r, c, s, this.userName);
     const method = this.methodFor(m, c);
     let key = null;
-    if (method === 'password') passwordAttempt(r.sim, s, true);
-    if (method === 'keyboard-interactive') kbdintAttempt(r.sim, s, 'right');
+    let decided = 0;
+    if (method === 'password') decided = passwordAttempt(r.sim, s, true);
+    if (method === 'keyboard-interactive') decided = kbdintAttempt(r.sim, s, 'right');
     if (method === 'publickey') {
       const k = keyOf(this.key);
-      publickeyAttempt(r.sim, s, k.blob, this.queried ? 'accepted' : 'accepted-unqueried');
+      decided = publickeyAttempt(r.sim, s, k.blob, this.queried ? 'accepted' : 'accepted-unqueried')!;
       key = k.expected;
     }
     pamAccount(r.sim, s);
     loginSucceeded(r.sim, s);
-    expectAuth(c, true, method, key);
+    // The login's time is when its credentials were accepted; PAM's account check and the login itself follow.
+    expectAuth(c, true, method, decided, key);
+    c.loginTs = decided;
     c.phase = 'session';
     c.method = method;
     c.pids = { ...c.pids, postauth: s.postauth };
@@ -161,16 +161,17 @@ export class DeniedLoginCommand extends PreauthCommand {
     if (method === 'password') passwordAttempt(r.sim, s, true);
     if (method === 'keyboard-interactive') kbdintAttempt(r.sim, s, 'right');
     if (method === 'publickey') publickeyAttempt(r.sim, s, k.blob, 'accepted');
-    expectAuth(c, false, method, method === 'publickey' ? k.expected : null);
+    const key = method === 'publickey' ? k.expected : null;
+    // Refused after the credentials were accepted: decided where the refusal shows (ROOT_DENIED, ANS_PAM_ACCOUNT).
     if (c.uid === 0) {
-      rootDenied(r.sim, s);
+      expectAuth(c, false, method, rootDenied(r.sim, s), key);
       m.story.push(`#${c.n} root's key verifies, PermitRootLogin no refuses it`);
       maybeTooMany(m, r, c, s);
       return;
     }
-    pamAccount(r.sim, s, false);
+    expectAuth(c, false, method, pamAccount(r.sim, s, false)!, key);
     endPreauth(r.sim, s, 'drop');
-    closeConn(c, r.sim.events);
+    closeConn(c, r.sim.events, preauthEndReason(c, s, 'drop'));
     m.story.push(`#${c.n} ${method} for ${c.user} accepted, PAM account check refuses: disconnected`);
   }
   describe(): string { return `denied ${this.method} as ${this.userName}` }
@@ -199,13 +200,14 @@ export class EndPreauthCommand extends PreauthCommand {
     if (this.how === 'drop-at-prompt' && m.setup.usePam && c.user !== null) {
       dropAtPamPrompt(r.sim, s);
       m.story.push(`#${c.n} client closed at the keyboard-interactive password prompt`);
+      closeConn(c, r.sim.events, preauthEndReason(c, s, 'drop'));
     } else {
       const how = this.how === 'drop-at-prompt' ? 'drop' : this.how;
       endPreauth(r.sim, s, how);
       const what = { drop: 'client closed before login', grace: 'LoginGraceTime expired', crash: 'pre-auth child crashed (SIGSYS)' };
       m.story.push(`#${c.n} ${what[how]}`);
+      closeConn(c, r.sim.events, preauthEndReason(c, s, how));
     }
-    closeConn(c, r.sim.events);
   }
   describe(): string { return this.how }
 }

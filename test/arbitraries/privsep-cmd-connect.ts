@@ -34,7 +34,7 @@ export class ConnectCommand implements PrivsepCommand {
     const sshd = acceptConnection(r.sim, m.setup, inet(source.ip, source.port));
     // The connection exists from the listener's fork on (the accept just before it only queues the peer).
     const startedAt = r.sim.events.findIndex((e, i) => i >= before && e.kind === 'fork' && e.childTgid === sshd.monitor);
-    const c = newOracleConn(m, source, sshd.monitor, sshd.preauth!, LISTENER_PID, startedAt);
+    const c = newOracleConn(m, source, sshd.monitor, sshd.preauth!, LISTENER_PID, startedAt, r.sim.events[startedAt]!.ts);
     r.sshd.set(c.n, sshd);
     m.story.push(`#${c.n} connect from ${source.ip} port ${source.port} (monitor ${sshd.monitor})`);
   }
@@ -52,9 +52,11 @@ export class RefuseCommand implements PrivsepCommand {
   run(m: Model, r: Real): void {
     const source = freshSource(m, CLIENT_IPS[this.ipIndex % CLIENT_IPS.length]!, this.portHint);
     confirmRefusals(m);
+    const before = r.sim.events.length;
     refuseConnection(r.sim, inet(source.ip, source.port));
     m.refused += 1;
-    m.refusedConns.push({ source, listener: LISTENER_PID, confirmed: false });
+    const acceptTs = r.sim.events.find((e, i) => i >= before && e.kind === 'accept')!.ts;
+    m.refusedConns.push({ source, listener: LISTENER_PID, acceptTs, confirmed: false });
     m.story.push(`refused (MaxStartups) ${source.ip} port ${source.port}`);
   }
   toString(): string { return `refuse(ip ${this.ipIndex}, port +${this.portHint})` }

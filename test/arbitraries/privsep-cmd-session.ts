@@ -5,7 +5,10 @@ import { endPreauth } from './privsep-sshd-connect';
 import {
   closeChannel, endSession, openChannel, runProgram, type ChannelKind, type Program,
 } from './privsep-sshd-session';
-import { closeConn, execLogOf, openConns, pick, type Model, type OracleChannel, type OracleConn } from './privsep-oracle';
+import {
+  closeConn, execLogOf, openConns, pick, preauthEndReason, sessionEndReason, type Model, type OracleChannel,
+  type OracleConn,
+} from './privsep-oracle';
 import type { PrivsepCommand, Real } from './privsep-cmd-connect';
 import { describeEnd, describeProgram } from './privsep-programs';
 
@@ -40,7 +43,7 @@ export class OpenChannelCommand extends SessionCommand {
   }
   run(m: Model, r: Real): void {
     const c = this.conn(m);
-    const sim = openChannel(r.sim, r.sshd.get(c.n)!, this.kind, this.commandText(), execLogOf(c));
+    const sim = openChannel(r.sim, r.sshd.get(c.n)!, this.kind, this.commandText(), execLogOf(c, c.channelCount));
     if (sim.pts !== null && c.tty === null) c.tty = `pts/${sim.pts}`;
     c.channelCount += 1;
     c.channels.push({ n: c.channelCount, kind: this.kind, sim });
@@ -63,7 +66,7 @@ export class RunProgramCommand extends SessionCommand {
   run(m: Model, r: Real): void {
     const c = this.conn(m);
     const ch = channelOf(c, this.channel, runnable);
-    runProgram(r.sim, ch.sim.pid, this.program, execLogOf(c));
+    runProgram(r.sim, ch.sim.pid, this.program, execLogOf(c, ch.n - 1));
     m.story.push(`#${c.n} channel ${ch.n} runs ${describeProgram(this.program)}`);
   }
   describe(): string { return `run ${describeProgram(this.program)}` }
@@ -78,7 +81,7 @@ export class CloseChannelCommand extends SessionCommand {
     const canExec = runnable(ch);
     const last = canExec ? this.last : null;
     const end = canExec ? this.end : { code: 0 };
-    closeChannel(r.sim, r.sshd.get(c.n)!, ch.sim, last, end, execLogOf(c));
+    closeChannel(r.sim, r.sshd.get(c.n)!, ch.sim, last, end, execLogOf(c, ch.n - 1));
     c.channels.splice(c.channels.indexOf(ch), 1);
     const how = last === null ? describeEnd(end) : `exec ${describeProgram(last)}`;
     m.story.push(`#${c.n} channel ${ch.n} ends: ${how}`);
@@ -91,8 +94,9 @@ export class EndSessionCommand extends SessionCommand {
   protected eligible(c: OracleConn): boolean { return c.channels.length === 0 }
   run(m: Model, r: Real): void {
     const c = this.conn(m);
-    endSession(r.sim, r.sshd.get(c.n)!, this.how);
-    closeConn(c, r.sim.events);
+    const s = r.sshd.get(c.n)!;
+    endSession(r.sim, s, this.how);
+    closeConn(c, r.sim.events, sessionEndReason(s, this.how));
     m.story.push(`#${c.n} ${this.how === 'disconnect' ? 'client disconnects' : 'connection lost (TERM)'}`);
   }
   describe(): string { return this.how }
@@ -104,14 +108,15 @@ export function closeEverything(m: Model, r: Real): void {
     if (c.phase === 'closed') continue;
     const s = r.sshd.get(c.n)!;
     if (c.phase === 'session') {
-      for (const ch of [...c.channels]) closeChannel(r.sim, s, ch.sim, null, { code: 0 }, execLogOf(c));
+      for (const ch of [...c.channels]) closeChannel(r.sim, s, ch.sim, null, { code: 0 }, execLogOf(c, ch.n - 1));
       c.channels.length = 0;
       endSession(r.sim, s, 'disconnect');
       m.story.push(`#${c.n} (end of scenario) channels exit 0, client disconnects`);
+      closeConn(c, r.sim.events, sessionEndReason(s, 'disconnect'));
     } else {
       endPreauth(r.sim, s, 'drop');
       m.story.push(`#${c.n} (end of scenario) client closed before login`);
+      closeConn(c, r.sim.events, preauthEndReason(c, s, 'drop'));
     }
-    closeConn(c, r.sim.events);
   }
 }

@@ -100,6 +100,9 @@ export class KernelSim {
     return { ts: this.time(), tgid: pid, tid: pid, truncated: false };
   }
 
+  /** The time of the event pushed last (the oracle's ground truth for when something happened). */
+  lastTs(): number { return this.events[this.events.length - 1]!.ts }
+
   fork(parentPid: number): number {
     const parent = this.proc(parentPid);
     const child = this.allocPid();
@@ -113,7 +116,7 @@ export class KernelSim {
 
   exec(
     pid: number, filename: string, argv: readonly string[], flags: { familyRoot?: boolean; wasTracked?: boolean } = {},
-  ): void {
+  ): number {
     const p = this.proc(pid);
     p.comm = basename(filename).slice(0, 15);
     this.push({
@@ -121,11 +124,12 @@ export class KernelSim {
       comm: p.comm, tty: p.tty, filename, argv: [...argv], argc: argv.length,
       familyRoot: flags.familyRoot ?? false, wasTracked: flags.wasTracked ?? true,
     });
+    return this.lastTs();
   }
 
   /** The last thread exits; `reaper` says who collects the zombie. An orphan's pid is freed at once (callers
    *  only use 'init' just before the parent itself exits, so no fork can take the pid too early). */
-  exit(pid: number, end: ProcessEnd, reaper: 'parent' | 'init'): void {
+  exit(pid: number, end: ProcessEnd, reaper: 'parent' | 'init'): number {
     const p = this.proc(pid);
     p.alive = false;
     const status = waitStatus(end);
@@ -135,6 +139,7 @@ export class KernelSim {
       startBoottime: 0, creds: p.creds, comm: p.comm,
     });
     if (reaper === 'init') this.procs.delete(pid);
+    return this.lastTs();
   }
 
   /** The parent's wait4 collects an exited child and frees its pid. */
@@ -174,6 +179,7 @@ export class KernelSim {
     this.push({ kind: 'prctl', ...this.base(pid), op, ret: 0, arg2: op === 'seccomp' ? 2 : 1, arg3: 0 });
   }
 
+  /** Returns the new socket's inode; its time is lastTs(). */
   accept(pid: number, fd: number, local: InetEndpoint, peer: InetEndpoint): number {
     const sockIno = this.ino();
     this.push({ kind: 'accept', ...this.base(pid), fd, listenFd: 3, local, peer, sockIno });
@@ -194,13 +200,14 @@ export class KernelSim {
   }
 
   /** One monitor-protocol message as the BPF framer reports it: withheld types carry no body at all. */
-  frame(pid: number, sockIno: number, msgType: number, body: Uint8Array): void {
+  frame(pid: number, sockIno: number, msgType: number, body: Uint8Array): number {
     const cap = frameBodyCap(msgType);
     const kept = body.subarray(0, Math.min(cap, body.length));
     this.push({
       kind: 'frame', ...this.base(pid), truncated: cap > 0 && body.length > cap, sockIno, len: body.length + 1,
       msgType, withheld: cap === 0, body: Uint8Array.from(kept),
     });
+    return this.lastTs();
   }
 
   fdpass(pid: number, sockIno: number): void {

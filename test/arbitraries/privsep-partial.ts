@@ -4,22 +4,33 @@ import assert from 'node:assert/strict';
 import type { CountersEvent, TraceEvent } from '../../model/events';
 import type { OutputRecord } from '../../model/records';
 import { sourceKey, type Model, type OracleConn } from './privsep-oracle';
-import { story, viewExpected, viewRecords, type CommandView, type ConnView, type SessionView } from './privsep-compare';
+import {
+  reconcileTimes, story, viewExpected, viewRecords, wallTime, type CommandView, type ConnView, type SessionView,
+} from './privsep-compare';
+
+/** What the model says of a record the capture ended in the middle of. */
+const CUT = 'capture ended';
 
 function conns(m: Model): Map<string, OracleConn> {
   return new Map(m.conns.map((c) => [sourceKey(c.source), c]));
 }
 
-/** A command seen before the cut: same program and pid; its ending is either the real one or not known yet. */
+/** A command seen before the cut: same program, process and start; its ending is either the real one or not
+ *  known yet. */
 function consistentCommand(seen: CommandView, truth: CommandView): boolean {
   if (seen.pid !== truth.pid || JSON.stringify(seen.argv) !== JSON.stringify(truth.argv)) return false;
+  if (seen.path !== truth.path || seen.ppid !== truth.ppid || seen.channel !== truth.channel) return false;
+  if (seen.start !== truth.start) return false;
+  if (seen.end === null) return seen.duration_ms === null && !seen.replaced_by_exec && seen.exit_code === null && seen.signal === null;
+  if (seen.end !== truth.end || seen.duration_ms !== truth.duration_ms) return false;
   if (seen.replaced_by_exec) return truth.replaced_by_exec;
-  if (seen.exit_code === null && seen.signal === null) return true;
   return seen.exit_code === truth.exit_code && seen.signal === truth.signal && !truth.replaced_by_exec;
 }
 
 function consistentSession(seen: SessionView, truth: SessionView): string | null {
   if (seen.user !== truth.user || seen.uid !== truth.uid || seen.method !== truth.method) return 'who/how differs';
+  if (seen.start !== truth.start) return `start ${seen.start} instead of ${truth.start}`;
+  if (seen.end !== null || seen.end_reason !== CUT) return `end ${seen.end} (${seen.end_reason}) before the session ended`;
   if (seen.tty !== null && seen.tty !== truth.tty) return `tty ${seen.tty} instead of ${truth.tty}`;
   if (seen.commands.length > truth.commands.length) return 'more commands than were run';
   const bad = seen.commands.findIndex((cmd, i) => !consistentCommand(cmd, truth.commands[i]!));
@@ -27,7 +38,7 @@ function consistentSession(seen: SessionView, truth: SessionView): string | null
 }
 
 /** Records of a connection cut before its end: complete ones exact, others incomplete and not contradicting. */
-function checkOpenConn(key: string, seen: ConnView, truth: ConnView): void {
+function checkOpenConn(key: string, seen: ConnView, truth: ConnView, oc: OracleConn): void {
   assert.deepStrictEqual(seen.auths, truth.auths.slice(0, seen.auths.length), `${key}: auth records`);
   for (const s of seen.sessions) {
     assert.ok(s.incomplete, `${key}: a session cut short must be incomplete`);
@@ -38,6 +49,8 @@ function checkOpenConn(key: string, seen: ConnView, truth: ConnView): void {
   }
   for (const c of seen.connections) {
     assert.ok(c.incomplete, `${key}: a connection cut short must be incomplete`);
+    assert.equal(c.start, reconcileTimes(c.start, wallTime(oc.startTs)), `${key}: connection start`);
+    assert.deepEqual([c.end, c.end_reason], [null, CUT], `${key}: a connection cut short has no end`);
     const expectedUser = truth.sessions[0]?.user ?? truth.connections[0]?.user ?? null;
     assert.ok(c.user === null || c.user === expectedUser, `${key}: user ${c.user} instead of ${expectedUser}`);
     assert.ok(c.attempts <= seen.auths.length + 1, `${key}: more attempts than were decided`);
@@ -53,7 +66,7 @@ function acceptedOnly(v: ConnView): boolean {
 /** The history was cut after `cut` events: finished connections are exact, open ones incomplete but right. */
 export function checkTruncated(records: readonly OutputRecord[], m: Model, cut: number): void {
   const seen = viewRecords(records);
-  const truth = viewExpected(m).bySource;
+  const truth = reconcileTimes(seen.bySource, viewExpected(m).bySource);
   const byKey = conns(m);
   try {
     assert.deepStrictEqual(seen.anomalies, []);
@@ -63,7 +76,7 @@ export function checkTruncated(records: readonly OutputRecord[], m: Model, cut: 
       if ((c === undefined || c.startedAt >= cut) && acceptedOnly(view)) continue;
       assert.ok(c !== undefined && c.startedAt < cut, `${key}: records for a connection not yet started`);
       if (c.endedAt !== null && c.endedAt <= cut) assert.deepStrictEqual(view, truth[key], `${key}: finished`);
-      else checkOpenConn(key, view, truth[key]!);
+      else checkOpenConn(key, view, truth[key]!, c);
     }
     for (const c of m.conns) {
       if (c.startedAt >= cut || (c.endedAt !== null && c.endedAt > cut)) continue;
@@ -85,7 +98,7 @@ export function lossAt(events: readonly TraceEvent[], at: number, dropped: numbe
 /** Records overlapping the loss are incomplete; records of connections started after it are exact. */
 export function checkLoss(records: readonly OutputRecord[], m: Model, at: number): void {
   const seen = viewRecords(records);
-  const truth = viewExpected(m).bySource;
+  const truth = reconcileTimes(seen.bySource, viewExpected(m).bySource);
   const incompleteOnly = (v: ConnView) => ({
     ...v,
     auths: v.auths.map((a) => ({ ...a, incomplete: true })),

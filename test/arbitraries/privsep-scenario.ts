@@ -26,9 +26,12 @@ export type Feature = 'refused-connections' | 'kbdint-failures' | 'root-denied';
 /**
  * Generator features whose histories the reducer currently gets wrong (see the model-findings tests). Properties
  * that compare against the oracle for another purpose (truncation, loss) leave them out, so that they keep
- * testing their own point; the main oracle property keeps everything.
+ * testing their own point; the main oracle property keeps everything (as a todo while this list is not empty).
+ *
+ * refused-connections: a refused connection's `end` is the listener's next accept, not its own close (sshd closes
+ * it at once), however long the next client takes to come.
  */
-export const OPEN_FINDINGS: readonly Feature[] = ['refused-connections', 'kbdint-failures', 'root-denied'];
+export const OPEN_FINDINGS: readonly Feature[] = ['refused-connections'];
 
 export interface ScenarioOptions {
   readonly maxCommands?: number;

@@ -31,12 +31,14 @@ function unixChkpwd(sim: KernelSim, c: SshdConn, parent: number, mode: 'nonull' 
   sim.wait(parent, helper, end, helper);
 }
 
-export function passwordAttempt(sim: KernelSim, c: SshdConn, ok: boolean): void {
+/** Returns when the attempt was decided: the monitor's ANS_AUTHPASSWORD. */
+export function passwordAttempt(sim: KernelSim, c: SshdConn, ok: boolean): number {
   sim.frame(c.preauth!, c.childIno, MON.AUTHPASSWORD, cstringBody('not-a-real-password-xx'));
   unixChkpwd(sim, c, c.monitor, 'nonull', ok);
-  sim.frame(c.monitor, c.monitorIno, MON.ANS_AUTHPASSWORD, ansAuthPassword(ok));
+  const decided = sim.frame(c.monitor, c.monitorIno, MON.ANS_AUTHPASSWORD, ansAuthPassword(ok));
   c.attempted = true;
   if (!ok) c.failures += 1;
+  return decided;
 }
 
 export type PublickeyVariant =
@@ -47,24 +49,28 @@ export type PublickeyVariant =
   | 'accepted'           // query allowed, signed request allowed and verified
   | 'accepted-unqueried';
 
-/** One KEYALLOWED exchange; the monitor reads authorized_keys as the user (valid users only). */
-function keyAllowedExchange(sim: KernelSim, c: SshdConn, blob: Uint8Array, signed: boolean, allowed: boolean): void {
+/** One KEYALLOWED exchange; the monitor reads authorized_keys as the user (valid users only). Returns the time
+ *  of the monitor's answer. */
+function keyAllowedExchange(sim: KernelSim, c: SshdConn, blob: Uint8Array, signed: boolean, allowed: boolean): number {
   sim.frame(c.preauth!, c.childIno, MON.KEYALLOWED, keyAllowed(blob, signed));
   if (c.user !== null) monitorVisitsUser(sim, c, c.user);
-  sim.frame(c.monitor, c.monitorIno, MON.ANS_KEYALLOWED, ansKeyAllowed(allowed));
+  return sim.frame(c.monitor, c.monitorIno, MON.ANS_KEYALLOWED, ansKeyAllowed(allowed));
 }
 
-export function publickeyAttempt(sim: KernelSim, c: SshdConn, blob: Uint8Array, v: PublickeyVariant): void {
+/** Returns when the attempt was decided (a refused key at ANS_KEYALLOWED, a signature at ANS_KEYVERIFY), or
+ *  null when nothing was decided (a query the client never followed up). */
+export function publickeyAttempt(sim: KernelSim, c: SshdConn, blob: Uint8Array, v: PublickeyVariant): number | null {
   const queried = v !== 'refused-signed' && v !== 'accepted-unqueried';
-  if (queried) keyAllowedExchange(sim, c, blob, false, v !== 'refused');
+  const answered = queried ? keyAllowedExchange(sim, c, blob, false, v !== 'refused') : null;
   c.attempted = true;
-  if (v === 'refused') { c.failures += 1; return; }
-  if (v === 'query-only') return;
-  keyAllowedExchange(sim, c, blob, true, v !== 'refused-signed');
-  if (v === 'refused-signed') { c.failures += 1; return; }
+  if (v === 'refused') { c.failures += 1; return answered; }
+  if (v === 'query-only') return null;
+  const refused = keyAllowedExchange(sim, c, blob, true, v !== 'refused-signed');
+  if (v === 'refused-signed') { c.failures += 1; return refused; }
   sim.frame(c.preauth!, c.childIno, MON.KEYVERIFY, filler(180));
-  sim.frame(c.monitor, c.monitorIno, MON.ANS_KEYVERIFY, ansKeyVerify(v !== 'bad-signature'));
+  const verified = sim.frame(c.monitor, c.monitorIno, MON.ANS_KEYVERIFY, ansKeyVerify(v !== 'bad-signature'));
   if (v === 'bad-signature') c.failures += 1;
+  return verified;
 }
 
 export type KbdintVariant = 'right' | 'wrong' | 'wrong-with-message';
@@ -72,9 +78,10 @@ export type KbdintVariant = 'right' | 'wrong' | 'wrong-with-message';
 /**
  * PAM keyboard-interactive (auth2-chall.c + auth-pam.c): INIT_CTX forks the PAM thread; the first RESPOND
  * carries the password and answers 1 ("more"); the second QUERY learns the thread's verdict; the decision is
- * made at PAM_FREE_CTX (MON_AUTHDECIDE).
+ * made at PAM_FREE_CTX (MON_AUTHDECIDE). Returns when the outcome was decided: the ANS_PAM_RESPOND that carries
+ * PAM's verdict (0 or -1) when there is one, else ('wrong': the query failed) the PAM_FREE_CTX where sshd decides.
  */
-export function kbdintAttempt(sim: KernelSim, c: SshdConn, v: KbdintVariant): void {
+export function kbdintAttempt(sim: KernelSim, c: SshdConn, v: KbdintVariant): number {
   const child = c.preauth!;
   const { thread, pamMonitorEnd, pamThreadEnd } = pamPrompt(sim, c);
   sim.frame(child, c.childIno, MON.PAM_RESPOND, pamRespond(['not-a-real-password-xx']));
@@ -87,17 +94,19 @@ export function kbdintAttempt(sim: KernelSim, c: SshdConn, v: KbdintVariant): vo
   sim.exit(thread, { code: 0 }, 'parent');
   sim.wait(c.monitor, thread, { code: 0 }, thread);
   sim.frame(child, c.childIno, MON.PAM_QUERY, empty());
+  let answered: number | null = null;
   if (v === 'wrong') {
     sim.frame(c.monitor, c.monitorIno, MON.ANS_PAM_QUERY, ansPamQuery(0xffffffff, null));
   } else {
     sim.frame(c.monitor, c.monitorIno, MON.ANS_PAM_QUERY, ansPamQuery(0, null, v === 'right' ? '' : 'Account locked\n'));
     sim.frame(child, c.childIno, MON.PAM_RESPOND, pamRespond([]));
-    sim.frame(c.monitor, c.monitorIno, MON.ANS_PAM_RESPOND, u32Body(v === 'right' ? 0 : 0xffffffff));
+    answered = sim.frame(c.monitor, c.monitorIno, MON.ANS_PAM_RESPOND, u32Body(v === 'right' ? 0 : 0xffffffff));
   }
-  sim.frame(child, c.childIno, MON.PAM_FREE_CTX, empty());
+  const decide = sim.frame(child, c.childIno, MON.PAM_FREE_CTX, empty());
   sim.frame(c.monitor, c.monitorIno, MON.ANS_PAM_FREE_CTX, empty());
   c.attempted = true;
   if (v !== 'right') c.failures += 1;
+  return answered ?? decide;
 }
 
 /** PAM_INIT_CTX forks the PAM thread, whose first message is the password prompt the client is shown. */
@@ -122,18 +131,22 @@ export function dropAtPamPrompt(sim: KernelSim, c: SshdConn): void {
   exitMonitor(sim, c, { code: preauthExitCode(c, 'drop') });
 }
 
-/** userauth_finish → PRIVSEP(do_pam_account()), answered before the monitor logs "Accepted" (PAM only). */
-export function pamAccount(sim: KernelSim, c: SshdConn, ok = true): void {
-  if (!c.setup.usePam) return;
+/** userauth_finish → PRIVSEP(do_pam_account()), answered before the monitor logs "Accepted" (PAM only).
+ *  Returns the time of ANS_PAM_ACCOUNT (null without PAM). */
+export function pamAccount(sim: KernelSim, c: SshdConn, ok = true): number | null {
+  if (!c.setup.usePam) return null;
   sim.frame(c.preauth!, c.childIno, MON.PAM_ACCOUNT, empty());
   unixChkpwd(sim, c, c.monitor, 'chkexpiry', ok);
   const loginmsg = ok ? '' : 'Your account has expired; please contact your system administrator.\n';
-  sim.frame(c.monitor, c.monitorIno, MON.ANS_PAM_ACCOUNT, new Buf().u32(ok ? 1 : 0).string(loginmsg).bytes());
+  const answered = sim.frame(c.monitor, c.monitorIno, MON.ANS_PAM_ACCOUNT, new Buf().u32(ok ? 1 : 0).string(loginmsg).bytes());
   if (!ok) c.failures += 1;
+  return answered;
 }
 
-/** PermitRootLogin no: the key verifies, then auth_root_allowed() says no; the child reports ROOT_DENIED. */
-export function rootDenied(sim: KernelSim, c: SshdConn): void {
-  sim.frame(c.preauth!, c.childIno, MON.AUDIT_EVENT, u32Body(AUDIT.ROOT_DENIED));
+/** PermitRootLogin no: the key verifies, then auth_root_allowed() says no; the child reports ROOT_DENIED (the
+ *  first sign of the refusal on the wire: returns its time). */
+export function rootDenied(sim: KernelSim, c: SshdConn): number {
+  const denied = sim.frame(c.preauth!, c.childIno, MON.AUDIT_EVENT, u32Body(AUDIT.ROOT_DENIED));
   c.failures += 1;
+  return denied;
 }

@@ -8,8 +8,9 @@ import type { Account } from './privsep-world';
 
 /** What the simulated kernel did in the user's tree: each exec, and how each program image ended. */
 export interface ExecLog {
-  exec(pid: number, argv: readonly string[]): void;
-  ended(pid: number, end: ProcessEnd): void;
+  /** `pid` exec'd `path` at boot-clock `ts`, its parent being `ppid`. */
+  exec(pid: number, path: string, argv: readonly string[], ppid: number, ts: number): void;
+  ended(pid: number, end: ProcessEnd, ts: number): void;
 }
 
 /** A program in a command tree: it runs `children` one after another, then execs `then` or ends. */
@@ -101,12 +102,11 @@ export function openChannel(sim: KernelSim, c: SshdConn, kind: ChannelKind, comm
   if (kind !== 'internal-sftp') {
     const shell0 = basename(user.shell);
     const argv = command === null ? [`-${shell0}`] : [shell0, '-c', command];
-    sim.exec(pid, user.shell, argv);
-    log.exec(pid, argv);
+    log.exec(pid, user.shell, argv, sim.proc(pid).ppid, sim.exec(pid, user.shell, argv));
   }
   if (kind === 'sftp') {
-    sim.exec(pid, command!, [command!]); // a single simple command: the shell execs it in place
-    log.exec(pid, [command!]);
+    // a single simple command: the shell execs it in place
+    log.exec(pid, command!, [command!], sim.proc(pid).ppid, sim.exec(pid, command!, [command!]));
   }
   return { pid, kind, pts };
 }
@@ -120,14 +120,10 @@ export function runProgram(sim: KernelSim, parent: number, p: Program, log: Exec
 
 /** Runs one image in `pid` (exec'ing it unless it is a subshell), its children, then its successor or end. */
 export function runImage(sim: KernelSim, pid: number, p: Program, log: ExecLog): ProcessEnd {
-  if (p.exec) {
-    sim.exec(pid, p.path, p.argv);
-    log.exec(pid, p.argv);
-  }
+  if (p.exec) log.exec(pid, p.path, p.argv, sim.proc(pid).ppid, sim.exec(pid, p.path, p.argv));
   for (const child of p.children) runProgram(sim, pid, child, log);
   if (p.then !== null) return runImage(sim, pid, p.then, log);
-  sim.exit(pid, p.end, 'parent');
-  log.ended(pid, p.end);
+  log.ended(pid, p.end, sim.exit(pid, p.end, 'parent'));
   return p.end;
 }
 
@@ -137,10 +133,7 @@ export function closeChannel(
 ): void {
   let final = end;
   if (last !== null) final = runImage(sim, ch.pid, last, log);
-  else {
-    sim.exit(ch.pid, end, 'parent');
-    log.ended(ch.pid, end);
-  }
+  else log.ended(ch.pid, end, sim.exit(ch.pid, end, 'parent'));
   sim.wait(server(c), ch.pid, final);
   if (ch.pts !== null) {
     if (c.postauth !== null) sim.frame(c.postauth, c.childIno, MON.PTYCLEANUP, cstringBody(`/dev/pts/${ch.pts}`));
