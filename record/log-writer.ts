@@ -6,7 +6,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { BatchRecord, CaptureHeader, TrailerRecord } from '../replay/capture-types';
 import { encodeFrame } from '../replay/frame-codec';
 import { FrameKind } from '../replay/log-format';
-import { createOutputFile, outputError } from './output-file';
+import { createOutputFile, emptyRegularFile, outputError } from './output-file';
 
 export interface LogWriterOptions {
   /** Overwrite an existing file. */
@@ -50,8 +50,9 @@ export class LogWriter {
     return LogWriter.onFile(path, file, header, options);
   }
 
-  /** Starts a capture on a file opened with createOutputFile. */
+  /** Starts a capture on a file opened with createOutputFile (a --force'd file's old bytes go only now). */
   static async onFile(path: string, file: FileHandle, header: CaptureHeader, options: LogWriterOptions = {}): Promise<LogWriter> {
+    await emptyRegularFile(file);
     const writer = new LogWriter(path, file, options.frameBytes ?? DEFAULT_FRAME_BYTES);
     await writer.writeFrame(FrameKind.FileHeader, header);
     return writer;

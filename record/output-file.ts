@@ -1,7 +1,7 @@
 // Creating the output capture: mode 0600, never over an existing file unless forced, never through
 // a symlink, with one clear line for each way it can fail.
 import { constants } from 'node:fs';
-import { access, type FileHandle, open, stat } from 'node:fs/promises';
+import { access, type FileHandle, open, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { describeSystemError, EXIT, OutputError } from '../replay/errors';
 
@@ -23,9 +23,12 @@ export async function checkOutputPath(path: string, force: boolean): Promise<voi
   if (existing && !force) throw new OutputError(`${path} already exists: choose another --output or pass --force to overwrite it`);
 }
 
-/** Opens the capture for writing: O_EXCL unless `force`, O_NOFOLLOW always, mode 0600. */
+/**
+ * Opens the capture for writing: O_EXCL unless `force`, O_NOFOLLOW always, mode 0600. A forced file is not
+ * truncated here: its old content stays until the capture really starts (LogWriter.onFile empties it).
+ */
 export async function createOutputFile(path: string, force: boolean): Promise<FileHandle> {
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | (force ? constants.O_TRUNC : constants.O_EXCL);
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | (force ? 0 : constants.O_EXCL);
   try {
     const file = await open(path, flags, CAPTURE_MODE);
     // An overwritten file keeps its old mode otherwise; devices (/dev/full in tests) keep theirs.
@@ -34,6 +37,28 @@ export async function createOutputFile(path: string, force: boolean): Promise<Fi
   } catch (error) {
     throw outputError(path, 'create', error);
   }
+}
+
+/** Empties a regular file before its first frame (a no-op on a new one; devices such as /dev/full stay as they are). */
+export async function emptyRegularFile(file: FileHandle): Promise<void> {
+  if ((await file.stat()).isFile()) await file.truncate(0);
+}
+
+/**
+ * The --output of record and watch: opened before the tracer starts, so a bad path fails before any BPF is
+ * loaded, and removed after a failed start only when this run created it (a --force'd old capture stays).
+ */
+export function outputLifecycle(path: string, force: boolean): { openOutput: () => Promise<FileHandle>; removeOutput: () => Promise<void> } {
+  let created = false;
+  return {
+    openOutput: async () => {
+      created = !(await stat(path).then(() => true, () => false));
+      return createOutputFile(path, force);
+    },
+    removeOutput: async () => {
+      if (created) await unlink(path);
+    },
+  };
 }
 
 export function outputError(path: string, action: 'create' | 'write', error: unknown): OutputError {

@@ -2,10 +2,9 @@
 // clock, signals, stderr). Loaded lazily by the CLI, so other commands never touch the addon.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as Native from '../native/index';
-import { checkOutputPath, createOutputFile } from './output-file';
+import { checkOutputPath, outputLifecycle } from './output-file';
 import { systemDeps } from './system-deps';
 import { type RecordArgs, type RecordOptions, recordOptions } from './record-options';
 import { RotatingWriter, type RotationStats } from './rotation';
@@ -30,8 +29,7 @@ export async function runRecord(args: RecordArgs, io: RecordIo = processIo): Pro
   try {
     const summary = await record(options, {
       ...systemDeps(options, native, clockTicks),
-      openOutput: () => createOutputFile(options.output, options.force),
-      removeOutput: () => unlink(options.output),
+      ...outputLifecycle(options.output, options.force),
       ...(options.rotation ? {
         openWriter: async (file, header, segments) => {
           const first = { path: options.output, file: file!, header: { ...header, segment: { index: firstIndex } } };

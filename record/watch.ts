@@ -2,7 +2,7 @@
 // replay pipeline (same decoder, same reorder, same model), and each record is printed as soon as the model
 // releases it: attempts as they are decided, a LOGIN line when a session starts, sessions when they end.
 // --output also keeps the capture, written by the same LogWriter as `record`.
-import { type FileHandle, unlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Writable } from 'node:stream';
 import type { OutputRecord } from '../model/records';
@@ -15,7 +15,7 @@ import { toolVersion } from '../replay/version';
 import { LiveFeed, TeeWriter, WATCH_BATCH_INTERVAL_MS } from './live-feed';
 import { LogWriter } from './log-writer';
 import { describeLosses } from './loss-monitor';
-import { checkOutputPath, createOutputFile } from './output-file';
+import { checkOutputPath, outputLifecycle } from './output-file';
 import { systemDeps } from './system-deps';
 import { clockTicksPerSecond, loadNative, stopOnSignals, warnWithoutPtrace } from './record-command';
 import { type RecordArgs, recordOptions } from './record-options';
@@ -76,7 +76,7 @@ export async function runWatch(args: WatchArgs, io: WatchIo = processIo): Promis
 function keptCapture(args: WatchArgs): { openOutput: () => Promise<FileHandle | null>; removeOutput: () => Promise<void> } {
   const path = args.output;
   if (path === undefined) return { openOutput: () => Promise.resolve(null), removeOutput: () => Promise.resolve() };
-  return { openOutput: () => createOutputFile(path, args.force), removeOutput: () => unlink(path) };
+  return outputLifecycle(path, args.force);
 }
 
 async function printRecords(feed: LiveFeed, filter: RecordFilter, format: ReplayFormat, out: LiveOutput,

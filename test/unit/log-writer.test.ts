@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -8,6 +8,7 @@ import { OutputError } from '../../replay/errors';
 import { scanBuffer } from '../../replay/file-frames';
 import { FrameKind } from '../../replay/log-format';
 import { LogWriter } from '../../record/log-writer';
+import { outputLifecycle } from '../../record/output-file';
 import { sampleHeader } from '../arbitraries/captures';
 
 const dir = mkdtempSync(join(tmpdir(), 'sshtrace-writer-'));
@@ -39,6 +40,28 @@ describe('LogWriter', () => {
     await writer.close(trailer);
     assert.equal(statSync(path).mode & 0o777, 0o600);
     assert.deepEqual(frameKinds(path), [FrameKind.FileHeader, FrameKind.Trailer]);
+  });
+
+  it('a forced overwrite keeps the old capture until the new one starts, and none of it after', async () => {
+    const path = join(dir, 'old-capture.sshtrace');
+    const old = 'old capture '.repeat(20_000); // longer than the new capture: a missing truncate would leave a tail
+    writeFileSync(path, old);
+    // The recorder opens the output before the tracer starts; the tracer then fails (no BTF, say).
+    const failed = outputLifecycle(path, true);
+    await (await failed.openOutput()).close();
+    await failed.removeOutput();
+    assert.equal(readFileSync(path, 'utf8'), old, 'a start that failed destroys nothing');
+    // A start that works: the file holds the new capture only.
+    const started = outputLifecycle(path, true);
+    const writer = await LogWriter.onFile(path, await started.openOutput(), sampleHeader());
+    await writer.close(trailer);
+    assert.deepEqual(frameKinds(path), [FrameKind.FileHeader, FrameKind.Trailer]);
+    assert.ok(statSync(path).size < old.length, `${statSync(path).size} bytes: the old tail is gone`);
+    // A file this run created is removed again when the start fails.
+    const fresh = outputLifecycle(join(dir, 'fresh.sshtrace'), false);
+    await (await fresh.openOutput()).close();
+    await fresh.removeOutput();
+    assert.equal(existsSync(join(dir, 'fresh.sshtrace')), false);
   });
 
   it('says which directory is missing', async () => {
