@@ -24,7 +24,8 @@ export function refusedIfPending(s: State, listener: number, ts: number | null):
   if (pending === undefined) return s;
   let c: Conn = { ...newConn(`refused@${isoTime(s, pending.ts)}`, listener, pending.ts), listener, source: pending.peer };
   if (ts === null) c = markIncomplete(c, 'the capture ended right after the listener accepted it');
-  const record = connectionRecord(s, c, ts ?? pending.ts, 'refused by the listener (MaxStartups or a penalty): closed without a fork');
+  // sshd closes a refused socket at once (server_accept_loop): it ended when it was accepted, whenever we learn it.
+  const record = connectionRecord(s, c, pending.ts, 'refused by the listener (MaxStartups or a penalty): closed without a fork');
   return hold({ ...s, accepted: s.accepted.delete(listener) }, { ...record, pids: { ...record.pids, monitor: null } });
 }
 

@@ -23,13 +23,13 @@ describe('model: privsep histories against the oracle', () => {
   const todo = OPEN_FINDINGS.length === 0 ? false : `open findings: ${OPEN_FINDINGS.join(', ')}`;
   for (const generation of GENERATION_NAMES) {
     it(`gives the records the user actions imply (${generation}, every action)`, { todo }, () => {
-      agreesWithOracle(generation, {}, 300);
+      agreesWithOracle(generation, {}, OPEN_FINDINGS.length === 0 ? 1500 : 300);
     });
   }
 
   // The same, without the actions behind the open findings (test/unit/model-findings.test.ts), so that this net
   // keeps catching regressions everywhere else while those are being fixed.
-  for (const generation of GENERATION_NAMES) {
+  for (const generation of OPEN_FINDINGS.length === 0 ? [] : GENERATION_NAMES) {
     it(`gives the records the user actions imply (${generation}, without: ${OPEN_FINDINGS.join(', ')})`, () => {
       agreesWithOracle(generation, { without: OPEN_FINDINGS }, 1500);
     });

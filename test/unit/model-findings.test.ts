@@ -27,13 +27,10 @@ describe('model findings', () => {
     });
   }
 
-  // Open. sshd.c server_accept_loop: drop_connection() closes the refused socket at once, in the same loop turn.
-  // The model learns of the refusal at the listener's next accept and reports that accept's time as the refused
-  // connection's end, so a refusal at 10:00 followed by the next client at 14:00 shows as a 4-hour connection (and
-  // one the capture ended on, unconfirmed, ends at its accept: the two cases disagree).
-  it('ends a refused connection when the listener refused it, not at its next accept', {
-    todo: 'model/connections.ts refusedIfPending: end is the next accept\'s ts',
-  }, () => {
+  // Fixed. sshd.c server_accept_loop: drop_connection() closes the refused socket at once, in the same loop turn.
+  // The model learns of the refusal at the listener's next accept; it used to report that accept's time as the
+  // refused connection's end, so a refusal at 10:00 followed by the next client at 14:00 showed as a 4-hour connection.
+  it('ends a refused connection when the listener refused it, not at its next accept', () => {
     const { history, connections } = play(fixedSetup('9.2p1', { gapsNs: [50_000, 3_000, 30_000_000] }), [
       new RefuseCommand(1, 0),
       new ConnectCommand(0, 0),
