@@ -12,6 +12,8 @@ export const COMPATIBILITY_NOTES = resolve(__dirname, '../../corpus/compatibilit
 export const CAPTURE_FILE = 'capture.sshtrace';
 export const EXPECTED_FILE = 'expected.json';
 export const README_FILE = 'README.md';
+/** Beside the capture (`<capture>.secrets.json`): the throwaway passwords the scenario had, for CI's secret search. */
+export const SECRETS_FILE = 'capture.secrets.json';
 
 const BANNER_VERSION = /OpenSSH_(\d+\.\d+(?:p\d+)?)/;
 const VERSION_DIR = /^(\d+)\.(\d+)(?:p(\d+))?-([a-z0-9][a-z0-9.+_-]*)$/;
@@ -46,6 +48,7 @@ export interface CorpusEntry {
   readonly dir: string;
   readonly capture: string;
   readonly expected: string;
+  readonly secrets: string;
 }
 
 const isDir = (path: string) => { try { return statSync(path).isDirectory(); } catch { return false; } };
@@ -58,11 +61,11 @@ export function listCorpus(corpusDir: string): CorpusEntry[] {
     .filter((scenario) => !scenario.startsWith('.') && isDir(join(corpusDir, build, scenario)))
     .map((scenario) => {
       const dir = join(corpusDir, build, scenario);
-      return { build, scenario, dir, capture: join(dir, CAPTURE_FILE), expected: join(dir, EXPECTED_FILE) };
+      return { build, scenario, dir, capture: join(dir, CAPTURE_FILE), expected: join(dir, EXPECTED_FILE), secrets: join(dir, SECRETS_FILE) };
     }));
 }
 
 /** What a folder lacks to be a complete corpus entry (empty when complete). */
 export function missingFiles(entry: CorpusEntry): string[] {
-  return [entry.capture, entry.expected, join(entry.dir, README_FILE)].filter((f) => !existsSync(f));
+  return [entry.capture, entry.expected, join(entry.dir, README_FILE), entry.secrets].filter((f) => !existsSync(f));
 }

@@ -1,18 +1,20 @@
 // `corpus record`: each scenario gets its own private sshd (chrooted into the target root) and its own
 // recorder run, so each capture holds exactly one scenario. A capture joins the corpus only when its
-// ground truth agrees with itself, the recorder lost nothing, and no password reached any file.
+// ground truth agrees with itself, the recorder lost nothing, and no password reached the capture or
+// expected.json; those throwaway passwords are then listed beside it (capture.secrets.json) for CI to search again.
 import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startPrivateSshd, type PrivateSshd } from './fixture';
 import { CleanupStack, forgetOnExit, runOnExit } from './fixture/cleanup';
 import { descendantsOf } from './fixture/processes';
 import { startRecorder, type RunningRecorder } from './record-scenarios';
-import { fitsGraceTime, runScenarios, type Scenario, type ScenarioOutcome } from './scenarios';
-import { CAPTURE_FILE, EXPECTED_FILE, README_FILE } from './corpus-layout';
+import { fitsGraceTime, runScenarios, takeWrongPasswords, type Scenario, type ScenarioOutcome } from './scenarios';
+import { CAPTURE_FILE, EXPECTED_FILE, README_FILE, SECRETS_FILE } from './corpus-layout';
 import type { CorpusTarget } from './corpus-target';
 import { renderExpectedFile, toExpectedFile } from './expected-file';
 import { renderReadme } from './corpus-readme';
 import { secretInText, secretsInCapture } from './secret-scan';
+import { renderSecretsFile } from './secrets-file';
 import { truthProblems } from './truth-checks';
 import { describeForeign, foreignActivityInCapture, isForeign, isolateCapture } from './foreign-activity';
 
@@ -43,6 +45,7 @@ export interface ScenarioRecording {
 
 interface RawRun {
   readonly outcome: ScenarioOutcome;
+  /** Every password the fixture's users had, then every wrong password the scenario typed. */
   readonly passwords: readonly string[];
   readonly recorderExit: number | null;
   readonly recorderStderr: string;
@@ -84,10 +87,13 @@ async function recordOne(opts: CorpusRecordOptions, buildDir: string, scenario: 
     const expected = renderExpectedFile(toExpectedFile(raw.outcome.truth!, scenario.description, opts.target.build));
     if (secretInText(expected, raw.passwords)) throw new Error('a password reached expected.json: a bug in the scenario or expected-file.ts');
     writeFileSync(join(staging, EXPECTED_FILE), expected);
+    // The users are deleted with the fixture: kept so CI can search this capture for their passwords again.
+    writeFileSync(join(staging, SECRETS_FILE), renderSecretsFile(raw.passwords));
     writeFileSync(join(staging, README_FILE), renderReadme({ target: opts.target, scenario: scenario.name,
       description: scenario.description, captureBytes, capturedAt: new Date(), loginGraceTime: graceFor(scenario),
       foreignRecordsRemoved: raw.removed }));
-    // Committed files: readable by all (no secret is in them, checked above), unlike the recorder's 0600.
+    // Committed files: readable by all (no live secret is in them: the capture and expected.json hold no
+    // password, checked above, and the sidecar's users are gone), unlike the recorder's 0600.
     chmodSync(staging, 0o755);
     chmodSync(capture, 0o644);
     const dir = join(buildDir, scenario.name);
@@ -127,13 +133,16 @@ async function captureScenario(target: CorpusTarget, scenario: Scenario, capture
   try {
     const recorder = await startRecorderPatiently(capture);
     let outcome: ScenarioOutcome;
+    let typed: string[];
+    takeWrongPasswords(); // forget any handed out before this scenario
     try {
       [outcome] = await runScenarios([scenario], () => fixture, 1) as [ScenarioOutcome];
       await waitUntilQuiet(fixture);
     } finally {
+      typed = takeWrongPasswords();
       await recorder.stop();
     }
-    const passwords = fixture.users().map((u) => u.password).filter((p): p is string => p !== null);
+    const passwords = [...fixture.users().map((u) => u.password).filter((p): p is string => p !== null), ...typed];
     return { outcome, passwords, recorderExit: recorder.child.exitCode, recorderStderr: recorder.stderr(), listener: fixture.pid };
   } finally {
     await fixture.stop();

@@ -1,6 +1,6 @@
 // The scenario driver: real OpenSSH clients against the private sshd, each returning its ground truth.
 export { fitsGraceTime, SCENARIOS, SCENARIOS_BY_NAME, scenarioNamed } from './registry';
-export { WRONG_PASSWORD_PATTERN, type Scenario, type ScenarioContext } from './scenario';
+export { takeWrongPasswords, WRONG_PASSWORD_PATTERN, type Scenario, type ScenarioContext } from './scenario';
 export { WORKSPACE_PREFIX } from './workspace';
 export * from './ground-truth';
 export { runScenarios, type ScenarioOutcome } from './runner';

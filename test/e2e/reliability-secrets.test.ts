@@ -4,7 +4,7 @@
 // and one with --file-writes (which hooks write(), the widest the recorder can look). A planted password
 // proves the search finds one. The committed corpus captures get the same proof.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -19,6 +19,7 @@ import { startClient } from '../../corpus/scenarios/client';
 import { keyOptions, onlyMethod, target } from '../../corpus/scenarios/expect';
 import { withWorkspace } from '../../corpus/scenarios/workspace';
 import { ROOT, ROOTFS_CACHE, rootSkipReason, runCli, sleep } from './support/reliability-cli';
+import { readSecretsFile } from '../../corpus/secrets-file';
 import { allSecretHits, committedCaptures, plantSecret, secretsInOutputs } from './support/reliability-secrets';
 import { secretsInCapture } from './support/secrets';
 
@@ -112,8 +113,9 @@ for (const target of TARGETS) {
 }
 
 // The committed corpus captures (another engineer records them, one folder per OpenSSH build): no wrong
-// password (they all match WRONG_PASSWORD_PATTERN) and none of the passwords listed in a `<capture>.secrets.json`
-// beside a capture, if any (the fixture's own passwords are gone with its users; `corpus record` checked them).
+// password (they all match WRONG_PASSWORD_PATTERN) and none of the passwords listed in the `<capture>.secrets.json`
+// that `corpus record` writes beside every capture (the throwaway users' passwords and the wrong ones typed;
+// the users are gone). A capture without its sidecar fails: the proof must not shrink to the pattern alone.
 const CORPUS = join(ROOT, 'corpus');
 const corpusCaptures = existsSync(CORPUS) ? committedCaptures(CORPUS) : [];
 const byBuild = new Map<string, string[]>();
@@ -122,18 +124,22 @@ for (const capture of corpusCaptures) {
   byBuild.set(build, [...byBuild.get(build) ?? [], capture]);
 }
 
+const sidecarOf = (capture: string) => capture.replace(/\.sshtrace$/, '.secrets.json');
+
+/** Every password listed beside `captures`; throws naming each capture that has no (readable) sidecar. */
 function listedPasswords(captures: readonly string[]): string[] {
-  const sidecars = captures.map((c) => c.replace(/\.sshtrace$/, '.secrets.json')).filter((p) => existsSync(p));
-  const listed = sidecars.flatMap((p) => (JSON.parse(readFileSync(p, 'utf8')) as { passwords: string[] }).passwords);
-  // Without a list only the wrong-password pattern is searched: a sentinel keeps the helper from refusing.
-  return listed.length > 0 ? listed : [`sshtr-no-such-password-${'x'.repeat(16)}`];
+  const missing = captures.filter((c) => !existsSync(sidecarOf(c)));
+  assert.deepEqual(missing, [], 'captures without a <capture>.secrets.json ("sshtrace corpus record" writes one): re-record them');
+  const listed = captures.flatMap((c) => readSecretsFile(sidecarOf(c)).passwords);
+  assert.ok(listed.length > 0, `no password listed beside ${captures.length} captures: the search would prove nothing`);
+  return listed;
 }
 
 describe('no password in the committed corpus captures', {
   skip: corpusCaptures.length === 0 ? `no *.sshtrace committed under ${CORPUS} yet` : false,
 }, () => {
   for (const [build, captures] of byBuild) {
-    it(`${build}: ${captures.length} capture(s), raw, frames, replay (every format) and dump`, async () => {
+    it(`${build}: ${captures.length} capture(s) with their secrets.json, raw, frames, replay (every format) and dump`, async () => {
       const passwords = listedPasswords(captures);
       for (const capture of captures) assert.deepEqual(await secretsInCapture(capture, passwords), [], capture);
       assert.deepEqual(await secretsInOutputs(captures, passwords), []);

@@ -2,7 +2,7 @@
 // truth its scenario wrote, every build must hold every scenario, and a hand-edited expected.json must
 // make `corpus check` fail with a diff that names what changed. No root, no BPF: files only.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -13,7 +13,9 @@ import { readExpectedFile } from '../../corpus/expected-file';
 import type { CommandRecord, OutputRecord, SessionRecord } from '../../model/records';
 import { renderDiffs } from '../../corpus/compat-table';
 import { EXIT_CORPUS, runCorpusCheck } from '../../corpus/corpus-command';
-import { DEFAULT_CORPUS_DIR, listCorpus, type CorpusEntry } from '../../corpus/corpus-layout';
+import { CAPTURE_FILE, DEFAULT_CORPUS_DIR, EXPECTED_FILE, README_FILE, SECRETS_FILE, listCorpus, type CorpusEntry } from '../../corpus/corpus-layout';
+import { readSecretsFile, SECRETS_NOTE } from '../../corpus/secrets-file';
+import { WRONG_PASSWORD_PATTERN } from '../../corpus/scenarios/scenario';
 import { SCENARIOS } from '../../corpus/scenarios/registry';
 import { SshtraceError } from '../../replay/errors';
 
@@ -71,6 +73,26 @@ describe('the committed corpus', () => {
     }
   });
 
+  it('holds exactly a capture, its secrets sidecar, expected.json and README.md in every scenario folder', () => {
+    for (const entry of listCorpus(DEFAULT_CORPUS_DIR)) {
+      assert.deepEqual(readdirSync(entry.dir).sort(), [README_FILE, SECRETS_FILE, CAPTURE_FILE, EXPECTED_FILE].sort(), entry.dir);
+      const secrets = readSecretsFile(entry.secrets);
+      assert.equal(secrets.note, SECRETS_NOTE, entry.secrets);
+      // Real ones are base64url of 18 random bytes; wrong ones the scenario typed match the pattern.
+      for (const p of secrets.passwords) assert.ok(/^[A-Za-z0-9_-]{24}$/.test(p) || WRONG_PASSWORD_PATTERN.test(p), `${entry.secrets}: ${p}`);
+      const expected = readFileSync(entry.expected, 'utf8');
+      for (const p of secrets.passwords) assert.ok(!expected.includes(p), `${entry.expected} holds a password of its sidecar`);
+    }
+  });
+
+  it('lists the wrong passwords each password scenario typed', () => {
+    const typed = { wrong_passwords: 3, wrong_then_right: 1, invalid_user: 1 } as Record<string, number>;
+    for (const entry of listCorpus(DEFAULT_CORPUS_DIR)) {
+      const wrong = readSecretsFile(entry.secrets).passwords.filter((p) => WRONG_PASSWORD_PATTERN.test(p));
+      assert.equal(wrong.length, typed[entry.scenario] ?? 0, entry.secrets);
+    }
+  });
+
   it('replays every capture into exactly its ground truth', async () => {
     const report = await checkCorpus(DEFAULT_CORPUS_DIR);
     assert.ok(report.results.length >= BUILDS.length * SCENARIOS.length);
@@ -110,6 +132,17 @@ describe('corpus check on a hand-edited expected.json', () => {
     assert.match((await runCheck(dir)).stdout, /missing .*expected\.json/);
   });
 
+  it('fails on a missing or malformed capture.secrets.json', async () => {
+    const dir = copyOfSample();
+    const path = join(dir, SAMPLE.build, SAMPLE.scenario, SECRETS_FILE);
+    writeFileSync(path, JSON.stringify({ passwords: 'hunter2' }));
+    assert.match((await runCheck(dir)).stdout, /capture\.secrets\.json: "passwords" must be a list of non-empty strings/);
+    rmSync(path);
+    const { stdout, error } = await runCheck(dir);
+    assert.ok(error instanceof SshtraceError && error.exitCode === EXIT_CORPUS, `expected a corpus failure, got ${error}`);
+    assert.match(stdout, /missing .*capture\.secrets\.json/);
+  });
+
   it('--update-docs writes the table', async () => {
     const doc = join(scratch, 'compatibility.md');
     const { error } = await runCheck(copyOfSample(), doc);
@@ -132,10 +165,12 @@ describe('corpus check catches what the truth knows beyond commands and exit cod
   });
 
   it('command order: the pipeline scenario\'s commands reversed', async () => {
-    // On 10.0p2 `wc -l` exec'd before `ls /`: the unedited truth passes only because ls was forked first.
+    // Which pair is named first depends on the capture: `ls /` and `wc -l` exec within a millisecond of each
+    // other (a 10.0p2 capture once had wc exec first and passed only because ls was forked first), so either
+    // `ls` or the shell is the command that came before `wc -l`.
     const stdout = await checkEdited(PIPELINE, (e) => { e.connections[0].sessions[0].commands.reverse(); });
-    assert.match(stdout, /channel 0 command order\n {4}expected: \["wc","-l"\] started before \["bash","-c","ls \/ \| wc -l; \(cd \/tmp && pwd\); exit 0"\] \(listed order \[\["wc","-l"\],\["ls","\/"\],\["bash"/);
-    assert.match(stdout, /replay: {3}\["bash","-c",.*\] pid \d+ exec \S+ came first: \["wc","-l"\] pid \d+ exec /);
+    assert.match(stdout, /channel 0 command order\n {4}expected: \["wc","-l"\] started before \[("ls","\/"|"bash","-c","ls \/ \| wc -l; \(cd \/tmp && pwd\); exit 0")\] \(listed order \[\["wc","-l"\],\["ls","\/"\],\["bash"/);
+    assert.match(stdout, /replay: {3}\[("ls","\/"|"bash","-c",.*)\] pid \d+ exec \S+ came first: \["wc","-l"\] pid \d+ exec /);
   });
 
   it('command order: two typed commands of the pty session swapped', async () => {

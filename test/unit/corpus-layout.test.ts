@@ -9,6 +9,11 @@ import { toExpectedFile } from '../../corpus/expected-file';
 import { truthProblems } from '../../corpus/truth-checks';
 import { descendantsInCapture, foreignActivityIn } from '../../corpus/foreign-activity';
 import { fingerprintOf } from '../../corpus/scenarios/expect';
+import { takeWrongPasswords, wrongPassword, WRONG_PASSWORD_PATTERN } from '../../corpus/scenarios/scenario';
+import { readSecretsFile, renderSecretsFile, SECRETS_NOTE } from '../../corpus/secrets-file';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ExpectedConnection, GroundTruth } from '../../corpus/scenarios/ground-truth';
 import type { ForkEvent, SetsidEvent, TraceEvent } from '../../model/events';
 
@@ -111,6 +116,32 @@ describe('the fixture\'s process tree in a capture', () => {
     const foreign = foreignActivityIn(events, 10);
     assert.deepEqual(foreign.snapshotPids, [55]);
     assert.equal(foreign.events, 0);
+  });
+});
+
+describe('capture.secrets.json', () => {
+  it('lists each password once, in order, with a one-line note', () => {
+    const text = renderSecretsFile(['aaa', 'sshtr-wrong-0123456789abcdef01', 'aaa']);
+    const parsed = JSON.parse(text);
+    assert.deepEqual(parsed, { note: SECRETS_NOTE, passwords: ['aaa', 'sshtr-wrong-0123456789abcdef01'] });
+    assert.ok(!SECRETS_NOTE.includes('\n'));
+    const dir = mkdtempSync(join(tmpdir(), 'sshtr-secrets-file-'));
+    try {
+      writeFileSync(join(dir, 'ok.json'), text);
+      assert.deepEqual(readSecretsFile(join(dir, 'ok.json')).passwords, ['aaa', 'sshtr-wrong-0123456789abcdef01']);
+      writeFileSync(join(dir, 'bad.json'), JSON.stringify({ passwords: ['', 'x'] }));
+      assert.throws(() => readSecretsFile(join(dir, 'bad.json')), /bad\.json: "passwords" must be a list of non-empty strings/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gets the wrong passwords a scenario typed from wrongPassword()', () => {
+    takeWrongPasswords();
+    const typed = [wrongPassword(), wrongPassword()];
+    assert.ok(typed.every((p) => WRONG_PASSWORD_PATTERN.test(p)));
+    assert.deepEqual(takeWrongPasswords(), typed);
+    assert.deepEqual(takeWrongPasswords(), []);
   });
 });
 
