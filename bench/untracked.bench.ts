@@ -1,6 +1,7 @@
 // Benchmark 2, overhead on untracked processes: a C loop of cheap syscalls (getpid, 64-byte write to
 // /dev/null), pinned to one CPU, with no tracer, with only the syscall-tracepoint work flag set (bpftrace on
-// one rare syscall exit: the floor of any syscall hook), with `sshtrace record`, and with --file-writes.
+// one rare syscall exit: the floor of any syscall hook), with `sshtrace record`, with --file-writes, and with
+// --send-hook syscalls (what a kernel without sock_send_length gets: write/writev/sendto/sendmsg exits hooked).
 // node dist/bench/untracked.bench.js [--iterations N] [--rounds R] [--repeats K]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { foreignSyscallTracers, waitForQuiet } from './lib/foreign-tracers';
 import { formatSummary, interleave, roundRatios, summarise } from './lib/stats';
 import { bpftraceAvailable, NO_TRACER, startBpftrace, startSshtrace, type RunningTracer } from './lib/tracers';
 
-const VARIANTS = ['none', 'flag only', 'sshtrace', 'sshtrace --file-writes'] as const;
+const VARIANTS = ['none', 'flag only', 'sshtrace', 'sshtrace --file-writes', 'sshtrace --send-hook syscalls'] as const;
 type Variant = (typeof VARIANTS)[number];
 const LOOPS = ['getpid', 'write'] as const;
 type Loop = (typeof LOOPS)[number];
@@ -26,6 +27,7 @@ function startTracer(variant: Variant, dir: string, round: number): Promise<Runn
     case 'flag only': return startBpftrace(join(dir, 'flag-only.bt'), join(dir, `r${round}.txt`));
     case 'sshtrace': return startSshtrace(capture);
     case 'sshtrace --file-writes': return startSshtrace(capture, ['--file-writes']);
+    case 'sshtrace --send-hook syscalls': return startSshtrace(capture, ['--send-hook', 'syscalls']);
   }
 }
 

@@ -46,6 +46,15 @@ struct {
 	__type(value, struct frame_state);
 } frame_states SEC(".maps");
 
+/* The same states keyed by socket inode, for the syscall-exit substitute (kalt_): there the struct sock is
+ * read from the fd table, a pointer socket storage does not accept. Socket inodes are not reused soon. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64); /* socket inode */
+	__type(value, struct frame_state);
+} frame_states_by_ino SEC(".maps");
+
 /* The write being framed: where its bytes are and how many were sent */
 struct frame_cursor {
 	const __u8 *p;
@@ -83,9 +92,11 @@ static __always_inline void emit_desync(struct frame_state *st, struct frame_cur
 }
 
 /* State of a framed socket, adopting a pending registration on its first send */
-static __always_inline struct frame_state *framer_state(struct sock *sk, struct frame_cursor *c)
+/* `by_ino` is a constant at every call site: each program keeps one of the two stores */
+static __always_inline struct frame_state *framer_state(struct sock *sk, struct frame_cursor *c, bool by_ino)
 {
-	struct frame_state *st = bpf_sk_storage_get(&frame_states, sk, 0, 0);
+	struct frame_state *st = by_ino ? bpf_map_lookup_elem(&frame_states_by_ino, &c->ino)
+					: bpf_sk_storage_get(&frame_states, sk, 0, 0);
 	struct framed_pending_entry *pending;
 	struct frame_state fresh = {};
 
@@ -96,7 +107,12 @@ static __always_inline struct frame_state *framer_state(struct sock *sk, struct 
 		return NULL;
 	bpf_map_delete_elem(&framed_pending, &c->ino);
 	fresh.ino = c->ino;
-	st = bpf_sk_storage_get(&frame_states, sk, &fresh, BPF_SK_STORAGE_GET_F_CREATE);
+	if (by_ino) {
+		bpf_map_update_elem(&frame_states_by_ino, &c->ino, &fresh, BPF_NOEXIST);
+		st = bpf_map_lookup_elem(&frame_states_by_ino, &c->ino);
+	} else {
+		st = bpf_sk_storage_get(&frame_states, sk, &fresh, BPF_SK_STORAGE_GET_F_CREATE);
+	}
 	if (!st)
 		emit_desync(&fresh, c, DESYNC_NO_STATE);
 	return st;

@@ -8,6 +8,7 @@
 #define SSHTRACE_SEND_BPF_H
 
 #define NR_WRITE 1
+#define NR_WRITEV 20
 #define NR_SENDTO 44
 #define NR_SENDMSG 46
 
@@ -79,10 +80,10 @@ static __always_inline void emit_fdpass(__u64 ino, struct send_data *d, int sent
  * (another syscall, more than one iovec, a sender that is not an sshd image)
  * desyncs the socket for good instead of risking a misparse of later bytes.
  */
-static __always_inline void on_unix_stream_send(struct sock *sk, int sent, __u8 flags)
+static __always_inline void on_unix_stream_send(struct sock *sk, int sent, __u8 flags, bool by_ino)
 {
 	struct frame_cursor c = { .ino = sock_ino(sk), .sent = sent, .track_flags = flags };
-	struct frame_state *st = framer_state(sk, &c);
+	struct frame_state *st = framer_state(sk, &c, by_ino);
 	struct send_data d;
 
 	if (!st)
@@ -167,7 +168,8 @@ static __always_inline void emit_banner(struct sock *sk, struct send_data *d, in
 	emit(ev);
 }
 
-static __always_inline void on_sock_send(struct sock *sk, int sent)
+/* `by_ino`: the framer's state store (see framer_state), a constant at each call site */
+static __always_inline void on_sock_send(struct sock *sk, int sent, bool by_ino)
 {
 	struct send_data d;
 	__u16 family;
@@ -182,7 +184,7 @@ static __always_inline void on_sock_send(struct sock *sk, int sent)
 	family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	type = BPF_CORE_READ(sk, sk_socket, type);
 	if (family == AF_UNIX && type == SOCK_STREAM) {
-		on_unix_stream_send(sk, sent, flags); /* any tracked sender: the stream must stay whole */
+		on_unix_stream_send(sk, sent, flags, by_ino); /* any tracked sender: the stream must stay whole */
 		return;
 	}
 	if (!(flags & TRACK_SSHD_IMAGE) || !read_send_data(&d))
@@ -193,6 +195,25 @@ static __always_inline void on_sock_send(struct sock *sk, int sent)
 		emit_dgram(sk, &d, sent, DGRAM_AUDIT, flags);
 	else if ((family == AF_INET || family == AF_INET6) && type == SOCK_STREAM)
 		emit_banner(sk, &d, sent, flags);
+}
+
+/*
+ * Kernels without sock:sock_send_length (Debian 12's 6.1): the same sends, seen at the exit of the syscalls
+ * sshd sends with. Every syscall exit on the machine pays a syscall-number check, and these four a
+ * tracked-caller lookup, so this loads only where the tracepoint is missing (or when asked: --send-hook syscalls).
+ */
+static __always_inline void on_send_syscall_exit(long ret)
+{
+	struct syscall_args a;
+	struct sock *sk;
+	__u64 ino;
+
+	if (ret <= 0 || !(caller_flags() & TRACK_FOLLOWED))
+		return;
+	read_syscall_args(&a);
+	sk = fd_sock(a.arg[0], &ino);
+	if (sk)
+		on_sock_send(sk, ret, true);
 }
 
 #endif /* SSHTRACE_SEND_BPF_H */

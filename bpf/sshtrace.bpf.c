@@ -61,9 +61,25 @@ int BPF_PROG(tp_btf__sched_process_exit, struct task_struct *task)
 SEC("tp_btf/sock_send_length")
 int BPF_PROG(kfix_tp_btf__sock_send_length, struct sock *sk, int ret, int flags)
 {
-	on_sock_send(sk, ret);
+	on_sock_send(sk, ret, false);
 	return 0;
 }
+
+/*
+ * kalt_: what replaces the kfix_ program above where it cannot load. The struct sock comes from the fd table,
+ * which socket storage does not accept, so the framer keeps its state by socket inode here. writev is taken
+ * so that a framed socket written with it desyncs (read_send_data knows only write, sendto and sendmsg), as
+ * it does above.
+ */
+#define SEND_EXIT(name) \
+	SEC("tracepoint/syscalls/sys_exit_" #name) \
+	int kalt_tracepoint__syscalls__sys_exit_##name(struct trace_event_raw_sys_exit *ctx) \
+	{ on_send_syscall_exit(ctx->ret); return 0; }
+
+SEND_EXIT(write)
+SEND_EXIT(writev)
+SEND_EXIT(sendto)
+SEND_EXIT(sendmsg)
 
 /* ---- Rare syscalls, on exit ---- */
 

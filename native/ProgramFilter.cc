@@ -20,22 +20,29 @@ bool TracefsEventExists(const std::string& categoryAndName) {
 
 }  // namespace
 
-ProgramFilter::ProgramFilter(bool fileWrites) : fileWrites_(fileWrites) {}
+ProgramFilter::ProgramFilter(bool fileWrites, bool syscallSends) : fileWrites_(fileWrites), syscallSends_(syscallSends) {}
 
 ProgramFilter::~ProgramFilter() { btf__free(vmlinux_); }
 
 std::vector<std::string> ProgramFilter::Apply(bpf_object* object) {
   std::vector<std::string> unsupported;
   bpf_program* program;
+  // kfix_ programs cover hooks that only some kernels have; where one is missing (or syscallSends asks for
+  // it) the kalt_ programs, which see the same sends at syscall exit, load instead (bpf/send.bpf.h).
+  bool substitute = syscallSends_;
+  bpf_object__for_each_program(program, object) {
+    std::string name = bpf_program__name(program);
+    if (StartsWith(name, "kfix_") && !HookExists(program)) {
+      unsupported.push_back(name);
+      substitute = true;
+    }
+  }
   bpf_object__for_each_program(program, object) {
     std::string name = bpf_program__name(program);
     bool load = true;
     if (StartsWith(name, "optin_")) load = fileWrites_;
-    // kfix_ programs cover hooks that only some kernels have (bpf/core_fixes.bpf.h).
-    if (StartsWith(name, "kfix_") && !HookExists(program)) {
-      load = false;
-      unsupported.push_back(name);
-    }
+    if (StartsWith(name, "kfix_")) load = !substitute;
+    if (StartsWith(name, "kalt_")) load = substitute;
     int err = bpf_program__set_autoload(program, load);
     if (err) throw TracerFailure("open", "choosing program " + name + " failed: " + ErrnoText(err));
   }

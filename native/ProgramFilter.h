@@ -1,4 +1,5 @@
-// Decides which BPF programs load: optin_* only on request, kfix_* only where the kernel has their hook.
+// Decides which BPF programs load: optin_* only on request, kfix_* only where the kernel has their hook,
+// kalt_* (their syscall-exit substitutes) only where it does not or when asked.
 #ifndef SSHTRACE_PROGRAM_FILTER_H
 #define SSHTRACE_PROGRAM_FILTER_H
 
@@ -12,7 +13,7 @@ struct btf;
 class ProgramFilter {
  public:
   // Main thread, between open and load.
-  explicit ProgramFilter(bool fileWrites);
+  ProgramFilter(bool fileWrites, bool syscallSends);
   ~ProgramFilter();
   ProgramFilter(const ProgramFilter&) = delete;
   ProgramFilter& operator=(const ProgramFilter&) = delete;
@@ -26,6 +27,7 @@ class ProgramFilter {
   bool BtfTracepointExists(const std::string& name);
 
   bool fileWrites_;
+  bool syscallSends_;
   btf* vmlinux_ = nullptr;  // loaded on first need: parsing it costs tens of milliseconds
 };
 

@@ -49,7 +49,7 @@ Tracer::Tracer(const TracerConfig& config) {
     SetKnobs(config);
     ResizeMaps(config);
     CheckLayouts();
-    Load(config.fileWrites);
+    Load(config.fileWrites, config.syscallSends);
   } catch (...) {
     sshtrace__destroy(skeleton_);
     throw;
@@ -98,8 +98,8 @@ void Tracer::CheckLayouts() {
                                   std::to_string(trackedSize) + " bytes): rebuild with `npm run build`");
 }
 
-void Tracer::Load(bool fileWrites) {
-  ProgramFilter filter(fileWrites);
+void Tracer::Load(bool fileWrites, bool syscallSends) {
+  ProgramFilter filter(fileWrites, syscallSends);
   skippedPrograms_ = filter.Apply(skeleton_->obj);
   int err = sshtrace__load(skeleton_);
   if (err) Fail("load", "loading the BPF programs into the kernel", err);

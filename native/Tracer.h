@@ -14,6 +14,7 @@ struct TracerConfig {
   uint32_t argvCap = 0;
   uint32_t ringBufferBytes = 0;
   bool fileWrites = false;
+  bool syscallSends = false;  // read sends at syscall exit even where sock_send_length exists
 };
 
 class Tracer {
@@ -45,7 +46,7 @@ class Tracer {
   void SetKnobs(const TracerConfig& config);
   void ResizeMaps(const TracerConfig& config);
   void CheckLayouts();
-  void Load(bool fileWrites);
+  void Load(bool fileWrites, bool syscallSends);
   [[noreturn]] static void Fail(const char* step, const std::string& what, int err);
 
   sshtrace* skeleton_ = nullptr;

@@ -56,6 +56,9 @@ TracerConfig ToTracerConfig(Napi::Env env, Napi::Object options) {
   Napi::Value fileWrites = options.Get("fileWrites");
   if (!fileWrites.IsBoolean()) throw Napi::TypeError::New(env, "options.fileWrites must be a boolean");
   config.fileWrites = fileWrites.As<Napi::Boolean>().Value();
+  Napi::Value syscallSends = options.Get("syscallSends");
+  if (!syscallSends.IsUndefined() && !syscallSends.IsBoolean()) throw Napi::TypeError::New(env, "options.syscallSends must be a boolean");
+  config.syscallSends = syscallSends.IsBoolean() && syscallSends.As<Napi::Boolean>().Value();
   return config;
 }
 

@@ -20,6 +20,9 @@ export interface TracerOptions {
   readonly ringBufferBytes: number;
   /** Also hook sys_enter_write for login-record files and the pre-auth log pipe (costs every write()). */
   readonly fileWrites: boolean;
+  /** Read sends at the exit of write/writev/sendto/sendmsg even where sock:sock_send_length exists (the
+   *  substitute that loads by itself where it does not; every write() on the machine then pays a lookup). */
+  readonly syscallSends?: boolean;
   /** Deliver a batch once this many record bytes are pending... */
   readonly batchBytes: number;
   /** ...or this long after the first pending record, whichever comes first. */

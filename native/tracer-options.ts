@@ -49,6 +49,7 @@ export function validateOptions(options: TracerOptions): void {
   integerIn('argvCap', options.argvCap, 0, ARGV_CAP_MAX);
   checkRingBufferBytes(options.ringBufferBytes);
   if (typeof options.fileWrites !== 'boolean') fail('options.fileWrites must be true or false');
+  if (options.syscallSends !== undefined && typeof options.syscallSends !== 'boolean') fail('options.syscallSends must be true or false');
   integerIn('batchBytes', options.batchBytes, 1, MAX_BATCH_BYTES);
   integerIn('batchIntervalMs', options.batchIntervalMs, 1, MAX_INTERVAL_MS);
   integerIn('maxQueuedBatches', options.maxQueuedBatches, 1, MAX_QUEUED_BATCHES);

@@ -13,7 +13,12 @@ export interface RecordArgs extends RotationArgs {
   readonly ringBufferSize: string;
   readonly argvCap: number;
   readonly fileWrites: boolean;
+  /** auto: sock_send_length where the kernel has it, syscall exits elsewhere; syscalls: syscall exits always. */
+  readonly sendHook?: SendHook;
 }
+
+export type SendHook = 'auto' | 'syscalls';
+export const SEND_HOOKS: readonly SendHook[] = ['auto', 'syscalls'];
 
 export interface RecordOptions {
   readonly output: string;
@@ -23,6 +28,8 @@ export interface RecordOptions {
   readonly ringBufferBytes: number;
   readonly argvCap: number;
   readonly fileWrites: boolean;
+  /** Read sends at syscall exit even where sock_send_length exists (--send-hook syscalls). */
+  readonly syscallSends: boolean;
   /** Present with --rotate-size/--rotate-interval/--max-total-size; record-command then points `output` at the first segment. */
   readonly rotation?: RotationOptions;
 }
@@ -42,6 +49,7 @@ export function recordOptions(args: RecordArgs): RecordOptions {
   return {
     output: args.output, durationS: args.duration ?? null, force: args.force, familyNames: familyNames(args.familyNames),
     ringBufferBytes: ringBufferBytes(args.ringBufferSize), argvCap: args.argvCap, fileWrites: args.fileWrites,
+    syscallSends: args.sendHook === 'syscalls',
     ...(rotation ? { rotation } : {}),
   };
 }

@@ -9,7 +9,7 @@ import {
 } from '../replay/capture-types';
 import { EXIT, SshtraceError } from '../replay/errors';
 import { EVENTS_LAYOUT_VERSION } from '../replay/events-layout';
-import { describeSkippedPrograms } from '../replay/skipped-programs';
+import { describeAtStart } from '../replay/skipped-programs';
 import type { CaptureWriter, SegmentSource } from './capture-writer';
 import type { HostInfo } from './host-info';
 import { LogWriter } from './log-writer';
@@ -59,7 +59,7 @@ export const BATCH_INTERVAL_MS = 1000;
 export function tracerOptions(options: RecordOptions, selfTgid: number, batchIntervalMs = BATCH_INTERVAL_MS): TracerOptions {
   return {
     familyNames: options.familyNames, selfTgid, argvCap: options.argvCap, ringBufferBytes: options.ringBufferBytes,
-    fileWrites: options.fileWrites, batchBytes: BATCH_BYTES, batchIntervalMs, maxQueuedBatches: 64,
+    fileWrites: options.fileWrites, syscallSends: options.syscallSends, batchBytes: BATCH_BYTES, batchIntervalMs, maxQueuedBatches: 64,
   };
 }
 
@@ -79,7 +79,7 @@ export async function record(options: RecordOptions, deps: RecorderDeps): Promis
     const header = buildHeader(options, deps, snapshot, source.skippedPrograms, { index: 0 });
     const writer = await openWriter(options, deps, file, header, segmentSource(options, deps, source));
     deps.stderr(startLine(snapshot, options));
-    for (const gap of describeSkippedPrograms(source.skippedPrograms)) deps.stderr(`sshtrace: warning: ${gap}`);
+    for (const line of describeAtStart(source.skippedPrograms)) deps.stderr(line);
     return await new Session(source, writer, deps, options, snapshot).run();
   } catch (error) {
     await source.stop().catch(() => undefined);

@@ -18,7 +18,7 @@ import { formatOcsf } from './ocsf';
 import { formatEcs } from './ecs';
 import type { SiemContext } from './siem-context';
 import { toolVersion } from '../version';
-import { describeSkippedPrograms, skippedProgramsOf } from '../skipped-programs';
+import { missingEvidence } from '../skipped-programs';
 
 export type ReplayFormat = 'table' | 'jsonl' | 'ocsf' | 'ecs';
 
@@ -90,7 +90,7 @@ export function fileProblems({ file, summary }: FileSummary): string[] {
     if (damage.length > shown.length) shown.push(`${damage.length - shown.length} more (sshtrace dump lists them all)`);
     out.push(`${file.path}: ${damage.length} damaged range(s), intact frames around them were read: ${shown.join('; ')}`);
   }
-  for (const gap of describeSkippedPrograms(skippedProgramsOf(file.header?.options ?? {}))) out.push(`${file.path}: recorded where ${gap}`);
+  for (const gap of missingEvidence(file.header?.options ?? {})) out.push(`${file.path}: recorded where ${gap}`);
   if (!summary.clean) out.push(`${file.path}: no trailer (the recorder was killed or the file was cut): read up to the last complete frame`);
   const { unknown, malformed, unknownTypes } = summary.decode;
   if (unknown > 0) {

@@ -13,8 +13,10 @@ describe('record options', () => {
   it('turns the command line into tracer settings', () => {
     assert.deepEqual(recordOptions({ ...args, duration: 60 }), {
       output: '/tmp/x.sshtrace', durationS: 60, force: false, familyNames: ['sshd', 'sshd-session', 'sshd-auth'],
-      ringBufferBytes: 16 * 1024 * 1024, argvCap: 4096, fileWrites: false,
+      ringBufferBytes: 16 * 1024 * 1024, argvCap: 4096, fileWrites: false, syscallSends: false,
     });
+    assert.equal(recordOptions({ ...args, sendHook: 'syscalls' }).syscallSends, true);
+    assert.equal(recordOptions({ ...args, sendHook: 'auto' }).syscallSends, false);
   });
 
   it('takes sizes with K/M/G suffixes, powers of two only', () => {

@@ -9,6 +9,7 @@ import type { Batch, TracerOptions } from '../../native/index';
 import { readEvents } from '../../replay';
 import { openCaptures } from '../../replay/capture-set';
 import { fileProblems } from '../../replay/output/run-replay';
+import { describeAtStart, missingEvidence } from '../../replay/skipped-programs';
 import { EXIT, OutputError, SshtraceError } from '../../replay/errors';
 import type { RecordOptions } from '../../record/record-options';
 import { record, type RecorderDeps } from '../../record/recorder';
@@ -34,7 +35,7 @@ const batchOf = (events: KernelEvent[], c = counters()): Batch =>
 function options(name: string, overrides: Partial<RecordOptions> = {}): RecordOptions {
   return {
     output: join(dir, name), durationS: null, force: false, familyNames: ['sshd', 'sshd-session', 'sshd-auth'],
-    ringBufferBytes: 16 << 20, argvCap: 4096, fileWrites: false, ...overrides,
+    ringBufferBytes: 16 << 20, argvCap: 4096, fileWrites: false, syscallSends: false, ...overrides,
   };
 }
 
@@ -97,7 +98,7 @@ describe('record (with a fake tracer)', () => {
     assert.deepEqual(events.at(-1), { kind: 'capture_end', ts: (events.at(-1) as { ts: number }).ts, clean: true, reason: 'interrupted (SIGINT)' });
   });
 
-  it('says at start what a kernel without a hook leaves out of the capture, and keeps it in the header', async () => {
+  it('says at start which hook the kernel lacks and what reads the sends instead, and keeps it in the header', async () => {
     const opts = options('skipped.sshtrace');
     const tracer = new FakeTracer();
     tracer.skippedPrograms = ['kfix_tp_btf__sock_send_length'];
@@ -107,13 +108,23 @@ describe('record (with a fake tracer)', () => {
     h.stop('interrupted (SIGINT)');
     await running;
     assert.equal(h.stderr.length, 2);
-    assert.match(h.stderr[1]!, /^sshtrace: warning: this kernel lacks the sock_send_length tracepoint, so the capture has no monitor frames.*no authentication records.*record on a kernel that has it/);
+    assert.match(h.stderr[1]!, /^sshtrace: note: this kernel lacks the sock_send_length tracepoint: monitor frames, syslog and banners are read at the exit of write, writev, sendto and sendmsg instead/);
     const set = await openCaptures([opts.output]);
-    assert.deepEqual(set.files[0]!.header!.options['skippedPrograms'], ['kfix_tp_btf__sock_send_length']);
+    const header = set.files[0]!.header!;
+    assert.deepEqual([header.options['skippedPrograms'], header.options['syscallSends']], [['kfix_tp_btf__sock_send_length'], false]);
     const problems: string[] = [];
     for await (const _ of set.batches({ onFileEnd: (r) => problems.push(...fileProblems(r)) })) { /* read to the end */ }
-    assert.equal(problems.length, 1);
-    assert.match(problems[0]!, /skipped\.sshtrace: recorded where this kernel lacks the sock_send_length tracepoint/);
+    assert.deepEqual(problems, [], 'the substitute read the same evidence: nothing to warn about');
+  });
+
+  it('replay warns about a capture whose recorder had no substitute for a missing hook', () => {
+    // A recorder from before the kalt_ programs: its header has no syscallSends.
+    const [line, ...more] = missingEvidence({ skippedPrograms: ['kfix_tp_btf__sock_send_length'] });
+    assert.equal(more.length, 0);
+    assert.match(line!, /^this kernel lacked the sock_send_length tracepoint, so the capture has no monitor frames.*no authentication records/);
+    assert.deepEqual(missingEvidence({ skippedPrograms: ['kfix_tp_btf__sock_send_length'], syscallSends: false }), []);
+    assert.match(missingEvidence({ skippedPrograms: ['kfix_other'], syscallSends: false })[0]!, /BPF program kfix_other, which was not loaded/);
+    assert.deepEqual(describeAtStart(['kfix_other']), ['sshtrace: warning: this kernel lacks the hook of BPF program kfix_other, which was not loaded']);
   });
 
   it('leaves processes the kernel already tracks alone', async () => {

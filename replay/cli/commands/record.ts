@@ -9,6 +9,7 @@ export interface RecordCommandArgs {
   readonly 'ring-buffer-size': string;
   readonly 'argv-cap': number;
   readonly 'file-writes': boolean;
+  readonly 'send-hook': 'auto' | 'syscalls';
   readonly 'rotate-size': string | undefined;
   readonly 'rotate-interval': string | undefined;
   readonly 'max-total-size': string | undefined;
@@ -35,6 +36,10 @@ export const recordCommand: CommandModule<object, RecordCommandArgs> = {
         type: 'boolean', default: false,
         describe: 'also record login-record file writes and the pre-auth log pipe (hooks write(): costs every write on the machine)',
       })
+      .option('send-hook', {
+        choices: ['auto', 'syscalls'] as const, default: 'auto' as const,
+        describe: 'where monitor frames, syslog and banners are read: auto = the sock_send_length tracepoint where the kernel has it, the exits of write/writev/sendto/sendmsg where it does not (Debian 12\'s 6.1); syscalls = always at syscall exit',
+      })
       .option('rotate-size', { type: 'string', describe: 'start a new segment file once the current one reaches this size (e.g. 64M); --output is then a directory' })
       .option('rotate-interval', { type: 'string', describe: 'start a new segment file once the current one is this old (90s, 15m, 1h, 1d)' })
       .option('max-total-size', {
@@ -51,6 +56,7 @@ export const recordCommand: CommandModule<object, RecordCommandArgs> = {
     await runRecord({
       output: args.output, duration: args.duration, force: args.force, familyNames: args['family-names'],
       ringBufferSize: args['ring-buffer-size'], argvCap: args['argv-cap'], fileWrites: args['file-writes'],
+      sendHook: args['send-hook'],
       rotateSize: args['rotate-size'], rotateInterval: args['rotate-interval'], maxTotalSize: args['max-total-size'],
     });
   },

@@ -12,6 +12,7 @@ export interface WatchCommandArgs {
   readonly 'family-names': string;
   readonly 'ring-buffer-size': string;
   readonly 'argv-cap': number;
+  readonly 'send-hook': 'auto' | 'syscalls';
 }
 
 function parseTypes(value: string | string[]): RecordType[] {
@@ -41,6 +42,7 @@ export const watchCommand: CommandModule<object, WatchCommandArgs> = {
       .option('family-names', { type: 'string', default: 'sshd,sshd-session,sshd-auth', describe: 'as record' })
       .option('ring-buffer-size', { type: 'string', default: '16M', describe: 'as record' })
       .option('argv-cap', { type: 'number', default: 4096, describe: 'as record' })
+      .option('send-hook', { choices: ['auto', 'syscalls'] as const, default: 'auto' as const, describe: 'as record' })
       .example('sudo $0 watch', 'a live table: attempts as decided, LOGIN when a session starts, each session with its commands when it ends')
       .example('sudo $0 watch --format jsonl | jq -c \'select(.type=="auth" and .success==false)\'', 'failed attempts as JSON, live')
       .example('sudo $0 watch -o /var/tmp/ssh.sshtrace', 'watch, and keep the capture for sshtrace replay')
@@ -50,7 +52,7 @@ export const watchCommand: CommandModule<object, WatchCommandArgs> = {
     const format = args.format === 'auto' ? (process.stdout.isTTY ? 'table' : 'jsonl') : args.format;
     await runWatch({
       output: args.output, force: args.force, format, duration: args.duration, familyNames: args['family-names'],
-      ringBufferSize: args['ring-buffer-size'], argvCap: args['argv-cap'], fileWrites: false,
+      ringBufferSize: args['ring-buffer-size'], argvCap: args['argv-cap'], fileWrites: false, sendHook: args['send-hook'],
       filter: { types: args.type === undefined ? null : new Set(args.type), user: args.user ?? null, sinceMs: null, untilMs: null },
     });
   },
