@@ -13,9 +13,27 @@ export interface SimProcess {
   comm: string;
   tty: string;       // controlling tty ("pts/3") or ""
   alive: boolean;
+  // What /proc shows beyond the above (read by privsep-snapshot.ts; no event depends on them):
+  exe: string;       // the image the process runs (a fork keeps its parent's)
+  cmdline: string[]; // argv, or sshd's setproctitle text
+  startNs: number;   // boot-clock ns of its fork (start_boottime)
+  root: string;      // its root directory ("/run/sshd" after the pre-auth child's chroot)
+  sid: number;       // session id (setsid makes it a leader)
+  peer: InetEndpoint | null; // the TCP peer of a connected socket it holds
+  seccomp: boolean;  // a seccomp filter is installed (the pre-auth sandbox)
+}
+
+/** How the process table looked from a point of the history on: `from` is the number of events pushed when it
+ *  changed (a cut after `from` events shows it); `proc` is a frozen copy, or null once the pid is gone. */
+export interface TableChange {
+  readonly from: number;
+  readonly pid: number;
+  readonly proc: Readonly<SimProcess> | null;
 }
 
 const UNSET = 4294967295;
+/** What runs a process the init system starts, before its exec. */
+const INIT_EXE = '/usr/lib/systemd/systemd';
 export const ROOT_CREDS: Creds = {
   uid: 0, euid: 0, suid: 0, fsuid: 0, gid: 0, egid: 0, sgid: 0, fsgid: 0, auid: UNSET, sessionid: UNSET,
 };
@@ -28,6 +46,8 @@ export function waitStatus(end: ProcessEnd): number {
 export class KernelSim {
   readonly events: TraceEvent[] = [];
   readonly procs = new Map<number, SimProcess>();
+  /** Every change of the process table, in order (see tableAt). */
+  readonly journal: TableChange[] = [];
   private now: number;
   private tick = 0;
   private nextPid: number;
@@ -52,7 +72,48 @@ export class KernelSim {
     return this.now;
   }
 
-  push(e: TraceEvent): void { this.events.push(e); }
+  push(e: TraceEvent): void {
+    this.events.push(e);
+    switch (e.kind) {
+      case 'fork': this.note(e.childTgid); break;
+      case 'wait': if (e.reapedPid !== null) this.note(e.reapedPid); break;
+      case 'exec': case 'exit': case 'cred': case 'setsid': case 'chroot': case 'prctl': this.note(e.tgid); break;
+      default: break;
+    }
+  }
+
+  /** Records the current state of `pid` (or its absence) for tableAt(). Every change to a process must be noted. */
+  note(pid: number): void {
+    const p = this.procs.get(pid);
+    this.journal.push({ from: this.events.length, pid, proc: p === undefined ? null : Object.freeze({ ...p, cmdline: [...p.cmdline] }) });
+  }
+
+  /** The process table as it stood after the first `cut` events (zombies included, as /proc lists them). */
+  tableAt(cut: number): Map<number, Readonly<SimProcess>> {
+    const table = new Map<number, Readonly<SimProcess>>();
+    for (const c of this.journal) {
+      if (c.from > cut) break;
+      if (c.proc === null) table.delete(c.pid);
+      else table.set(c.pid, c.proc);
+    }
+    return table;
+  }
+
+  /** Boot-clock ns of the last tick (no time passes). */
+  current(): number { return this.now }
+
+  /** setproctitle(3): what /proc/pid/cmdline shows from now on (no event). */
+  title(pid: number, text: string): void {
+    const p = this.proc(pid);
+    p.cmdline = [text];
+    this.note(pid);
+  }
+
+  /** The process closes (or, with a peer, receives) its connected TCP socket (no event). */
+  holdPeer(pid: number, peer: InetEndpoint | null): void {
+    this.proc(pid).peer = peer;
+    this.note(pid);
+  }
 
   ino(): number { return this.nextIno++; }
 
@@ -74,8 +135,15 @@ export class KernelSim {
   }
 
   /** A process that exists before the capture (the listener): never from the pool. */
-  adopt(pid: number, ppid: number, comm: string, tty: string): void {
-    this.procs.set(pid, { pid, ppid, creds: ROOT_CREDS, comm, tty, alive: true });
+  adopt(
+    pid: number, ppid: number, comm: string, tty: string,
+    shown: { exe: string; cmdline: readonly string[]; startNs: number; sid: number },
+  ): void {
+    this.procs.set(pid, {
+      pid, ppid, creds: ROOT_CREDS, comm, tty, alive: true, exe: shown.exe, cmdline: [...shown.cmdline],
+      startNs: shown.startNs, root: '/', sid: shown.sid, peer: null, seccomp: false,
+    });
+    this.note(pid);
   }
 
   /** Cyclic allocation over a small pool, skipping pids still in use; grows only when the pool is full. */
@@ -92,7 +160,11 @@ export class KernelSim {
   /** A process started outside the tracked family (its fork is not seen): it shows up at its exec. */
   spawnUntracked(ppid: number, comm: string): number {
     const pid = this.allocPid();
-    this.procs.set(pid, { pid, ppid, creds: ROOT_CREDS, comm, tty: '', alive: true });
+    this.procs.set(pid, {
+      pid, ppid, creds: ROOT_CREDS, comm, tty: '', alive: true, exe: INIT_EXE, cmdline: [INIT_EXE],
+      startNs: this.now, root: '/', sid: pid, peer: null, seccomp: false,
+    });
+    this.note(pid);
     return pid;
   }
 
@@ -106,10 +178,10 @@ export class KernelSim {
   fork(parentPid: number): number {
     const parent = this.proc(parentPid);
     const child = this.allocPid();
-    this.procs.set(child, { ...parent, pid: child, ppid: parentPid, alive: true });
+    const base = this.base(parentPid);
+    this.procs.set(child, { ...parent, pid: child, ppid: parentPid, alive: true, cmdline: [...parent.cmdline], startNs: base.ts });
     this.push({
-      kind: 'fork', ...this.base(parentPid), childTgid: child, childTid: child, thread: false,
-      creds: parent.creds, comm: parent.comm,
+      kind: 'fork', ...base, childTgid: child, childTid: child, thread: false, creds: parent.creds, comm: parent.comm,
     });
     return child;
   }
@@ -119,6 +191,8 @@ export class KernelSim {
   ): number {
     const p = this.proc(pid);
     p.comm = basename(filename).slice(0, 15);
+    p.exe = filename;
+    p.cmdline = [...argv];
     this.push({
       kind: 'exec', ...this.base(pid), oldTid: pid, ppid: p.ppid, creds: p.creds, startBoottime: this.now,
       comm: p.comm, tty: p.tty, filename, argv: [...argv], argc: argv.length,
@@ -138,7 +212,10 @@ export class KernelSim {
       signal: 'signal' in end ? end.signal : null, core: false, rawStatus: status, ppid: p.ppid,
       startBoottime: 0, creds: p.creds, comm: p.comm,
     });
-    if (reaper === 'init') this.procs.delete(pid);
+    if (reaper === 'init') {
+      this.procs.delete(pid);
+      this.note(pid);
+    }
     return this.lastTs();
   }
 
@@ -165,24 +242,34 @@ export class KernelSim {
     this.push({ kind: 'setgroups', ...this.base(pid), ret: 0, count: groups.length, groups: [...groups] });
   }
 
-  chroot(pid: number, path: string): void { this.push({ kind: 'chroot', ...this.base(pid), ret: 0, path }); }
+  chroot(pid: number, path: string): void {
+    this.proc(pid).root = path;
+    this.push({ kind: 'chroot', ...this.base(pid), ret: 0, path });
+  }
 
   setsid(pid: number): void {
     this.proc(pid).tty = '';
+    this.proc(pid).sid = pid;
     this.push({ kind: 'setsid', ...this.base(pid), ret: pid });
   }
 
   /** TIOCSCTTY: not an event, but later execs carry the tty. */
-  setControllingTty(pid: number, tty: string): void { this.proc(pid).tty = tty; }
+  setControllingTty(pid: number, tty: string): void {
+    this.proc(pid).tty = tty;
+    this.note(pid);
+  }
 
   prctl(pid: number, op: 'no_new_privs' | 'seccomp'): void {
+    if (op === 'seccomp') this.proc(pid).seccomp = true;
     this.push({ kind: 'prctl', ...this.base(pid), op, ret: 0, arg2: op === 'seccomp' ? 2 : 1, arg3: 0 });
   }
 
   /** Returns the new socket's inode; its time is lastTs(). */
   accept(pid: number, fd: number, local: InetEndpoint, peer: InetEndpoint): number {
     const sockIno = this.ino();
+    this.proc(pid).peer = peer;
     this.push({ kind: 'accept', ...this.base(pid), fd, listenFd: 3, local, peer, sockIno });
+    this.note(pid);
     return sockIno;
   }
 

@@ -46,6 +46,8 @@ export interface Scenario {
 export interface History {
   readonly events: TraceEvent[];
   readonly model: Model;
+  /** The simulated kernel, for what /proc would have shown at any point (KernelSim.tableAt). */
+  readonly sim: KernelSim;
 }
 
 /** Event spacing: mostly sub-millisecond syscalls, some human pauses up to 30 ms (all below the reorder window). */
@@ -117,12 +119,18 @@ export function scenarioArb(generation: GenerationName, options: ScenarioOptions
 }
 
 /** The capture's opening records: the clock pairing, then the /proc snapshot (with the listener, or empty). */
-function openCapture(sim: KernelSim, setup: Setup): void {
-  sim.meta((ts) => ({ kind: 'clock' as const, ts, realtimeNs: ts + REALTIME_OFFSET_NS }));
+/** The capture header's tables that come with every snapshot: OpenSSH version per binary, user names by uid. */
+export function captureHeader(setup: Setup): { opensshVersions: Record<string, string>; users: [string, number][] } {
   const r = setup.release;
   const versions: Record<string, string> = { '/usr/sbin/sshd': r.version, [r.sessionBinary]: r.version };
   if (r.authBinary !== null) versions[r.authBinary] = r.version;
   const users: [string, number][] = [...ACCOUNTS.map((a) => [a.name, a.uid] as [string, number]), ['sshd', r.privsepUid]];
+  return { opensshVersions: versions, users };
+}
+
+function openCapture(sim: KernelSim, setup: Setup): void {
+  sim.meta((ts) => ({ kind: 'clock' as const, ts, realtimeNs: ts + REALTIME_OFFSET_NS }));
+  const { opensshVersions: versions, users } = captureHeader(setup);
   const processes = setup.listenerStart === 'exec' ? [] : [{
     pid: LISTENER_PID, ppid: 1, exe: '/usr/sbin/sshd', argv: listenerArgv(setup), comm: 'sshd',
     uid: [0, 0, 0, 0] as const, gid: [0, 0, 0, 0] as const, auid: 4294967295, sessionid: 4294967295,
@@ -151,5 +159,5 @@ export function runScenario(s: Scenario): History {
   fc.modelRun(() => ({ model, real }), s.commands);
   closeEverything(model, real);
   closeCapture(sim);
-  return { events: sim.events, model };
+  return { events: sim.events, model, sim };
 }

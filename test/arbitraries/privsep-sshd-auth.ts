@@ -6,7 +6,7 @@ import {
   MON, AUDIT, PAM_MSG, ansAuthPassword, ansKeyAllowed, ansKeyVerify, ansPamQuery, ansPwnam, cstringBody, empty,
   filler, keyAllowed, pamRespond, u32Body, Buf,
 } from './privsep-frames';
-import { exitMonitor, monitorVisitsUser, preauthExitCode, type SshdConn } from './privsep-sshd-connect';
+import { exitMonitor, monitorVisitsUser, preauthExitCode, proctitle, type SshdConn } from './privsep-sshd-connect';
 import { account } from './privsep-world';
 
 /** The first userauth request ("none"): PWNAM, AUDIT_EVENT for an unknown user, PAM_START, AUTHSERV. */
@@ -16,15 +16,18 @@ export function noneProbe(sim: KernelSim, c: SshdConn, userName: string): void {
   c.user = account(userName);
   sim.frame(child, c.childIno, MON.PWNAM, cstringBody(userName));
   sim.frame(c.monitor, c.monitorIno, MON.ANS_PWNAM, ansPwnam(c.user, c.release.pwnamFormat, c.release.pwnamOptionsLen));
+  proctitle(sim, c.monitor, `${c.user === null ? 'unknown' : userName} [priv]`);
   if (c.user === null) sim.frame(child, c.childIno, MON.AUDIT_EVENT, u32Body(AUDIT.INVALID_USER));
   if (c.setup.usePam) sim.frame(child, c.childIno, MON.PAM_START, empty());
   sim.frame(child, c.childIno, MON.AUTHSERV, new Buf().string('ssh-connection').string('').bytes());
+  proctitle(sim, child, `${c.user === null ? 'unknown' : userName} [net]`);
 }
 
 /** Linux-PAM 1.7's pam_unix execs unix_chkpwd from the process running PAM (exit 7: wrong password). */
 function unixChkpwd(sim: KernelSim, c: SshdConn, parent: number, mode: 'nonull' | 'chkexpiry', ok: boolean): void {
   if (!c.release.unixChkpwd || !c.setup.usePam || c.user === null) return;
   const helper = sim.fork(parent);
+  sim.holdPeer(helper, null); // pam_unix's helper child closes every other descriptor
   sim.exec(helper, '/usr/sbin/unix_chkpwd', ['/usr/sbin/unix_chkpwd', c.user.name, mode]);
   const end = { code: ok ? 0 : 7 };
   sim.exit(helper, end, 'parent');

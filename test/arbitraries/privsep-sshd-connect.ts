@@ -2,9 +2,9 @@
 // before authentication (sshd.c server_accept_loop / main / privsep_preauth in 9.2p1; sshd-session.c and
 // sshd-auth.c for 9.8+; docs/openssh-versions.md §2–§4 and §7).
 import type { InetEndpoint } from '../../model/events';
-import { KernelSim, ROOT_CREDS } from './privsep-kernel';
+import { KernelSim, ROOT_CREDS, basename } from './privsep-kernel';
 import { MON, AUDIT, empty, filler, u32Body } from './privsep-frames';
-import { LISTENER_PID, listenerArgv, type Account, type Release, type Setup } from './privsep-world';
+import { BOOT_NS, LISTENER_PID, listenerArgv, type Account, type Release, type Setup } from './privsep-world';
 
 /** Everything the simulator must remember about one connection's sshd processes. */
 export interface SshdConn {
@@ -29,10 +29,31 @@ export const MAX_AUTH_TRIES = 6;
 
 /** The capture's opening: the listener is either in the /proc snapshot or exec'd just after. */
 export function startListener(sim: KernelSim, setup: Setup): void {
-  sim.adopt(LISTENER_PID, 1, 'sshd', setup.listenerTty);
+  const sid = setup.listenerTty === '' ? LISTENER_PID : LISTENER_SID_ON_TTY;
   if (setup.listenerStart === 'exec') {
-    sim.exec(LISTENER_PID, '/usr/sbin/sshd', listenerArgv(setup), { familyRoot: true, wasTracked: false });
+    // Forked by the init system (or an admin's shell) a microsecond before its exec; sshd from then on.
+    sim.adopt(LISTENER_PID, 1, 'sshd', setup.listenerTty, {
+      exe: '/usr/lib/systemd/systemd', cmdline: ['/usr/lib/systemd/systemd'], startNs: sim.current(), sid,
+    });
+    const execTs = sim.exec(LISTENER_PID, '/usr/sbin/sshd', listenerArgv(setup), { familyRoot: true, wasTracked: false });
+    sim.proc(LISTENER_PID).startNs = execTs - 1_000;
+    sim.note(LISTENER_PID);
+  } else {
+    sim.adopt(LISTENER_PID, 1, 'sshd', setup.listenerTty, {
+      exe: '/usr/sbin/sshd', cmdline: listenerArgv(setup), startNs: LISTENER_START_NS, sid,
+    });
   }
+  sim.title(LISTENER_PID, `sshd: ${listenerArgv(setup).join(' ')} [listener] 0 of 10-100 startups`);
+}
+
+/** The listener that runs before the capture: started a second before it (openCapture's snapshot says so too). */
+export const LISTENER_START_NS = BOOT_NS - 1_000_000_000;
+/** The session of the admin's shell that ran `sshd -D` on pts/0. */
+export const LISTENER_SID_ON_TTY = 50;
+
+/** sshd's setproctitle: "sshd: alice [priv]", "sshd-session: alice@pts/0" (the program's name, then the text). */
+export function proctitle(sim: KernelSim, pid: number, text: string): void {
+  sim.title(pid, `${basename(sim.proc(pid).exe)}: ${text}`);
 }
 
 /** MaxStartups / PerSourcePenalties: accept, log the peer, write a refusal, close. No fork. */
@@ -40,6 +61,7 @@ export function refuseConnection(sim: KernelSim, peer: InetEndpoint): void {
   const ino = sim.accept(LISTENER_PID, 4, LOCAL, peer);
   sim.sockname(LISTENER_PID, 'getsockname', 4, LOCAL, ino);
   sim.sockname(LISTENER_PID, 'getpeername', 4, peer, ino);
+  sim.holdPeer(LISTENER_PID, null); // close(newsock)
 }
 
 export function acceptConnection(sim: KernelSim, setup: Setup, peer: InetEndpoint): SshdConn {
@@ -51,11 +73,14 @@ export function acceptConnection(sim: KernelSim, setup: Setup, peer: InetEndpoin
     sim.sockname(LISTENER_PID, 'getsockname', 7, LOCAL, sockIno);
   }
   const monitor = sim.fork(LISTENER_PID);
+  proctitle(sim, monitor, '[accepted]');
   sim.frame(LISTENER_PID, configIno, 0, filler(460)); // the rexec config: type 0, withheld by the policy
+  sim.holdPeer(LISTENER_PID, null); // the listener closes its copy of the socket
   sim.setsid(monitor);
   if (r.generation !== '8.4-9.7' || setup.rexec) {
     const argv = [r.sessionBinary, ...listenerArgv(setup).slice(1), '-R'];
     sim.exec(monitor, r.sessionBinary, argv, { familyRoot: true });
+    proctitle(sim, monitor, '[accepted]');
   }
   sim.sockname(monitor, 'getpeername', 0, peer, sockIno);
   const conn: SshdConn = {
@@ -88,6 +113,7 @@ function startPreauthChild(sim: KernelSim, c: SshdConn, sockIno: number): void {
   sim.cred(child, 'setresuid', [-1, 0, -1], -1);
   sim.prctl(child, 'no_new_privs');
   sim.prctl(child, 'seccomp');
+  proctitle(sim, child, '[net]');
   if (r.setcompat) {
     sim.banner(child, sockIno, r.banner + '\r\n');
     sim.frame(child, c.childIno, MON.SETCOMPAT, u32Body(0x04000000));
@@ -129,7 +155,9 @@ export function endPreauth(sim: KernelSim, c: SshdConn, how: PreauthEnd): void {
 /** systemd's ExecReload / ExecStartPre: `sshd -t` started by init, a family root that never listens. */
 export function configTest(sim: KernelSim): void {
   const pid = sim.spawnUntracked(1, 'sshd');
-  sim.exec(pid, '/usr/sbin/sshd', ['/usr/sbin/sshd', '-t'], { familyRoot: true, wasTracked: false });
+  const execTs = sim.exec(pid, '/usr/sbin/sshd', ['/usr/sbin/sshd', '-t'], { familyRoot: true, wasTracked: false });
+  sim.proc(pid).startNs = execTs - 1_000; // forked by the init system just before
+  sim.note(pid);
   sim.exit(pid, { code: 0 }, 'init');
 }
 

@@ -3,7 +3,7 @@
 // the end of the connection. Every exec in the user's tree is reported to `ExecLog`, the oracle's ground truth.
 import { KernelSim, basename, type ProcessEnd } from './privsep-kernel';
 import { MON, AUDIT, ansPty, cstringBody, empty, filler, u32Body } from './privsep-frames';
-import { exitMonitor, monitorVisitsUser, type SshdConn } from './privsep-sshd-connect';
+import { exitMonitor, monitorVisitsUser, proctitle, type SshdConn } from './privsep-sshd-connect';
 import type { Account } from './privsep-world';
 
 /** What the simulated kernel did in the user's tree: each exec, and how each program image ended. */
@@ -42,11 +42,15 @@ export function loginSucceeded(sim: KernelSim, c: SshdConn): void {
   c.authenticated = true;
   if (c.setup.usePam && c.setup.motd) runMotd(sim, c);
   for (let i = 0; i < 3; i++) { sim.setgroups(c.monitor, user.groups); sim.setgroups(c.monitor, []); }
-  if (user.uid === 0 && !c.release.rootPostauth) return; // up to 9.7 the monitor serves root's session itself
+  if (user.uid === 0 && !c.release.rootPostauth) { // up to 9.7 the monitor serves root's session itself
+    proctitle(sim, c.monitor, `${user.name}@notty`);
+    return;
+  }
   [c.monitorIno, c.childIno] = sim.socketpair(c.monitor);
   const child = sim.fork(c.monitor);
   c.postauth = child;
   setUserContext(sim, child, user);
+  proctitle(sim, child, `${user.name}@notty`);
 }
 
 /** do_setusercontext: setgid, initgroups, permanently_set_uid (+ its EPERM restoration tests when not root). */
@@ -64,6 +68,7 @@ function setUserContext(sim: KernelSim, pid: number, user: Account): void {
 /** pam_motd: sh -c "env -i … run-parts …" → env → run-parts, which runs 10-uname → uname. All root helpers. */
 function runMotd(sim: KernelSim, c: SshdConn): void {
   const sh = sim.fork(c.monitor);
+  sim.holdPeer(sh, null); // the socket is close-on-exec
   const dashDash = c.release.generation === '10.0+' ? ['--'] : [];
   sim.exec(sh, '/bin/sh', ['sh', '-c', ...dashDash, MOTD]);
   sim.exec(sh, '/usr/bin/env', ['/usr/bin/env', '-i', 'PATH=/usr/local/bin:/usr/bin:/bin', 'run-parts', '--lsbsysinit', '/etc/update-motd.d']);
@@ -95,9 +100,12 @@ export function openChannel(sim: KernelSim, c: SshdConn, kind: ChannelKind, comm
   }
   const audited = command ?? (pty ? null : user.shell);
   if (privsep && audited !== null) sim.frame(c.postauth!, c.childIno, MON.AUDIT_COMMAND, cstringBody(audited));
+  if (pts !== null) proctitle(sim, server(c), `${user.name}@pts/${pts}`); // session_tty_list(), simplified
   const pid = sim.fork(server(c));
+  sim.holdPeer(pid, null); // do_child closes the connection's descriptors
   sim.setsid(pid);
   if (pts !== null) sim.setControllingTty(pid, `pts/${pts}`);
+  if (kind === 'internal-sftp') proctitle(sim, pid, `${user.name}@internal-sftp-server`);
   if (user.uid === 0) setUserContext(sim, pid, user); // do_child: euid 0 runs do_setusercontext again
   if (kind !== 'internal-sftp') {
     const shell0 = basename(user.shell);
