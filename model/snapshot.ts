@@ -18,7 +18,13 @@ export function onSnapshot(s: State, e: SnapshotEvent): State {
     opensshVersions: IMap(Object.entries(e.opensshVersions ?? {}).map(([exe, v]) => [exe, v.replace(/^OpenSSH_/, '')])),
     userNames: s.userNames.merge(IMap((e.users ?? []).map(([name, uid]) => [uid, name] as [number, string]))),
   };
-  return resuming ? resumeFrom(s, e) : seedAll(s, e.processes);
+  const live = { ...e, processes: e.processes.filter((p) => !isZombie(p)) };
+  return resuming ? resumeFrom(s, live) : seedAll(s, live.processes);
+}
+
+/** An exited process its parent has not reaped yet: /proc still lists it, with no exe and no command line. */
+function isZombie(p: SnapshotProcess): boolean {
+  return p.exe === '' && p.argv.length === 0;
 }
 
 export function seedAll(s: State, processes: readonly SnapshotProcess[]): State {
