@@ -1,7 +1,7 @@
 // Connections: the listener's accepts, the per-connection process's peer, and how a connection ends.
 import type { InetEndpoint, AcceptEvent, SocknameEvent, ExitEvent, BannerEvent, WaitEvent, FrameDesyncEvent } from './events';
 import type { Conn, Proc, State } from './state';
-import { GENERATIONS } from './versions';
+import { GENERATIONS, type GenerationName } from './versions';
 import { putConn, putProc, dropProc, hold, markIncomplete, newConn } from './update';
 import { isoTime } from './time';
 import { closeUserProcess } from './sessions';
@@ -103,7 +103,7 @@ function endConnection(s: State, c: Conn, e: ExitEvent): State {
   const ended = s.conns.get(c.id) ?? c;
   const record = ended.authenticated
     ? sessionRecord(s, ended, e.ts, sessionEndReason(s, ended, e))
-    : connectionRecord(s, ended, e.ts, preauthEndReason(ended, e));
+    : connectionRecord(s, ended, e.ts, preauthEndReason({ ...ended, generation: generationAtEnd(s, ended) }, e));
   return hold({ ...s, conns: s.conns.delete(c.id) }, record);
 }
 
@@ -113,6 +113,16 @@ function sessionEndReason(s: State, c: Conn, e: ExitEvent): string {
   const postauthGone = c.postauth === null || !s.procs.has(c.postauth);
   if (e.exitCode === 255 && postauthGone) return 'client disconnected';
   return `sshd exited with code ${e.exitCode ?? 'unknown'}`;
+}
+
+/** Only up to 9.7 does the per-connection process serve a whole connection as a copy of its listener, never
+ *  exec'ing (`sshd -r`); from 9.8 it always execs sshd-session, which sets the generation (processes.ts). */
+function generationAtEnd(s: State, c: Conn): GenerationName {
+  if (c.generation !== 'unknown') return c.generation;
+  const monitor = s.procs.get(c.monitor);
+  const listenerImage = c.listener === null ? null : s.procs.get(c.listener)?.image ?? null;
+  return monitor !== undefined && !monitor.fromSnapshot && listenerImage !== null && monitor.image === listenerImage
+    ? '8.4-9.7' : 'unknown';
 }
 
 function preauthEndReason(c: Conn, e: ExitEvent): string {

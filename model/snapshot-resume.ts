@@ -7,7 +7,7 @@ import { dropProc, hold, markIncomplete, putConn, putProc } from './update';
 import { connectionRecord, sessionRecord } from './emit';
 import { commandFromSnapshot } from './sessions';
 import {
-  childrenOf, login, monitorChildRole, seedAll, seedChannel, seedConnection, sorted, toProc,
+  childrenOf, login, monitorChildRole, seedAll, seedChannel, seedConnection, seededGeneration, sorted, toProc,
 } from './snapshot';
 
 const GAP = 'the recorder was not running for a while (between two captures)';
@@ -21,12 +21,21 @@ export function resumeFrom(s: State, e: SnapshotEvent): State {
   s = { ...s, lossTotal: 0 }; // the new recorder's loss counters start from zero
   const alive = new Map(e.processes.map((p) => [p.pid, p]));
   const still = (p: Proc | undefined) => p !== undefined && alive.has(p.pid) && sameProcess(p, alive.get(p.pid)!);
+  const children = childrenOf(e.processes);
   for (const c of s.conns.valueSeq().sortBy((c) => c.startTs).toArray()) {
-    s = still(s.procs.get(c.monitor)) ? putConn(s, markIncomplete(c, GAP)) : endedUnseen(s, c);
+    s = still(s.procs.get(c.monitor)) ? putConn(s, markIncomplete(learnGeneration(s, c, alive, children), GAP)) : endedUnseen(s, c);
   }
   for (const p of s.procs.valueSeq().toArray()) if (!still(p)) s = dropProc(s, p.pid);
   const fresh = e.processes.filter((p) => !s.procs.has(p.pid));
   return adopt(s, fresh, alive);
+}
+
+/** The exec that would have told the generation may have come while no recorder ran: /proc tells it now. */
+function learnGeneration(s: State, c: Conn, alive: ReadonlyMap<number, SnapshotProcess>, children: Map<number, SnapshotProcess[]>): Conn {
+  const listener = c.listener === null ? undefined : alive.get(c.listener);
+  const monitor = alive.get(c.monitor);
+  if (c.generation !== 'unknown' || listener === undefined || monitor === undefined) return c;
+  return { ...c, generation: seededGeneration(s, listener, monitor, children.get(monitor.pid) ?? []) };
 }
 
 function endedUnseen(s: State, c: Conn): State {

@@ -4,6 +4,7 @@
 import { Map as IMap } from 'immutable';
 import type { SnapshotEvent, SnapshotProcess, Creds } from './events';
 import type { Conn, Proc, Role, State } from './state';
+import { basename, type GenerationName } from './versions';
 import { newConn, newProc, putConn, putProc, markIncomplete } from './update';
 import { commandFromSnapshot } from './sessions';
 import { connId } from './processes';
@@ -55,6 +56,7 @@ export function seedConnection(
   let c: Conn = markIncomplete({
     ...newConn(id, m.pid, m.startBoottime), listener: listener.pid, source: m.peer,
     opensshVersion: s.opensshVersions.get(m.exe) ?? null,
+    generation: seededGeneration(s, listener, m, children.get(m.pid) ?? []),
   }, STARTED_BEFORE);
   s = putProc(s, toProc(m, 'monitor', id, null));
   for (const child of sorted(children.get(m.pid))) {
@@ -67,6 +69,17 @@ export function seedConnection(
     if (role === 'postauth') for (const ch of sorted(children.get(child.pid))) [s, c] = seedChannel(s, c, ch, children);
   }
   return putConn(s, c);
+}
+
+/** What /proc shows of the generation (versions.ts): a monitor running its listener's own binary re-exec'd it
+ *  (up to 9.7); another binary is 9.8 or later, 10.0+ when its pre-auth child runs yet another binary (it
+ *  exec'd: sshd-auth) or the binary's version (from the capture header) says so. */
+export function seededGeneration(s: State, listener: SnapshotProcess, m: SnapshotProcess, kids: readonly SnapshotProcess[]): GenerationName {
+  if (m.exe === '' || listener.exe === '') return 'unknown';
+  if (basename(m.exe) === basename(listener.exe)) return '8.4-9.7';
+  const major = Number(/^(\d+)\./.exec(s.opensshVersions.get(m.exe) ?? '')?.[1] ?? NaN);
+  const preauthExeced = kids.some((k) => monitorChildRole(k, m, []) === 'preauth' && k.exe !== '' && basename(k.exe) !== basename(m.exe));
+  return preauthExeced || major >= 10 ? '10.0+' : '9.8-9.9';
 }
 
 /** chroot'ed: pre-auth child; a session leader: a root channel (no post-auth child up to 9.7); running as a

@@ -131,8 +131,8 @@ export function closeConn(c: OracleConn, events: readonly TraceEvent[], reason: 
 export function preauthEndReason(c: OracleConn, s: SshdConn, how: 'drop' | 'grace' | 'crash' | 'maxtries'): string {
   const upTo97 = s.release.generation === '8.4-9.7';
   switch (how) {
-    // Under `sshd -r` (8.4-9.7) nothing in the trace tells the generation, whose table gives exit 1 its meaning.
-    case 'grace': return upTo97 && !s.setup.rexec ? 'sshd exited with code 1' : 'login grace time expired';
+    // Under `sshd -r` (8.4-9.7) the per-connection process never execs, which only those versions do.
+    case 'grace': return 'login grace time expired';
     case 'maxtries': return 'authentication failed';
     case 'crash':
       if (!upTo97) return 'pre-auth child crashed';
