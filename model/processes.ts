@@ -3,7 +3,7 @@
 import type { ForkEvent, ExecEvent, CredEvent, SetsidEvent } from './events';
 import type { Conn, Proc, State } from './state';
 import { generationFromMonitorExec } from './versions';
-import { putProc, putProcConn, hold, newConn, newProc, markIncomplete } from './update';
+import { putConn, putProc, putProcConn, hold, newConn, newProc, markIncomplete } from './update';
 import { addCommand, openChannel } from './sessions';
 import { resolveSuccess } from './authentication';
 import { anomaly } from './emit';
@@ -86,8 +86,20 @@ export function onExec(s: State, e: ExecEvent): State {
     return putProc(s, { ...next, role: 'sshd', conn: null, channel: null, command: null });
   }
   const conn = p.conn === null ? undefined : s.conns.get(p.conn);
-  if (conn === undefined) return putProc(s, next);
-  return execByRole(s, conn, next, e);
+  if (conn !== undefined) return execByRole(s, conn, next, e);
+  const parent = s.procs.get(p.ppid);
+  if (e.familyRoot && p.role === 'other' && parent?.role === 'sshd') return acceptUnseen(s, parent, next, e);
+  return putProc(s, next);
+}
+
+/** A family root that never accepted in the capture forks a child that execs sshd (-R, sshd-session): the
+ *  first accept fell while no recorder ran (a restart), and this child is the connection it handed over. */
+function acceptUnseen(s: State, sshd: Proc, child: Proc, e: ExecEvent): State {
+  const listener: Proc = { ...sshd, role: 'listener' };
+  s = newConnection(putProc(s, listener), listener, child, child.startTs);
+  const id = s.procs.get(child.pid)!.conn!;
+  s = putConn(s, markIncomplete(s.conns.get(id)!, 'the listener\'s accept was not captured'));
+  return execByRole(s, s.conns.get(id)!, s.procs.get(child.pid)!, e);
 }
 
 function execByRole(s: State, c: Conn, p: Proc, e: ExecEvent): State {

@@ -32,11 +32,11 @@ import {
 /** What the model gets wrong (see FINDINGS below): the main properties leave each out (a part of the history
  *  not generated, a check not made), each finding's own property turns it on. */
 export type Finding =
-  | 'zombies' | 'hand-over' | 'first-accept' | 'seeded-generation' | 'pwnam-unseen' | 'hidden-login'
+  | 'zombies' | 'hand-over' | 'first-accept' | 'first-accept-no-rexec' | 'seeded-generation' | 'pwnam-unseen' | 'hidden-login'
   | 'preauth-before-chroot' | 'channel-before-setsid';
 
 /** Findings fixed in model/: the main properties generate them too, and their own properties must pass. */
-const FIXED: readonly Finding[] = ['zombies', 'seeded-generation'];
+const FIXED: readonly Finding[] = ['zombies', 'seeded-generation', 'first-accept'];
 
 const SCALE = Number(process.env.SSHTRACE_SNAPSHOT_SCALE ?? 1);
 const RUNS = Math.round(500 * SCALE);
@@ -206,7 +206,9 @@ const userKnown = (on: readonly Finding[], shows: boolean, pwnamSeen: boolean): 
 function checkRestart(h: History, a: number, b: number, cleanStop: boolean, on: readonly Finding[]): void {
   fc.pre(!ambiguousReuse(h, a, b));
   if (!on.includes('hand-over')) fc.pre(!handOverLost(h, a, b));
-  if (!on.includes('first-accept')) fc.pre(!firstAcceptLost(h, a, b));
+  const acceptLost = firstAcceptLost(h, a, b);
+  if (!on.includes('first-accept')) fc.pre(!(acceptLost && h.model.setup.rexec));
+  if (!on.includes('first-accept-no-rexec')) fc.pre(!(acceptLost && !h.model.setup.rexec));
   if (!on.includes('preauth-before-chroot')) fc.pre(!preauthBeforeChrootAt(h, b));
   if (!on.includes('channel-before-setsid')) fc.pre(!channelForks(h).some((c) => c.fork < b && c.setsid >= b));
   const zombies = on.includes('zombies');
@@ -221,7 +223,12 @@ function checkRestart(h: History, a: number, b: number, cleanStop: boolean, on: 
   const seen = (i: number | null) => i !== null && (i < a || i >= b);
   for (const l of lives(h)) {
     if (l.exit < a) { asOracle(l, view, expected, p, 'ended before the first recorder stopped'); continue; }
-    if (l.fork >= b) { asOracle(l, view, expected, p, 'began after the restart'); continue; }
+    if (l.fork >= b) {
+      // Its accept fell in the gap: the connection is the oracle's, marked incomplete for the accept not captured.
+      if (acceptLost && acceptIn(h, l, a, b)) spansRestart(l, view, expected, p);
+      else asOracle(l, view, expected, p, 'began after the restart');
+      continue;
+    }
     if (l.fork >= a && l.exit < b) { // a zombie at the restart is no connection either: it is over
       const list = reports.get(sourceKey(l.conn.source)) ?? [];
       if (list.length > 0) p.add(`${tag(l)} began and ended while no recorder ran, yet reported: ${describeReports(list)}`);
@@ -246,6 +253,12 @@ function checkRestart(h: History, a: number, b: number, cleanStop: boolean, on: 
     if (l.fork >= a && known) commandsAfter(l, r, restartTs, p);
   }
   p.check(h, `recorder restart: first run saw events [0, ${a}), second run from ${b} (of ${h.events.length})${cleanStop ? '' : ', first run cut short'}`);
+}
+
+/** Whether the listener's accept that this connection's fork handed over lies in [a, b). */
+function acceptIn(h: History, l: Life, a: number, b: number): boolean {
+  for (let i = l.fork - 1; i >= 0; i--) if (h.events[i]!.kind === 'accept') return i >= a && i < b;
+  return false;
 }
 
 /** No events lost: a connection spanning the restart is the oracle's, marked incomplete (the model cannot know
@@ -354,11 +367,15 @@ const FINDINGS: readonly FindingCase[] = [
   {
     finding: 'first-accept', mode: 'gap', generations: GENERATION_NAMES,
     what: 'a listener the first capture saw exec (an sshd that had not accepted yet) stays "sshd" across a restart '
-      + 'when its first accept came in the gap: every later connection is ignored',
-    cuts: (h) => {
-      const first = h.events.findIndex((e) => e.kind === 'accept');
-      return h.model.setup.listenerStart !== 'exec' || first < 0 ? [] : [[first, first + 1] as const];
-    },
+      + 'when its first accept came in the gap: the connection it hands over is ignored (fixed: the child\'s exec '
+      + 'of sshd shows the hand-over)',
+    cuts: (h) => firstAcceptCut(h, true),
+  },
+  {
+    finding: 'first-accept-no-rexec', mode: 'gap', generations: ['8.4-9.7'],
+    what: 'as "first-accept", under sshd -r (up to 9.7): the per-connection process never execs, so nothing shows '
+      + 'the hand-over and that connection is ignored',
+    cuts: (h) => firstAcceptCut(h, false),
   },
   {
     finding: 'seeded-generation', mode: 'mid', generations: ['9.8-9.9', '10.0+'],
@@ -393,6 +410,11 @@ const FINDINGS: readonly FindingCase[] = [
     cuts: (h) => afterEach(channelForks(h).map((c) => c.fork)),
   },
 ];
+
+function firstAcceptCut(h: History, rexec: boolean): (readonly [number, number])[] {
+  const first = h.events.findIndex((e) => e.kind === 'accept');
+  return h.model.setup.listenerStart !== 'exec' || first < 0 || h.model.setup.rexec !== rexec ? [] : [[first, first + 1] as const];
+}
 
 function findingProperty(f: FindingCase, numRuns: number): void {
   for (const generation of f.generations) {
