@@ -27,7 +27,20 @@ export function resumeFrom(s: State, e: SnapshotEvent): State {
   }
   for (const p of s.procs.valueSeq().toArray()) if (!still(p)) s = dropProc(s, p.pid);
   const fresh = e.processes.filter((p) => !s.procs.has(p.pid));
-  return adopt(s, fresh, alive);
+  return adopt(handedOver(s, fresh), fresh, alive);
+}
+
+/** An accept the first recording saw whose connection /proc now shows (forked while no recorder ran): the
+ *  snapshot seeds that connection, so the accept is no longer pending (else the next accept would call it refused). */
+function handedOver(s: State, fresh: readonly SnapshotProcess[]): State {
+  let accepted = s.accepted;
+  for (const [listener, pending] of s.accepted) {
+    const peer = pending.peer;
+    if (peer !== null && fresh.some((p) => p.ppid === listener && p.peer?.ip === peer.ip && p.peer.port === peer.port)) {
+      accepted = accepted.delete(listener);
+    }
+  }
+  return accepted === s.accepted ? s : { ...s, accepted };
 }
 
 /** The exec that would have told the generation may have come while no recorder ran: /proc tells it now. */

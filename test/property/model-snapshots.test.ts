@@ -360,8 +360,10 @@ const FINDINGS: readonly FindingCase[] = [
   },
   {
     finding: 'hand-over', mode: 'gap', generations: GENERATION_NAMES,
-    what: 'an accept captured before a restart whose fork (or, for a refusal, the next accept) came while no recorder '
-      + 'ran stays pending across the snapshot: a spurious refused connection, or a refusal never reported',
+    what: 'an accept captured before a restart whose whole outcome (a refusal, or a connection forked and ended) came '
+      + 'while no recorder ran: the model reports a refusal, incomplete, where the simulator counts an unseen connection '
+      + '(the two cannot be told apart from the capture). Fixed part: an accept whose connection /proc shows after the '
+      + 'restart no longer lingers as a spurious refusal (test/unit/model-restart-handover.test.ts)',
     cuts: (h) => afterEach(indexes(h, (e) => e.kind === 'accept')),
   },
   {
