@@ -127,10 +127,20 @@ function execByRole(s: State, c: Conn, p: Proc, e: ExecEvent): State {
  *  child); sshd's other uid switches (the sandbox, EPERM probes, temporarily_use_uid) change nothing. */
 export function onCred(s: State, e: CredEvent): State {
   const p = s.procs.get(e.tgid);
+  if (p !== undefined && p.role === 'postauth' && e.ret === 0) return postauthUid(s, p, e);
   if (p === undefined || p.role !== 'undecided' || e.ret !== 0) return s;
   const c = p.conn === null ? undefined : s.conns.get(p.conn);
   const updated: Proc = { ...p, creds: e.creds };
   return c === undefined ? putProc(s, updated) : becomePostauth(putProc(s, updated), c, updated, e.ts);
+}
+
+/** The post-auth child's setgid made it post-auth; its later setresuid names the user. That matters when the
+ *  capture missed PWNAM (it started mid-login): the uid, and the name the capture header gives it, are all there is. */
+function postauthUid(s: State, p: Proc, e: CredEvent): State {
+  const c = p.conn === null ? undefined : s.conns.get(p.conn);
+  const uid = e.creds.uid;
+  if (c === undefined || c.postauth !== p.pid || c.uid !== null || uid === 0) return s;
+  return putProcConn(s, { ...p, creds: e.creds }, { ...c, uid, user: c.user || (s.userNames.get(uid) ?? `uid ${uid}`) });
 }
 
 /** sshd's channel processes call setsid; for a root login up to 9.7 (no post-auth child: the monitor forks

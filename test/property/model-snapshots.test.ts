@@ -387,9 +387,9 @@ const FINDINGS: readonly FindingCase[] = [
   },
   {
     finding: 'pwnam-unseen', mode: 'mid', generations: GENERATION_NAMES,
-    what: 'a login whose PWNAM exchange was not captured gets no uid and no user name (the post-auth child\'s setgid '
-      + 'settles its role before its setresuid shows the uid, which the capture header names), and up to 9.7 a root '
-      + 'login\'s channels are then not recognised at all',
+    what: 'up to 9.7, a root login whose PWNAM exchange was not captured: with no post-auth child nothing names the '
+      + 'user, and its channels are then not recognised at all. (Fixed part: other logins take the uid from the '
+      + 'post-auth child\'s setresuid and the name from the capture header: test/unit/model-pwnam-unseen.test.ts)',
     cuts: (h) => afterEach(indexes(h, (e) => e.kind === 'frame' && e.msgType === MON.ANS_PWNAM)),
   },
   {
