@@ -199,8 +199,8 @@ static __always_inline void on_sock_send(struct sock *sk, int sent, bool by_ino)
 
 /*
  * Kernels without sock:sock_send_length (Debian 12's 6.1): the same sends, seen at the exit of the syscalls
- * sshd sends with. Every syscall exit on the machine pays a syscall-number check, and these four a
- * tracked-caller lookup, so this loads only where the tracepoint is missing (or when asked: --send-hook syscalls).
+ * sshd sends with. Every write, writev, sendto and sendmsg on the machine then pays a tracked-caller lookup,
+ * so this loads only where the tracepoint is missing (or when asked: --send-hook syscalls).
  */
 static __always_inline void on_send_syscall_exit(long ret)
 {
