@@ -1,27 +1,20 @@
 // Log format figures: bytes per frame, compression ratio, write/read/decode speed, reader memory.
 // node dist/bench/log-format.bench.js [template.sshtrace] [connections]
-// The template's kernel events (a real capture) are replayed as many connections with shifted pids,
-// times, ports and inodes; without one, fast-check samples stand in (random, so less compressible).
+// The template's kernel events (a real capture; by default a corpus one) are replayed as many connections with
+// shifted pids, times, ports and inodes.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import fc from 'fast-check';
-import type { KernelEvent } from '../model/events';
+import type { KernelEvent } from '../capture/events';
 import { readEvents } from '../replay';
-import { decodeEvents, newDecodeStats } from '../replay/decode-events';
-import { scanBuffer } from '../replay/file-frames';
+import { decodeEvents, newDecodeStats } from '../capture/decode-events';
+import { scanBuffer } from '../capture/file-frames';
 import { LogWriter } from '../record/log-writer';
-import { sampleHeader } from '../test/arbitraries/captures';
-import { kernelEvent } from '../test/arbitraries/kernel-events';
-import { encodeEvent } from '../test/arbitraries/kernel-record-encoder';
+import type { CaptureHeader } from '../capture/format';
+import { DEFAULT_TEMPLATE, readTemplate } from './lib/synthesize';
+import { encodeEvent } from '../capture/encode-events';
 
-async function template(path: string | undefined): Promise<KernelEvent[]> {
-  if (!path) return fc.sample(kernelEvent, { numRuns: 120, seed: 42 });
-  const events: KernelEvent[] = [];
-  for await (const e of readEvents([path])) if ('tgid' in e) events.push(e);
-  return events;
-}
 
 /** Connection i: same syscalls, its own pids, ports, inodes and a later time. */
 function shifted(e: KernelEvent, i: number): KernelEvent {
@@ -34,14 +27,15 @@ function shifted(e: KernelEvent, i: number): KernelEvent {
 }
 
 async function main(): Promise<void> {
-  const [templatePath, connectionsArg] = process.argv.slice(2);
-  const events = await template(templatePath);
+  const [templateArg, connectionsArg] = process.argv.slice(2);
+  const templatePath = templateArg || DEFAULT_TEMPLATE;
+  const { header, events } = await readTemplate(templatePath);
   const connections = Number(connectionsArg ?? 20_000);
   const raw: Buffer[] = [];
   for (let i = 0; i < connections; i++) raw.push(Buffer.concat(events.map((e) => encodeEvent(shifted(e, i)))));
   const all = Buffer.concat(raw);
   const count = events.length * connections;
-  console.log(`template: ${events.length} events per connection from ${templatePath || 'fast-check samples'}; ${connections} connections`);
+  console.log(`template: ${events.length} events per connection from ${templatePath}; ${connections} connections`);
   console.log(`raw records: ${count} events, ${(all.length / 1e6).toFixed(1)} MB (${(all.length / count).toFixed(1)} B/event)`);
 
   // Decoded batch by batch, as the reader does: events die young instead of piling up in one array.
@@ -58,7 +52,7 @@ async function main(): Promise<void> {
   try {
     const path = join(dir, 'bench.sshtrace');
     t = process.hrtime.bigint();
-    const writer = await LogWriter.create(path, sampleHeader());
+    const writer = await LogWriter.create(path, header satisfies CaptureHeader);
     const batch = 256 * 1024; // the recorder's batchBytes
     for (let at = 0; at < all.length; ) {
       const records = recordAligned(all, at, batch);

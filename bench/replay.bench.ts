@@ -8,15 +8,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { openCaptures } from '../replay/capture-set';
 import { reduceGroups } from '../replay/pipeline';
 import { IGNORED_KINDS } from '../model';
 import { argNumber, argString, heading } from './lib/args';
 import { formatSummary, interleave, roundRatios, summarise } from './lib/stats';
-import { readTemplate, synthesize } from './lib/synthesize';
+import { DEFAULT_TEMPLATE, readTemplate, synthesize } from './lib/synthesize';
 
-const DEFAULT_TEMPLATE = resolve(__dirname, '../../corpus/captures/9.2p1-bookworm/password_command_fails/capture.sshtrace');
 const MODES = ['floor', 'floor-skip', 'replay'] as const;
 type Mode = (typeof MODES)[number];
 

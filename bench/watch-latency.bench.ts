@@ -3,11 +3,11 @@
 // its session end to the session line. Latencies, not ratios: nothing here is compared with another variant.
 // node dist/bench/watch-latency.bench.js [--logins N] [--gap-ms MS]   (as root)
 import { spawn } from 'node:child_process';
-import { startPrivateSshd } from '../corpus/fixture';
-import { CLI } from '../corpus/record-scenarios';
-import { runClient } from '../corpus/scenarios/client';
-import { keyOptions, onlyMethod, target } from '../corpus/scenarios/expect';
-import { withWorkspace } from '../corpus/scenarios/workspace';
+import { startPrivateSshd } from '../harness/fixture';
+import { CLI } from '../harness/record-scenarios';
+import { runClient } from '../harness/scenarios/client';
+import { keyOptions, onlyMethod, target } from '../harness/scenarios/expect';
+import { withWorkspace } from '../harness/scenarios/workspace';
 import type { OutputRecord } from '../model/records';
 import { argNumber, heading } from './lib/args';
 import { formatSummary, summarise } from './lib/stats';

@@ -2,7 +2,7 @@
 // ANS_AUTHPASSWORD, ANS_KEYALLOWED (a refused key is a failed attempt), ANS_KEYVERIFY, ANS_PAM_RESPOND, then
 // the PAM account check (ANS_PAM_ACCOUNT) when PAM is in use. The client's "none" probe never reaches the
 // monitor, so it is never reported.
-import type { FrameEvent } from './events';
+import type { FrameEvent } from '../capture/events';
 import type { Conn, Pending, State } from './state';
 import {
   Msg, KNOWN_TYPES, parseAnsPwnam, parseKeyAllowed, parsePwnam, parseU32, parseAnsPty, parseCstring, ttyName,

@@ -1,5 +1,5 @@
 // Connections: the listener's accepts, the per-connection process's peer, and how a connection ends.
-import type { InetEndpoint, AcceptEvent, SocknameEvent, ExitEvent, BannerEvent, WaitEvent, FrameDesyncEvent } from './events';
+import type { InetEndpoint, AcceptEvent, SocknameEvent, ExitEvent, BannerEvent, WaitEvent, FrameDesyncEvent } from '../capture/events';
 import type { Conn, Proc, State } from './state';
 import { GENERATIONS, type GenerationName } from './versions';
 import { putConn, putProc, dropProc, hold, markIncomplete, newConn } from './update';

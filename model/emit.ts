@@ -5,7 +5,7 @@ import type {
   AuthRecord, SessionRecord, ConnectionRecord, AnomalyRecord, SessionStartRecord, SshdPids, Endpoint,
   CommandRecord, ChannelRecord,
 } from './records';
-import type { InetEndpoint } from './events';
+import type { InetEndpoint } from '../capture/events';
 import { durationMs, isoTime } from './time';
 
 export function endpoint(e: InetEndpoint | null): Endpoint | null {

@@ -1,5 +1,5 @@
 // The model's public face: a pure reducer and the fold that replays a stream of events through it.
-import type { TraceEvent } from './events';
+import type { TraceEvent } from '../capture/events';
 import type { OutputRecord } from './records';
 import { initialState, type State } from './state';
 import { step, finish, IGNORED_KINDS } from './step';

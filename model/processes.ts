@@ -1,6 +1,6 @@
 // The process tree: who forks and execs whom, and what role each process plays for sshd, learned from
 // lineage and behaviour (accept, fork order, chroot, setuid, setsid, exec), never from proctitles.
-import type { ForkEvent, ExecEvent, CredEvent, SetsidEvent } from './events';
+import type { ForkEvent, ExecEvent, CredEvent, SetsidEvent } from '../capture/events';
 import type { Conn, Proc, State } from './state';
 import { generationFromMonitorExec } from './versions';
 import { putConn, putProc, putProcConn, hold, newConn, newProc, markIncomplete } from './update';

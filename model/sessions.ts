@@ -1,6 +1,6 @@
 // The user's side of a connection: channels (one per process sshd forks for a shell/exec/subsystem
 // request) and commands (every successful execve in that process tree, in order).
-import type { ExecEvent, ExitEvent } from './events';
+import type { ExecEvent, ExitEvent } from '../capture/events';
 import type { Channel, Command, Conn, Proc, State } from './state';
 import { putConn, putProcConn } from './update';
 

@@ -1,14 +1,14 @@
 // A second /proc snapshot in one stream: the recorder was restarted (a service restart writing into the same
 // directory) and the captures are replayed together. What both recordings saw stays one connection, marked
 // incomplete for the gap; what ended unseen is reported as such; only what is new is seeded.
-import type { SnapshotEvent, SnapshotProcess } from './events';
+import type { SnapshotEvent, SnapshotProcess } from '../capture/events';
 import type { Conn, Proc, State } from './state';
 import { dropProc, hold, markIncomplete, putConn, putProc } from './update';
 import { connectionRecord, sessionRecord } from './emit';
 import { commandFromSnapshot } from './sessions';
 import {
   childrenOf, login, monitorChildRole, seedAll, seedChannel, seedConnection, seededGeneration, sorted, toProc,
-} from './snapshot';
+} from './snapshot-seed';
 
 const GAP = 'the recorder was not running for a while (between two captures)';
 const START_SLACK_NS = 20_000_000; // /proc start times count 10 ms ticks

@@ -1,7 +1,7 @@
 // The reducer's state: plain readonly data in persistent collections (immutable.js), so that step() can
 // return a new state without copying the world and an event that changes nothing returns the same object.
 import { List, Map as IMap } from 'immutable';
-import type { Creds, InetEndpoint } from './events';
+import type { Creds, InetEndpoint } from '../capture/events';
 import type { GenerationName } from './versions';
 import type { OutputRecord } from './records';
 

@@ -2,7 +2,7 @@
 // Records are held in the state until a counters record shows whether events were lost meanwhile, so that a
 // record overlapping a loss is marked incomplete before it leaves; capture_end and finish() flush the rest.
 import { List } from 'immutable';
-import type { TraceEvent, CountersEvent, GapEvent, KernelEvent } from './events';
+import type { TraceEvent, CountersEvent, GapEvent, KernelEvent } from '../capture/events';
 import type { OutputRecord } from './records';
 import type { State } from './state';
 import { onFork, onExec, onCred, onSetsid } from './processes';

@@ -1,7 +1,7 @@
 // Finds and loads native/build/Release/sshtrace.node on first use, so replay never needs it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { TracerCounters, TracerOptions } from './index';
+import type { TracerCounters, TracerOptions } from './types';
 import { TracerError } from './tracer-error';
 
 /** An opaque handle made by the addon's start(). */

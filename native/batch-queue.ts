@@ -1,5 +1,5 @@
 // The async-iterator side of a TracerSource: batches from the drain thread wait here for the consumer.
-import type { Batch } from './index';
+import type { Batch } from './types';
 
 type Waiter = { resolve(result: IteratorResult<Batch>): void; reject(error: unknown): void };
 

@@ -1,5 +1,5 @@
 // Checks TracerOptions before anything native runs, so a bad option fails the same way on every machine.
-import type { TracerOptions } from './index';
+import type { TracerOptions } from './types';
 import { TracerError } from './tracer-error';
 
 const FAMILY_NAMES = 4;        // bpf/events.h FAMILY_NAMES

@@ -5,7 +5,7 @@
 // offset is known to the width of that bracket (measured: see `precisionNs`). Boottime only leaves
 // monotonic time on suspend, so `refresh()` re-checks it cheaply and recalibrates when it moved.
 import { readFileSync } from 'node:fs';
-import type { ClockPair } from '../replay/capture-types';
+import type { ClockPair } from '../capture/format';
 
 const monotonicNs = (): number => Number(process.hrtime.bigint());
 

@@ -1,6 +1,6 @@
 // What the recorder writes through: one capture file (LogWriter), rotating segments (RotatingWriter), or a tee
 // that also feeds a live reducer (watch). All write the same frames in the same order.
-import type { BatchRecord, CaptureHeader, TrailerRecord } from '../replay/capture-types';
+import type { BatchRecord, CaptureHeader, TrailerRecord } from '../capture/format';
 
 export interface CaptureWriter {
   readonly bytesWritten: number;

@@ -2,7 +2,7 @@
 // and kernel, and the boot id that ties boot-clock timestamps to one boot.
 import { readFileSync } from 'node:fs';
 import { hostname, release } from 'node:os';
-import type { GroupEntry, PasswdEntry } from '../replay/capture-types';
+import type { GroupEntry, PasswdEntry } from '../capture/format';
 import { parseGroup, parsePasswd } from './proc-parse';
 
 export interface HostInfo {

@@ -1,11 +1,10 @@
 // `watch`: the recorder's own records, as they are written, turned into the events a replay of the capture
 // would read (same decoder, same order), for a reducer running at the same time. A CaptureWriter tee feeds it,
 // so what watch reduces and what --output keeps are the same frames.
-import type { CountersEvent, TraceEvent } from '../model/events';
-import { DEFAULT_REORDER_WINDOW_NS } from '../model/reorder';
-import type { BatchRecord, CaptureHeader, TrailerRecord } from '../replay/capture-types';
-import { newDecodeStats } from '../replay/decode-events';
-import { headerEvents, recordEvents, trailerEvent } from '../replay/record-events';
+import type { CountersEvent, TraceEvent } from '../capture/events';
+import type { BatchRecord, CaptureHeader, TrailerRecord } from '../capture/format';
+import { newDecodeStats } from '../capture/decode-events';
+import { headerEvents, recordEvents, trailerEvent } from '../capture/batch-events';
 import type { CaptureWriter } from './capture-writer';
 
 /** `watch` asks the drain thread for a batch every 250 ms (`record` waits a second: fewer wake-ups). */
@@ -28,7 +27,8 @@ export class LiveFeed {
   private lastCounters: CountersEvent | null = null;
   private idle: NodeJS.Timeout | null = null;
 
-  constructor(private readonly idleMs = IDLE_RELEASE_MS, private readonly windowNs = DEFAULT_REORDER_WINDOW_NS) {}
+  /** `windowNs`: the reorder window of the pipeline this feeds (a repeat of the counters must pass it). */
+  constructor(private readonly windowNs: number, private readonly idleMs = IDLE_RELEASE_MS) {}
 
   header(h: CaptureHeader): void {
     this.push(headerEvents(h));

@@ -3,9 +3,9 @@
 // written before a crash or a full disk stays readable. Writes are serialised; the first write error
 // is sticky and every later call rejects with it.
 import type { FileHandle } from 'node:fs/promises';
-import type { BatchRecord, CaptureHeader, TrailerRecord } from '../replay/capture-types';
-import { encodeFrame } from '../replay/frame-codec';
-import { FrameKind } from '../replay/log-format';
+import type { BatchRecord, CaptureHeader, TrailerRecord } from '../capture/format';
+import { encodeFrame } from '../capture/frame-codec';
+import { FrameKind } from '../capture/frame-header';
 import { createOutputFile, emptyRegularFile, outputError } from './output-file';
 
 export interface LogWriterOptions {

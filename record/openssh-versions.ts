@@ -2,7 +2,7 @@
 // replay's version table needs it and the banner event only shows what the server announced.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SnapshotProcess } from '../model/events';
+import type { SnapshotProcess } from '../capture/events';
 import { isFamilyImage } from './proc-snapshot';
 
 const VERSION = /OpenSSH_[0-9.]+p[0-9]+/;

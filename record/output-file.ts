@@ -3,7 +3,7 @@
 import { constants } from 'node:fs';
 import { access, type FileHandle, open, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { describeSystemError, EXIT, OutputError } from '../replay/errors';
+import { describeSystemError, EXIT, OutputError } from '../capture/errors';
 
 const CAPTURE_MODE = 0o600;
 

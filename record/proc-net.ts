@@ -1,7 +1,7 @@
 // The TCP peer of a process's connection, from its fds and its network namespace's /proc/net/tcp{,6}.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type { InetEndpoint } from '../model/events';
+import type { InetEndpoint } from '../capture/events';
 import { parseProcNetTcp, type TcpSocket } from './proc-parse';
 
 /** Caches one socket table per network namespace for the duration of a scan. */

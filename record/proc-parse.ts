@@ -1,7 +1,7 @@
 // Pure parsers for the /proc and /etc files the recorder reads (proc(5), passwd(5), group(5)).
-import type { InetEndpoint } from '../model/events';
-import type { GroupEntry, PasswdEntry } from '../replay/capture-types';
-import { formatIpv4, formatIpv6 } from '../replay/record-view';
+import type { InetEndpoint } from '../capture/events';
+import type { GroupEntry, PasswdEntry } from '../capture/format';
+import { formatIpv4, formatIpv6 } from '../capture/event-view';
 
 export interface ProcStat {
   readonly pid: number;

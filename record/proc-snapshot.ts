@@ -2,8 +2,8 @@
 // descendants, minus the recorder and its own descendants. Processes that vanish mid-scan are skipped.
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { SnapshotProcess } from '../model/events';
-import { TRACK } from '../replay/events-layout';
+import type { SnapshotProcess } from '../capture/events';
+import { TRACK } from '../capture/layout';
 import { tcpPeer, readLink, TcpTables } from './proc-net';
 import { parseCmdline, parseStat, parseStatusIds, type ProcStat, ttyName } from './proc-parse';
 

@@ -1,7 +1,7 @@
 // The record command's options, checked against the limits of bpf/events.h and libbpf before
 // anything starts.
-import { CAPS } from '../replay/events-layout';
-import { UsageError } from '../replay/errors';
+import { CAPS } from '../capture/layout';
+import { UsageError } from '../capture/errors';
 import type { RotationOptions } from './rotation';
 import { type RotationArgs, rotationOptions } from './rotation-options';
 

@@ -2,14 +2,14 @@
 // output file → tracer → seed tracking from /proc (twice) → header → batches, counters, clock
 // records, a flush every second → trailer when asked to stop.
 import type { FileHandle } from 'node:fs/promises';
-import type { SnapshotProcess } from '../model/events';
+import type { SnapshotProcess } from '../capture/events';
 import type { TracerCounters, TracerOptions, TracerSource } from '../native/index';
 import {
   CAPTURE_FORMAT, type CaptureHeader, type ClockPair, type CounterFields, TOOL_NAME, type TrailerRecord,
-} from '../replay/capture-types';
-import { EXIT, SshtraceError } from '../replay/errors';
-import { EVENTS_LAYOUT_VERSION } from '../replay/events-layout';
-import { describeAtStart } from '../replay/skipped-programs';
+} from '../capture/format';
+import { EXIT, SshtraceError } from '../capture/errors';
+import { EVENTS_LAYOUT_VERSION } from '../capture/layout';
+import { describeAtStart } from '../capture/skipped-programs';
 import type { CaptureWriter, SegmentSource } from './capture-writer';
 import type { HostInfo } from './host-info';
 import { LogWriter } from './log-writer';

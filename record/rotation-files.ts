@@ -3,7 +3,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeSystemError, OutputError } from '../replay/errors';
+import { describeSystemError, OutputError } from '../capture/errors';
 
 export interface SegmentFile { readonly name: string; readonly path: string; readonly index: number; readonly size: number }
 

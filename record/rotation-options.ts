@@ -1,5 +1,5 @@
 // --rotate-size, --rotate-interval and --max-total-size: parsed and checked before anything starts.
-import { UsageError } from '../replay/errors';
+import { UsageError } from '../capture/errors';
 import type { RotationOptions } from './rotation';
 
 export interface RotationArgs {

@@ -4,7 +4,7 @@
 // With --max-total-size the oldest segments are deleted so the directory stays under the cap, and said so.
 import { unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { BatchRecord, CaptureHeader, TrailerRecord } from '../replay/capture-types';
+import type { BatchRecord, CaptureHeader, TrailerRecord } from '../capture/format';
 import type { CaptureWriter, SegmentSource } from './capture-writer';
 import { createOutputFile } from './output-file';
 import { LogWriter } from './log-writer';

@@ -1,7 +1,7 @@
 // The parts of the recorder's dependencies that are the real machine (native tracer, /proc, host files, the
 // clock), shared by `record` and `watch` so both see the world the same way.
 import type * as Native from '../native/index';
-import { toolVersion } from '../replay/version';
+import { toolVersion } from '../capture/tool-version';
 import { BootClock } from './boot-clock';
 import { readHostInfo } from './host-info';
 import { opensshVersions } from './openssh-versions';

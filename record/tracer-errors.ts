@@ -1,6 +1,6 @@
 // TracerError (native/index.ts) → a known error with its exit code. Matched by name and shape, not
 // instanceof, so this file never loads the addon.
-import { EXIT, type ExitCode, SshtraceError } from '../replay/errors';
+import { EXIT, type ExitCode, SshtraceError } from '../capture/errors';
 
 interface TracerErrorShape { name: string; step: string; message: string }
 

@@ -2,12 +2,12 @@
 // headers (same boot: segment index, then boot clock; different boots: wall clock) → events.
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TraceEvent } from '../model/events';
-import type { CaptureSummary } from './capture-decoder';
-import { type CaptureFile, openCapture, readCapture } from './capture-file';
-import { CaptureInputError, EXIT } from './errors';
-import { FRAME_MAGIC } from './log-format';
-import { typesOfKinds } from './decode-events';
+import type { TraceEvent } from '../capture/events';
+import type { CaptureSummary } from '../capture/file-decoder';
+import { type CaptureFile, openCapture, readCapture } from '../capture/file-reader';
+import { CaptureInputError, EXIT } from '../capture/errors';
+import { FRAME_MAGIC } from '../capture/frame-header';
+import { typesOfKinds } from '../capture/decode-events';
 import { continues, joinSegments } from './segments';
 
 export const CAPTURE_EXTENSION = '.sshtrace';

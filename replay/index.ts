@@ -1,7 +1,4 @@
-// What the rest of sshtrace (the replay command, tests, tools) uses to read captures.
+// Reading captures as sshtrace replay does: files and directories as one stream (capture-set.ts), rotated
+// segments joined (segments.ts), and the pipeline that reduces them into records (pipeline.ts).
 export { openCaptures, readEvents, type CaptureSet, type FileSummary, type ReadEventsOptions } from './capture-set';
-export { openCapture, readCapture, type CaptureFile, type CaptureReading } from './capture-file';
-export type { CaptureSummary, DamageEntry } from './capture-decoder';
-export type { CaptureHeader, GroupEntry, PasswdEntry } from './capture-types';
-export { decodeEvents, newDecodeStats, type DecodeStats } from './decode-events';
-export { CaptureInputError, EXIT, FormatTooNewError, SshtraceError, UsageError } from './errors';
+export { reduceGroups, replayFiles, type PipelineOptions } from './pipeline';

@@ -1,9 +1,9 @@
 // The replay pipeline as one function: frame groups → bounded reorder → the model's fold → records.
 // Used by `sshtrace replay`, `watch`, `corpus check` and the tests, so they all reduce the same way.
 import type { OutputRecord } from '../model/records';
-import type { TraceEvent } from '../model/events';
+import type { TraceEvent } from '../capture/events';
 import { initialState, step, finish, IGNORED_KINDS, type State } from '../model';
-import { Reorderer, DEFAULT_REORDER_WINDOW_NS } from '../model/reorder';
+import { Reorderer, DEFAULT_REORDER_WINDOW_NS } from './reorder';
 import { openCaptures, type ReadEventsOptions } from './capture-set';
 
 export interface PipelineOptions { readonly reorderWindowNs?: number }

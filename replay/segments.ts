@@ -3,8 +3,8 @@
 // segment also replays alone) and the previous segment's end. Both are dropped, so a session that spans a
 // rotation stays one session; a segment read without its predecessor keeps its snapshot and seeds from it.
 import { basename } from 'node:path';
-import type { TraceEvent } from '../model/events';
-import type { CaptureFile } from './capture-file';
+import type { TraceEvent } from '../capture/events';
+import type { CaptureFile } from '../capture/file-reader';
 
 /** Whether `next` is the segment the recorder rotated to from `prev`. */
 export function continues(prev: CaptureFile | undefined, next: CaptureFile | undefined): boolean {

@@ -1,6 +1,6 @@
 // What each kind of content costs on disk after compression: every batch frame is re-encoded without
 // one event type (or without its counters or clock records); the stored bytes that saves is its cost.
-import { KIND_BY_TYPE } from '../../replay/events-layout';
+import { KIND_BY_TYPE } from '../../capture/layout';
 import { type BatchRec, eachRecord, storedBytes } from './capture-stats';
 
 function withoutType(records: readonly BatchRec[], type: number): BatchRec[] {

@@ -2,10 +2,10 @@
 // pid, only that process tree's records are kept (other sshds on the machine are recorded too), and the
 // frames are re-encoded with the writer's own encoder to give their stored size.
 import { readFileSync } from 'node:fs';
-import { decodePayload, encodeFrame } from '../../replay/frame-codec';
-import { scanBuffer } from '../../replay/file-frames';
-import { FrameKind } from '../../replay/log-format';
-import { KIND_BY_TYPE } from '../../replay/events-layout';
+import { decodePayload, encodeFrame } from '../../capture/frame-codec';
+import { scanBuffer } from '../../capture/file-frames';
+import { FrameKind } from '../../capture/frame-header';
+import { KIND_BY_TYPE } from '../../capture/layout';
 
 export type BatchRec = { k: string; d?: Uint8Array };
 export interface TypeStats { count: number; rawBytes: number }

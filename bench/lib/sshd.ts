@@ -1,9 +1,9 @@
 // A private sshd with one password user, and a password login that runs one command: the unit of work
 // the login, size and storm benchmarks repeat. No ProxyCommand (the scenarios' source-port connector),
 // so a login costs only ssh, askpass and sshd.
-import { type FixtureUser, type PrivateSshd, startPrivateSshd } from '../../corpus/fixture';
-import { runClient, type ClientResult } from '../../corpus/scenarios/client';
-import { Workspace } from '../../corpus/scenarios/workspace';
+import { type FixtureUser, type PrivateSshd, startPrivateSshd } from '../../harness/fixture';
+import { runClient, type ClientResult } from '../../harness/scenarios/client';
+import { Workspace } from '../../harness/scenarios/workspace';
 
 export interface BenchServer {
   readonly fixture: PrivateSshd;

@@ -1,11 +1,15 @@
 // A large capture made from a real one: the template's kernel events (one sshd listener's tree) repeated
 // as many connections, each copy with its own pids, times, socket inodes and ports, written through the
 // recorder's own LogWriter in recorder-sized batches, each followed by a counters record.
-import type { KernelEvent } from '../../model/events';
+import { resolve } from 'node:path';
+import type { KernelEvent } from '../../capture/events';
 import { LogWriter } from '../../record/log-writer';
 import { openCaptures } from '../../replay/capture-set';
-import type { CaptureHeader, CounterFields } from '../../replay/capture-types';
-import { encodeEvent } from '../../test/arbitraries/kernel-record-encoder';
+import type { CaptureHeader, CounterFields } from '../../capture/format';
+import { encodeEvent } from '../../capture/encode-events';
+
+/** A real 9.2p1 capture of the corpus: one password login running a command. */
+export const DEFAULT_TEMPLATE = resolve(__dirname, '../../../corpus/captures/9.2p1-bookworm/password_command_fails/capture.sshtrace');
 
 const BATCH_BYTES = 256 * 1024; // the recorder's batchBytes
 const PID_BASE = 100_000;

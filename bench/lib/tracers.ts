@@ -2,7 +2,7 @@
 // bpftrace running a script. Each start resolves once the tracer is attached; stop() ends it by pid.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { startRecorder } from '../../corpus/record-scenarios';
+import { startRecorder } from '../../harness/record-scenarios';
 import { threadsCpuSeconds } from './cpu';
 import { sleep } from './stats';
 

@@ -1,9 +1,9 @@
 // Generators of capture contents (header, batch records, trailer) and of damage done to a capture's
 // bytes (flips, cuts, duplicated frames, truncation), with an oracle of which frames stay intact.
 import fc from 'fast-check';
-import type { BatchRecord, CaptureHeader, CounterFields, TrailerRecord } from '../../replay/capture-types';
-import { encodeFrame } from '../../replay/frame-codec';
-import { FrameKind } from '../../replay/log-format';
+import type { BatchRecord, CaptureHeader, CounterFields, TrailerRecord } from '../../capture/format';
+import { encodeFrame } from '../../capture/frame-codec';
+import { FrameKind } from '../../capture/frame-header';
 
 const nat = fc.maxSafeNat();
 const counterFields: fc.Arbitrary<CounterFields> = fc.record({

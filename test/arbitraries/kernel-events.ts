@@ -1,7 +1,7 @@
 // fast-check generators of KernelEvents in their canonical form (what decode(encode(e)) returns):
 // strings without NUL that fit their C fields, exit statuses that are real wait statuses, and so on.
 import fc from 'fast-check';
-import type { Creds, InetEndpoint, KernelEvent } from '../../model/events';
+import type { Creds, InetEndpoint, KernelEvent } from '../../capture/events';
 
 /** A kernel event before its common header fields are added. */
 type Body = { readonly kind: KernelEvent['kind'] } & Record<string, unknown>;

@@ -7,9 +7,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { newLeftovers, snapshotLeftovers } from '../../corpus/fixture';
-import { CLI } from '../../corpus/record-scenarios';
-import { WORKSPACE_PREFIX } from '../../corpus/scenarios';
+import { newLeftovers, snapshotLeftovers } from '../../harness/fixture';
+import { CLI } from '../../harness/record-scenarios';
+import { WORKSPACE_PREFIX } from '../../harness/scenarios';
 
 const ADDON = resolve(__dirname, '../../../native/build/Release/sshtrace.node');
 const skip = process.geteuid?.() !== 0 ? 'needs root (BPF, users, sshd)'

@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { describe, test } from 'node:test';
 import { newLeftovers, snapshotLeftovers, startPrivateSshd, type PrivateSshd, type PrivateSshdOptions }
-  from '../../corpus/fixture';
+  from '../../harness/fixture';
 import {
   fitsGraceTime, runScenarios, SCENARIOS, WORKSPACE_PREFIX, WRONG_PASSWORD_PATTERN, type ExpectedConnection, type GroundTruth,
   type Scenario, type ScenarioOutcome,
-} from '../../corpus/scenarios';
+} from '../../harness/scenarios';
 
 const ROOTFS = process.env.SSHTRACE_ROOTFS ?? '/var/cache/sshtrace/rootfs/bookworm';
 const SHORT_GRACE_S = 3;

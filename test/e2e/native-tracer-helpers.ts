@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Batch, TracerOptions, TracerSource } from '../../native/index';
-import { EV, LAYOUT } from '../../replay/events-layout';
+import { EV, LAYOUT } from '../../capture/layout';
 
 export const FAMILY_NAME = 'sshtr-fam';
 

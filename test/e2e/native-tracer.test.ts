@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { start, TracerError, type TracerOptions } from '../../native/index';
-import { EVF } from '../../replay/events-layout';
+import { EVF } from '../../capture/layout';
 import {
   bpfSkipReason, collect, EV, execFilename, exitCode, forkChild, makeFamilyShell, ofType, run, sum,
   threadCpuSeconds, tracerOptions, walkRecords,

@@ -5,11 +5,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { startPrivateSshd } from '../../corpus/fixture';
-import { startClient } from '../../corpus/scenarios/client';
-import { keyOptions, onlyMethod, target } from '../../corpus/scenarios/expect';
-import { withWorkspace } from '../../corpus/scenarios/workspace';
-import { startRecorder } from '../../corpus/record-scenarios';
+import { startPrivateSshd } from '../../harness/fixture';
+import { startClient } from '../../harness/scenarios/client';
+import { keyOptions, onlyMethod, target } from '../../harness/scenarios/expect';
+import { withWorkspace } from '../../harness/scenarios/workspace';
+import { startRecorder } from '../../harness/record-scenarios';
 import { replayFiles } from '../../replay/pipeline';
 import type { SessionRecord } from '../../model/records';
 

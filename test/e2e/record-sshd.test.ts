@@ -6,10 +6,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { scenarioNamed, type GroundTruth } from '../../corpus/scenarios';
-import { recordScenarios, type RecordedScenarios } from '../../corpus/record-scenarios';
+import { scenarioNamed, type GroundTruth } from '../../harness/scenarios';
+import { recordScenarios, type RecordedScenarios } from '../../harness/record-scenarios';
 import { readEvents } from '../../replay';
-import type { AcceptEvent, ExecEvent, ExitEvent, FrameEvent, TraceEvent } from '../../model/events';
+import type { AcceptEvent, ExecEvent, ExitEvent, FrameEvent, TraceEvent } from '../../capture/events';
 import { secretsInCapture } from './support/secrets';
 
 const ADDON = resolve(__dirname, '../../../native/build/Release/sshtrace.node');

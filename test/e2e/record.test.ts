@@ -6,11 +6,11 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { ExecEvent, ExitEvent, ForkEvent, SnapshotEvent, TraceEvent } from '../../model/events';
+import type { ExecEvent, ExitEvent, ForkEvent, SnapshotEvent, TraceEvent } from '../../capture/events';
 import { readEvents } from '../../replay';
 
 const ROOT = resolve(__dirname, '../../..');
-const CLI = join(ROOT, 'dist/replay/cli/main.js');
+const CLI = join(ROOT, 'dist/cli/main.js');
 const ADDON = join(ROOT, 'native/build/Release/sshtrace.node');
 const skip = process.geteuid?.() !== 0 ? 'needs root (BPF)' : !existsSync(ADDON) ? `needs the built addon (${ADDON}): npm run build` : false;
 

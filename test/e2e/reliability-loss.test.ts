@@ -7,9 +7,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { startRecorder } from '../../corpus/record-scenarios';
+import { startRecorder } from '../../harness/record-scenarios';
 import type { OutputRecord, SessionRecord } from '../../model/records';
-import { EXIT } from '../../replay/errors';
+import { EXIT } from '../../capture/errors';
 import { runCommandSessions, startLoadSshd } from '../load/load-driver';
 import { lines, rootSkipReason, runCli, sleep } from './support/reliability-cli';
 

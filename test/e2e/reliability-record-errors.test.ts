@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { EXIT } from '../../replay/errors';
+import { EXIT } from '../../capture/errors';
 import { CLI, lines, rootSkipReason, runProgram } from './support/reliability-cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'sshtr-record-errors-'));

@@ -8,18 +8,18 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { startPrivateSshd } from '../../corpus/fixture';
-import { startRecorder } from '../../corpus/record-scenarios';
-import { compareWithTruth, formatMismatches } from '../../corpus/compare';
-import { runScenarios, type ScenarioOutcome } from '../../corpus/scenarios';
-import { invalidUser, keyboardInteractive, passwordCommandFails, wrongThenRight } from '../../corpus/scenarios/password';
-import { wrongPassword } from '../../corpus/scenarios/scenario';
+import { startPrivateSshd } from '../../harness/fixture';
+import { startRecorder } from '../../harness/record-scenarios';
+import { compareWithTruth, formatMismatches } from '../../harness/corpus/compare';
+import { runScenarios, type ScenarioOutcome } from '../../harness/scenarios';
+import { invalidUser, keyboardInteractive, passwordCommandFails, wrongThenRight } from '../../harness/scenarios/password';
+import { wrongPassword } from '../../harness/scenarios/scenario';
 import { replayFiles } from '../../replay/pipeline';
-import { startClient } from '../../corpus/scenarios/client';
-import { keyOptions, onlyMethod, target } from '../../corpus/scenarios/expect';
-import { withWorkspace } from '../../corpus/scenarios/workspace';
+import { startClient } from '../../harness/scenarios/client';
+import { keyOptions, onlyMethod, target } from '../../harness/scenarios/expect';
+import { withWorkspace } from '../../harness/scenarios/workspace';
 import { ROOT, ROOTFS_CACHE, rootSkipReason, runCli, sleep } from './support/reliability-cli';
-import { readSecretsFile } from '../../corpus/secrets-file';
+import { readSecretsFile } from '../../harness/corpus/secrets-file';
 import { allSecretHits, committedCaptures, plantSecret, secretsInOutputs } from './support/reliability-secrets';
 import { secretsInCapture } from './support/secrets';
 
@@ -39,7 +39,7 @@ function skipFor(target: Target): string | false {
   if (base) return base;
   if (target.root === undefined) return existsSync('/usr/sbin/sshd') ? false : '/usr/sbin/sshd missing: apt-get install openssh-server';
   return existsSync(join(target.root, 'usr/sbin/sshd'))
-    ? false : `no Debian ${target.name} root filesystem at ${target.root} (npx ts-node corpus/rootfs/cli.ts builds it; CI has none)`;
+    ? false : `no Debian ${target.name} root filesystem at ${target.root} (sudo npx sshtrace corpus rootfs build ${target.name} builds it)`;
 }
 
 interface LiveRun { readonly captures: readonly string[]; readonly passwords: readonly string[]; readonly outcomes: readonly ScenarioOutcome[]; readonly version: string }

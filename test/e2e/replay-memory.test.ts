@@ -15,17 +15,17 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { KernelEvent, SnapshotEvent } from '../../model/events';
+import type { KernelEvent, SnapshotEvent } from '../../capture/events';
 import { sampleHeader } from '../arbitraries/captures';
 import {
   CloseChannelCommand, ConnectCommand, EndSessionCommand, OpenChannelCommand, SucceedCommand, fixedSetup, prog, RunProgramCommand,
-} from '../arbitraries/privsep-script';
-import { runScenario } from '../arbitraries/privsep-scenario';
-import type { PrivsepCommand } from '../arbitraries/privsep-cmd-connect';
-import type { CaptureHeader } from '../../replay/capture-types';
+} from '../sim/script';
+import { runScenario } from '../sim/scenario';
+import type { PrivsepCommand } from '../sim/cmd-connect';
+import type { CaptureHeader } from '../../capture/format';
 import { kernelEvents, repeated, writeRecordedCapture, type RecordedCaptureStats } from './support/recorded-capture';
 
-const CLI = resolve(__dirname, '../../replay/cli/main.js');
+const CLI = resolve(__dirname, '../../cli/main.js');
 const LOGINS = 3000;
 const GROWTH = 4;
 // Measured: replay with counters records succeeds on 12,000 logins from a 16 MiB heap; holding 12,000 session

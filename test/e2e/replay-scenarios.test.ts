@@ -6,11 +6,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { SCENARIOS } from '../../corpus/scenarios';
-import { recordScenarios, type RecordedScenarios } from '../../corpus/record-scenarios';
-import { compareWithTruth, formatMismatches } from '../../corpus/compare';
+import { SCENARIOS } from '../../harness/scenarios';
+import { recordScenarios, type RecordedScenarios } from '../../harness/record-scenarios';
+import { compareWithTruth, formatMismatches } from '../../harness/corpus/compare';
 import { replayFiles } from '../../replay/pipeline';
-import { formatRecord } from '../../replay/output/run-replay';
+import { formatRecord } from '../../output/format-record';
 import type { OutputRecord } from '../../model/records';
 import { secretsInCapture, secretsInText } from './support/secrets';
 

@@ -8,12 +8,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { startPrivateSshd, type FixtureUser } from '../../corpus/fixture';
-import { CLI } from '../../corpus/record-scenarios';
-import { startClient } from '../../corpus/scenarios/client';
-import { keyOptions, onlyMethod, target } from '../../corpus/scenarios/expect';
-import { wrongPassword } from '../../corpus/scenarios/scenario';
-import { withWorkspace } from '../../corpus/scenarios/workspace';
+import { startPrivateSshd, type FixtureUser } from '../../harness/fixture';
+import { CLI } from '../../harness/record-scenarios';
+import { startClient } from '../../harness/scenarios/client';
+import { keyOptions, onlyMethod, target } from '../../harness/scenarios/expect';
+import { wrongPassword } from '../../harness/scenarios/scenario';
+import { withWorkspace } from '../../harness/scenarios/workspace';
 import type { OutputRecord } from '../../model/records';
 import { replayFiles } from '../../replay/pipeline';
 

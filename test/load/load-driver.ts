@@ -2,11 +2,11 @@
 // private sshd, with the ground truth of what was done (never what sshtrace says). Shared by the load test
 // and the loss tests (ring-buffer overflow, recorder killed, disk full).
 import { readFileSync } from 'node:fs';
-import { startPrivateSshd, type FixtureUser, type PrivateSshd } from '../../corpus/fixture';
-import { startClient, type ClientResult } from '../../corpus/scenarios/client';
-import { keyOptions, onlyMethod, target } from '../../corpus/scenarios/expect';
-import { wrongPassword } from '../../corpus/scenarios/scenario';
-import { withWorkspace } from '../../corpus/scenarios/workspace';
+import { startPrivateSshd, type FixtureUser, type PrivateSshd } from '../../harness/fixture';
+import { startClient, type ClientResult } from '../../harness/scenarios/client';
+import { keyOptions, onlyMethod, target } from '../../harness/scenarios/expect';
+import { wrongPassword } from '../../harness/scenarios/scenario';
+import { withWorkspace } from '../../harness/scenarios/workspace';
 
 /**
  * sshd settings for load: MaxStartups 10:30:100 (Debian's default) drops unauthenticated connections at random

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { startRecorder } from '../../corpus/record-scenarios';
+import { startRecorder } from '../../harness/record-scenarios';
 import type { AuthRecord, OutputRecord, SessionRecord } from '../../model/records';
 import { replayFiles } from '../../replay/pipeline';
 import { rootSkipReason, sleep } from '../e2e/support/reliability-cli';

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { TraceEvent } from '../../model/events';
+import type { TraceEvent } from '../../capture/events';
 import { readEvents } from '../../replay';
-import { CaptureInputError, FormatTooNewError } from '../../replay/errors';
+import { CaptureInputError, FormatTooNewError } from '../../capture/errors';
 import { applyMutation, buildCapture, captureSpec, mutation } from '../arbitraries/captures';
 
 const dir = mkdtempSync(join(tmpdir(), 'sshtrace-files-'));

@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { TraceEvent } from '../../model/events';
-import { DEFAULT_REORDER_WINDOW_NS } from '../../model/reorder';
+import type { TraceEvent } from '../../capture/events';
+import { DEFAULT_REORDER_WINDOW_NS } from '../../replay/reorder';
 import { readEvents } from '../../replay';
-import type { BatchRecord } from '../../replay/capture-types';
+import type { BatchRecord } from '../../capture/format';
 import { reduceGroups, replayFiles } from '../../replay/pipeline';
-import { readStoredCapture, splitKernelRecords, writeStoredCapture } from '../../corpus/capture-rewrite';
-import { DEFAULT_CORPUS_DIR, listCorpus } from '../../corpus/corpus-layout';
+import { readStoredCapture, splitKernelRecords, writeStoredCapture } from '../../harness/corpus/capture-rewrite';
+import { DEFAULT_CORPUS_DIR, listCorpus } from '../../harness/corpus/corpus-layout';
 
 const RUNS_PER_CAPTURE = 4;
 const entries = listCorpus(DEFAULT_CORPUS_DIR);

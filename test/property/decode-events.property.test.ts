@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { decodeEvents, newDecodeStats } from '../../replay/decode-events';
+import { decodeEvents, newDecodeStats } from '../../capture/decode-events';
 import { kernelEvent } from '../arbitraries/kernel-events';
-import { encodeEvent } from '../arbitraries/kernel-record-encoder';
+import { encodeEvent } from '../../capture/encode-events';
 
 describe('decodeEvents (properties)', () => {
   it('decodes what the kernel layout encodes, record for record', () => {

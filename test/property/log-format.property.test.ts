@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { CaptureDecoder } from '../../replay/capture-decoder';
-import { decodePayload } from '../../replay/frame-codec';
-import type { ScanItem, ScannedFrame } from '../../replay/frame-scanner';
-import { scanBuffer } from '../../replay/file-frames';
-import { upcasterFor } from '../../replay/upcast';
+import { CaptureDecoder } from '../../capture/file-decoder';
+import { decodePayload } from '../../capture/frame-codec';
+import type { ScanItem, ScannedFrame } from '../../capture/frame-scanner';
+import { scanBuffer } from '../../capture/file-frames';
+import { upcasterFor } from '../../capture/upcast';
 import {
   applyMutation, buildCapture, captureSpec, intactFrames, mutation, type BuiltCapture,
 } from '../arbitraries/captures';

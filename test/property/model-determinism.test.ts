@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { reduce } from '../../model';
-import { GENERATION_NAMES } from '../arbitraries/privsep-world';
-import { runScenario, scenarioArb } from '../arbitraries/privsep-scenario';
+import { GENERATION_NAMES } from '../sim/world';
+import { runScenario, scenarioArb } from '../sim/scenario';
 
 describe('model: determinism', () => {
   it('gives byte-identical records when a history is reduced twice', () => {

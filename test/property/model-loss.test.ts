@@ -3,9 +3,9 @@
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { reduce } from '../../model';
-import { GENERATION_NAMES } from '../arbitraries/privsep-world';
-import { OPEN_FINDINGS, runScenario, scenarioArb } from '../arbitraries/privsep-scenario';
-import { checkLoss, lossAt } from '../arbitraries/privsep-partial';
+import { GENERATION_NAMES } from '../sim/world';
+import { OPEN_FINDINGS, runScenario, scenarioArb } from '../sim/scenario';
+import { checkLoss, lossAt } from '../sim/partial';
 
 describe('model: loss', () => {
   it('marks the records overlapping a loss incomplete', () => {

@@ -5,9 +5,9 @@
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { reduce } from '../../model';
-import { GENERATION_NAMES } from '../arbitraries/privsep-world';
-import { OPEN_FINDINGS, runScenario, scenarioArb, type ScenarioOptions } from '../arbitraries/privsep-scenario';
-import { assertSameView, viewExpected, viewRecords } from '../arbitraries/privsep-compare';
+import { GENERATION_NAMES } from '../sim/world';
+import { OPEN_FINDINGS, runScenario, scenarioArb, type ScenarioOptions } from '../sim/scenario';
+import { assertSameView, viewExpected, viewRecords } from '../sim/compare';
 
 const SCALE = Number(process.env.SSHTRACE_ORACLE_SCALE ?? 1);
 

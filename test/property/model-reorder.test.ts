@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { reduce } from '../../model';
-import { DEFAULT_REORDER_WINDOW_NS, reorder } from '../../model/reorder';
-import type { TraceEvent } from '../../model/events';
-import { GENERATION_NAMES } from '../arbitraries/privsep-world';
-import { runScenario, scenarioArb } from '../arbitraries/privsep-scenario';
+import { DEFAULT_REORDER_WINDOW_NS, reorder } from '../../replay/reorder';
+import type { TraceEvent } from '../../capture/events';
+import { GENERATION_NAMES } from '../sim/world';
+import { runScenario, scenarioArb } from '../sim/scenario';
 
 /** Arrival order = time + a delay below `maxDelayNs`; capture_end stays last (the recorder writes it last). */
 function shuffleWithin(events: readonly TraceEvent[], delaysNs: readonly number[]): TraceEvent[] {

@@ -3,11 +3,11 @@
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { finish, initialState, reduce, step } from '../../model';
-import type { TraceEvent } from '../../model/events';
-import { GENERATION_NAMES } from '../arbitraries/privsep-world';
-import { OPEN_FINDINGS, runScenario, scenarioArb } from '../arbitraries/privsep-scenario';
-import { anyTraceEvent } from '../arbitraries/privsep-any-events';
-import { checkTruncated } from '../arbitraries/privsep-partial';
+import type { TraceEvent } from '../../capture/events';
+import { GENERATION_NAMES } from '../sim/world';
+import { OPEN_FINDINGS, runScenario, scenarioArb } from '../sim/scenario';
+import { anyTraceEvent } from '../sim/any-events';
+import { checkTruncated } from '../sim/partial';
 
 function fold(events: readonly TraceEvent[]): void {
   let s = initialState;

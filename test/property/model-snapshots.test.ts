@@ -15,19 +15,19 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { reduce } from '../../model';
-import type { TraceEvent } from '../../model/events';
+import type { TraceEvent } from '../../capture/events';
 import type { CommandRecord, ConnectionRecord, OutputRecord, SessionRecord } from '../../model/records';
-import { GENERATION_NAMES, type GenerationName } from '../arbitraries/privsep-world';
-import { runScenario, scenarioArb, type History } from '../arbitraries/privsep-scenario';
+import { GENERATION_NAMES, type GenerationName } from '../sim/world';
+import { runScenario, scenarioArb, type History } from '../sim/scenario';
 import {
   reconcileTimes, story, viewExpected, viewRecords, wallTime, type ConnView, type RecordsView,
-} from '../arbitraries/privsep-compare';
-import { REFUSED_REASON, sourceKey, type ExpectedCommand } from '../arbitraries/privsep-oracle';
-import { MON } from '../arbitraries/privsep-frames';
+} from '../sim/compare';
+import { REFUSED_REASON, sourceKey, type ExpectedCommand } from '../sim/oracle';
+import { MON } from '../sim/frames';
 import {
   aliveAt, ambiguousReuse, channelForks, cutRange, firstAcceptLost, handOverLost, lives, loginShows, midStream,
   preauthBeforeChrootAt, restartStream, type Life, type SnapshotOptions,
-} from '../arbitraries/privsep-snapshot';
+} from '../sim/snapshot';
 
 /** What the model gets wrong (see FINDINGS below): the main properties leave each out (a part of the history
  *  not generated, a check not made), each finding's own property turns it on. */

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { TraceEvent } from '../../model/events';
+import type { TraceEvent } from '../../capture/events';
 import type { OutputRecord } from '../../model/records';
 import { openCaptures } from '../../replay';
-import { FormatTooNewError, SshtraceError } from '../../replay/errors';
+import { FormatTooNewError, SshtraceError } from '../../capture/errors';
 import { replayFiles } from '../../replay/pipeline';
 import { applyMutation, intactFrames, mutation, type Mutation } from '../arbitraries/captures';
 

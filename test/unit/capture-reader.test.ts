@@ -3,15 +3,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { KernelEvent, SnapshotProcess, TraceEvent } from '../../model/events';
+import type { KernelEvent, SnapshotProcess, TraceEvent } from '../../capture/events';
 import { openCaptures, readEvents, type FileSummary } from '../../replay';
-import type { CaptureHeader, CounterFields } from '../../replay/capture-types';
-import { CaptureInputError, EXIT, FormatTooNewError } from '../../replay/errors';
-import { encodeFrame } from '../../replay/frame-codec';
-import { FrameKind } from '../../replay/log-format';
+import type { CaptureHeader, CounterFields } from '../../capture/format';
+import { CaptureInputError, EXIT, FormatTooNewError } from '../../capture/errors';
+import { encodeFrame } from '../../capture/frame-codec';
+import { FrameKind } from '../../capture/frame-header';
 import { LogWriter } from '../../record/log-writer';
 import { sampleHeader } from '../arbitraries/captures';
-import { encodeEvent } from '../arbitraries/kernel-record-encoder';
+import { encodeEvent } from '../../capture/encode-events';
 
 const dir = mkdtempSync(join(tmpdir(), 'sshtrace-reader-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

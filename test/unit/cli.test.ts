@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, describe, it } from 'node:test';
-import type { KernelEvent } from '../../model/events';
-import { runCli } from '../../replay/cli/run-cli';
-import { runDump } from '../../replay/dump/dump-command';
-import { EXIT } from '../../replay/errors';
+import type { KernelEvent } from '../../capture/events';
+import { runCli } from '../../cli/run-cli';
+import { runDump } from '../../cli/dump/run';
+import { EXIT } from '../../capture/errors';
 import { LogWriter } from '../../record/log-writer';
 import { sampleHeader } from '../arbitraries/captures';
-import { encodeEvent } from '../arbitraries/kernel-record-encoder';
+import { encodeEvent } from '../../capture/encode-events';
 
 const dir = mkdtempSync(join(tmpdir(), 'sshtrace-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -73,7 +73,7 @@ describe('sshtrace command line', () => {
     const cases: [string[], number, string][] = [
       [[], EXIT.usage, 'sshtrace: name a command: demo, watch, record, replay, dump or corpus (run sshtrace --help for usage)'],
       [['dump'], EXIT.usage, 'sshtrace: Not enough non-option arguments: got 0, need at least 1 (run sshtrace dump --help for usage)'],
-      [['corpus'], EXIT.usage, 'sshtrace: name a corpus command: record or check (run sshtrace corpus --help for usage)'],
+      [['corpus'], EXIT.usage, 'sshtrace: name a corpus command: record, check or rootfs (run sshtrace corpus --help for usage)'],
       [['dump', '--kinds', 'nope', 'x'], EXIT.usage, 'sshtrace: unknown kind nope for --kinds;'],
       [['dump', join(dir, 'absent')], EXIT.inputMissing, `sshtrace: no such capture: ${join(dir, 'absent')} (check the path)`],
       [['dump', join(dir, 'text.txt')], EXIT.notACapture, `sshtrace: ${join(dir, 'text.txt')} is not an sshtrace capture (no frame found anywhere in it)`],

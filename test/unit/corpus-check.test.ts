@@ -6,18 +6,18 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { checkCorpus, mismatchesOf } from '../../corpus/check-corpus';
-import { commandOrderProblem, formatMismatches } from '../../corpus/compare';
-import { compareEntry, replayEntry } from '../../corpus/corpus-compare';
-import { readExpectedFile } from '../../corpus/expected-file';
+import { checkCorpus, mismatchesOf } from '../../harness/corpus/check-corpus';
+import { commandOrderProblem, formatMismatches } from '../../harness/corpus/compare';
+import { compareEntry, replayEntry } from '../../harness/corpus/corpus-compare';
+import { readExpectedFile } from '../../harness/corpus/expected-file';
 import type { CommandRecord, OutputRecord, SessionRecord } from '../../model/records';
-import { renderDiffs } from '../../corpus/compat-table';
-import { EXIT_CORPUS, runCorpusCheck } from '../../corpus/corpus-command';
-import { CAPTURE_FILE, DEFAULT_CORPUS_DIR, EXPECTED_FILE, README_FILE, SECRETS_FILE, listCorpus, type CorpusEntry } from '../../corpus/corpus-layout';
-import { readSecretsFile, SECRETS_NOTE } from '../../corpus/secrets-file';
-import { WRONG_PASSWORD_PATTERN } from '../../corpus/scenarios/scenario';
-import { SCENARIOS } from '../../corpus/scenarios/registry';
-import { SshtraceError } from '../../replay/errors';
+import { renderDiffs } from '../../harness/corpus/compat-table';
+import { EXIT_CORPUS, runCorpusCheck } from '../../cli/corpus/run';
+import { CAPTURE_FILE, DEFAULT_CORPUS_DIR, EXPECTED_FILE, README_FILE, SECRETS_FILE, listCorpus, type CorpusEntry } from '../../harness/corpus/corpus-layout';
+import { readSecretsFile, SECRETS_NOTE } from '../../harness/corpus/secrets-file';
+import { WRONG_PASSWORD_PATTERN } from '../../harness/scenarios/scenario';
+import { SCENARIOS } from '../../harness/scenarios/registry';
+import { SshtraceError } from '../../capture/errors';
 
 // Every build the issue asks for; 10.3p1 is absent because Debian's archive no longer serves it.
 const BUILDS = ['8.4p1-bullseye', '9.2p1-bookworm', '10.0p2-trixie', '10.6p1-sid'];

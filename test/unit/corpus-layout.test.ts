@@ -3,19 +3,19 @@
 // which processes of a capture belong to the fixture, and key fingerprints.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildDirName, compareBuildDirs, versionOfBanner } from '../../corpus/corpus-layout';
-import { distroFromOsRelease } from '../../corpus/corpus-target';
-import { toExpectedFile } from '../../corpus/expected-file';
-import { truthProblems } from '../../corpus/truth-checks';
-import { descendantsInCapture, foreignActivityIn } from '../../corpus/foreign-activity';
-import { fingerprintOf } from '../../corpus/scenarios/expect';
-import { takeWrongPasswords, wrongPassword, WRONG_PASSWORD_PATTERN } from '../../corpus/scenarios/scenario';
-import { readSecretsFile, renderSecretsFile, SECRETS_NOTE } from '../../corpus/secrets-file';
+import { buildDirName, compareBuildDirs, versionOfBanner } from '../../harness/corpus/corpus-layout';
+import { distroFromOsRelease } from '../../harness/corpus/corpus-target';
+import { toExpectedFile } from '../../harness/corpus/expected-file';
+import { truthProblems } from '../../harness/corpus/truth-checks';
+import { descendantsInCapture, foreignActivityIn } from '../../harness/corpus/foreign-activity';
+import { fingerprintOf } from '../../harness/scenarios/expect';
+import { takeWrongPasswords, wrongPassword, WRONG_PASSWORD_PATTERN } from '../../harness/scenarios/scenario';
+import { readSecretsFile, renderSecretsFile, SECRETS_NOTE } from '../../harness/corpus/secrets-file';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExpectedConnection, GroundTruth } from '../../corpus/scenarios/ground-truth';
-import type { ForkEvent, SetsidEvent, TraceEvent } from '../../model/events';
+import type { ExpectedConnection, GroundTruth } from '../../harness/scenarios/ground-truth';
+import type { ForkEvent, SetsidEvent, TraceEvent } from '../../capture/events';
 
 const BUILD = { banner: 'OpenSSH_10.0p2 Debian-7+deb13u4', version: '10.0p2', distro: 'trixie', package: '1:10.0p1-7+deb13u4' };
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ExecEvent, ExitEvent, KernelEvent } from '../../model/events';
-import { decodeEvents, newDecodeStats } from '../../replay/decode-events';
-import { EV, LAYOUT } from '../../replay/events-layout';
-import { formatIpv6, RecordView } from '../../replay/record-view';
-import { encodeEvent } from '../arbitraries/kernel-record-encoder';
+import type { ExecEvent, ExitEvent, KernelEvent } from '../../capture/events';
+import { decodeEvents, newDecodeStats } from '../../capture/decode-events';
+import { EV, LAYOUT } from '../../capture/layout';
+import { formatIpv6, RecordView } from '../../capture/event-view';
+import { encodeEvent } from '../../capture/encode-events';
 
 const creds = { uid: 0, euid: 0, suid: 0, fsuid: 0, gid: 0, egid: 0, sgid: 0, fsgid: 0, auid: 4294967295, sessionid: 4294967295 };
 const base = { ts: 1_000_000, tgid: 812, tid: 812, truncated: false };

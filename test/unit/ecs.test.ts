@@ -8,9 +8,9 @@ import { describe, it } from 'node:test';
 import { EcsFlat, EcsVersion } from '@elastic/ecs';
 import fc from 'fast-check';
 import { reduce } from '../../model';
-import { ECS_VERSION, toEcs, type EcsDocument } from '../../replay/output/ecs';
-import { runScenario, scenarioArb } from '../arbitraries/privsep-scenario';
-import { GENERATION_NAMES } from '../arbitraries/privsep-world';
+import { ECS_VERSION, toEcs, type EcsDocument } from '../../output/ecs';
+import { runScenario, scenarioArb } from '../sim/scenario';
+import { GENERATION_NAMES } from '../sim/world';
 import { ACCEPTED, ANOMALY, CONTEXT, INVALID_USER, OPEN_SESSION, SESSION, SESSION_START, TIMED_OUT } from './ocsf-ecs-records';
 
 interface EcsField { type: string; normalize?: string[]; allowed_values?: { name: string; expected_event_types?: string[] }[] }

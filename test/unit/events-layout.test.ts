@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { CAPS, ENUMS, EV, EVENTS_LAYOUT_VERSION, EVF, KIND_BY_TYPE, LAYOUT, TRACK } from '../../replay/events-layout';
+import { CAPS, ENUMS, EV, EVENTS_LAYOUT_VERSION, EVF, KIND_BY_TYPE, LAYOUT, TRACK } from '../../capture/layout';
 
 const HEADER = resolve(__dirname, '../../../bpf/events.h');
 const gccMissing = spawnSync('gcc', ['--version']).error ? 'gcc not found: install gcc to check bpf/events.h offsets' : false;

@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { BatchRecord, TrailerRecord } from '../../replay/capture-types';
-import { OutputError } from '../../replay/errors';
-import { scanBuffer } from '../../replay/file-frames';
-import { FrameKind } from '../../replay/log-format';
+import type { BatchRecord, TrailerRecord } from '../../capture/format';
+import { OutputError } from '../../capture/errors';
+import { scanBuffer } from '../../capture/file-frames';
+import { FrameKind } from '../../capture/frame-header';
 import { LogWriter } from '../../record/log-writer';
 import { outputLifecycle } from '../../record/output-file';
 import { sampleHeader } from '../arbitraries/captures';

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import {
   ConnectCommand, DeniedLoginCommand, EndPreauthCommand, EndSessionCommand, FailCommand, RefuseCommand,
   SucceedCommand, fixedSetup, play,
-} from '../arbitraries/privsep-script';
+} from '../sim/script';
 
 describe('model findings', () => {
   // sshd.c:1343 server_accept_loop: drop_connection() → close(*newsock); continue — accept() with no fork.

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import {
   CloseChannelCommand, ConnectCommand, EndPreauthCommand, EndSessionCommand, OpenChannelCommand, ProbeCommand,
   SucceedCommand, brief, execs, fixedSetup, play,
-} from '../arbitraries/privsep-script';
+} from '../sim/script';
 
 describe('model: keyboard-interactive', () => {
   it('reports a PAM kbd-int login, and neither the PAM thread nor unix_chkpwd as the user\'s commands', () => {

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import {
   CloseChannelCommand, ConnectCommand, EndSessionCommand, OpenChannelCommand, RunProgramCommand, SucceedCommand,
   brief, execs, fixedSetup, play, prog, reusedPids,
-} from '../arbitraries/privsep-script';
+} from '../sim/script';
 
 describe('model: pid reuse', () => {
   it('keeps every session\'s commands apart when their pids are reused', () => {

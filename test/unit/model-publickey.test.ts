@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import {
   AbandonKeyCommand, CloseChannelCommand, ConnectCommand, EndPreauthCommand, EndSessionCommand, FailCommand,
   KEYS, OpenChannelCommand, SucceedCommand, fingerprint, fixedSetup, keyBlob, play,
-} from '../arbitraries/privsep-script';
+} from '../sim/script';
 
 const key = (i: number) => ({ type: KEYS[i]!.type, fingerprint: fingerprint(keyBlob(KEYS[i]!.type, KEYS[i]!.seed)) });
 

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { reduce } from '../../model';
 import type { SessionRecord } from '../../model/records';
-import { runScenario } from '../arbitraries/privsep-scenario';
-import { ConnectCommand, OpenChannelCommand, SucceedCommand, fixedSetup } from '../arbitraries/privsep-script';
-import { MON } from '../arbitraries/privsep-frames';
-import { midStream } from '../arbitraries/privsep-snapshot';
+import { runScenario } from '../sim/scenario';
+import { ConnectCommand, OpenChannelCommand, SucceedCommand, fixedSetup } from '../sim/script';
+import { MON } from '../sim/frames';
+import { midStream } from '../sim/snapshot';
 
 describe('model: a login whose PWNAM exchange was not captured', () => {
   for (const version of ['9.2p1', '10.0p2'] as const) {

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import {
   CloseChannelCommand, ConnectCommand, EndSessionCommand, OpenChannelCommand, RunProgramCommand, SucceedCommand,
   brief, fixedSetup, play, prog,
-} from '../arbitraries/privsep-script';
+} from '../sim/script';
 
 describe('model: replaced images', () => {
   it('marks bash -c replaced by its last command, which keeps the pid and the exit code', () => {

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { reduce } from '../../model';
 import type { OutputRecord } from '../../model/records';
-import { runScenario } from '../arbitraries/privsep-scenario';
-import { ConnectCommand, EndPreauthCommand, fixedSetup } from '../arbitraries/privsep-script';
-import { restartStream } from '../arbitraries/privsep-snapshot';
+import { runScenario } from '../sim/scenario';
+import { ConnectCommand, EndPreauthCommand, fixedSetup } from '../sim/script';
+import { restartStream } from '../sim/snapshot';
 
 describe('model: an accept seen before a restart, its fork after', () => {
   it('gives the connection /proc shows, and no refusal', () => {

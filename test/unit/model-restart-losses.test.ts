@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { reduce } from '../../model';
-import type { CountersEvent, SnapshotEvent, SnapshotProcess, TraceEvent } from '../../model/events';
+import type { CountersEvent, SnapshotEvent, SnapshotProcess, TraceEvent } from '../../capture/events';
 
 const listener: SnapshotProcess = {
   pid: 812, ppid: 1, exe: '/usr/sbin/sshd', argv: ['sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups'], comm: 'sshd',

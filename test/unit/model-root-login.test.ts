@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import {
   CloseChannelCommand, ConnectCommand, EndSessionCommand, OpenChannelCommand, RunProgramCommand, SucceedCommand,
   brief, execs, fixedSetup, play, prog,
-} from '../arbitraries/privsep-script';
+} from '../sim/script';
 
 describe('model: root login', () => {
   it('up to 9.7 reports the session the monitor serves itself, without counting pam_motd', () => {

@@ -10,10 +10,10 @@ import { describe, it } from 'node:test';
 import Ajv, { type ValidateFunction } from 'ajv';
 import fc from 'fast-check';
 import { reduce } from '../../model';
-import { toOcsf, type OcsfEvent } from '../../replay/output/ocsf';
-import { formatRecord } from '../../replay/output/run-replay';
-import { runScenario, scenarioArb } from '../arbitraries/privsep-scenario';
-import { GENERATION_NAMES } from '../arbitraries/privsep-world';
+import { toOcsf, type OcsfEvent } from '../../output/ocsf';
+import { formatRecord } from '../../output/format-record';
+import { runScenario, scenarioArb } from '../sim/scenario';
+import { GENERATION_NAMES } from '../sim/world';
 import { ACCEPTED, ANOMALY, CONTEXT, INVALID_USER, OPEN_SESSION, SESSION, SESSION_START, TIMED_OUT } from './ocsf-ecs-records';
 
 // The schemas travel with the repository (test/data/ocsf, gzipped), so every machine validates.

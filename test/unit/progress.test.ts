@@ -2,7 +2,7 @@
 // mixes with the records on stdout.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { progressBar } from '../../replay/output/progress';
+import { progressBar } from '../../output/progress';
 
 function fakeStderr(isTTY: boolean): { stream: NodeJS.WriteStream; written: string[] } {
   const written: string[] = [];

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { UsageError } from '../../replay/errors';
+import { UsageError } from '../../capture/errors';
 import { LossMonitor } from '../../record/loss-monitor';
-import { summaryLine } from '../../record/record-command';
+import { summaryLine } from '../../cli/record/run';
 import { familyNames, recordOptions, ringBufferBytes } from '../../record/record-options';
 import { counters } from '../arbitraries/fake-tracer';
 

@@ -8,16 +8,16 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { KernelEvent } from '../../model/events';
-import { EXIT, SshtraceError } from '../../replay/errors';
-import { LAYOUT } from '../../replay/events-layout';
-import { encodeFrame } from '../../replay/frame-codec';
-import { FrameKind } from '../../replay/log-format';
+import type { KernelEvent } from '../../capture/events';
+import { EXIT, SshtraceError } from '../../capture/errors';
+import { LAYOUT } from '../../capture/layout';
+import { encodeFrame } from '../../capture/frame-codec';
+import { FrameKind } from '../../capture/frame-header';
 import { LogWriter } from '../../record/log-writer';
 import { checkOutputPath } from '../../record/output-file';
 import { fromTracerError } from '../../record/tracer-errors';
 import { sampleHeader } from '../arbitraries/captures';
-import { encodeEvent } from '../arbitraries/kernel-record-encoder';
+import { encodeEvent } from '../../capture/encode-events';
 import { lines, runCli } from '../e2e/support/reliability-cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'sshtrace-bad-input-'));

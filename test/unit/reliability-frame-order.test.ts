@@ -3,9 +3,9 @@
 // copy found too late becomes damage; copies of a frame already read pass on for the decoder to report.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ScanItem } from '../../replay/frame-scanner';
-import { inSequenceOrder } from '../../replay/frame-order';
-import { FrameKind } from '../../replay/log-format';
+import type { ScanItem } from '../../capture/frame-scanner';
+import { inSequenceOrder } from '../../capture/frame-order';
+import { FrameKind } from '../../capture/frame-header';
 
 let offset = 0;
 function frame(seq: number): ScanItem {

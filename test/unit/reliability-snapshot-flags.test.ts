@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { TRACK } from '../../replay/events-layout';
+import { TRACK } from '../../capture/layout';
 import { scanFamily } from '../../record/proc-snapshot';
 
 const root = mkdtempSync(join(tmpdir(), 'sshtrace-flags-'));

@@ -2,7 +2,7 @@
 // are written from the records' meaning (hand-made in ocsf-ecs-records.ts), not copied from the formatter.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatTable } from '../../replay/output/table';
+import { formatTable } from '../../output/table';
 import { ACCEPTED, ANOMALY, INVALID_USER, OPEN_SESSION, SESSION, SESSION_START, TIMED_OUT } from './ocsf-ecs-records';
 
 describe('table format', () => {

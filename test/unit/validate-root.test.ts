@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findPrivsepUser, resolveInRoot, validateRoot } from '../../corpus/rootfs/validate-root';
-import { findRelease } from '../../corpus/rootfs/releases';
-import { MARKER_FILE, readMarker } from '../../corpus/rootfs/ensure-rootfs';
+import { findPrivsepUser, resolveInRoot, validateRoot } from '../../harness/rootfs/validate-root';
+import { findRelease } from '../../harness/rootfs/releases';
+import { MARKER_FILE, readMarker } from '../../harness/rootfs/ensure-rootfs';
 
 const PASSWD_WITH_SSHD = 'root:x:0:0:root:/root:/bin/bash\nsshd:x:101:65534::/run/sshd:/usr/sbin/nologin\n';
 

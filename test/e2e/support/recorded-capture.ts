@@ -3,12 +3,12 @@
 // record followed by a `counters` record with the tracer's cumulative counts, through the recorder's own
 // LogWriter (frames cut at its size threshold); a clean stop adds the final counters, a clock pair and the trailer.
 // Nothing is lost: `dropped` stays zero and `delivered` counts every record, as on a quiet host.
-import type { KernelEvent, TraceEvent } from '../../../model/events';
-import type { CaptureHeader, CounterFields } from '../../../replay/capture-types';
-import { CAPS, KIND_BY_TYPE } from '../../../replay/events-layout';
+import type { KernelEvent, TraceEvent } from '../../../capture/events';
+import type { CaptureHeader, CounterFields } from '../../../capture/format';
+import { CAPS, KIND_BY_TYPE } from '../../../capture/layout';
 import { LogWriter } from '../../../record/log-writer';
 import { BATCH_BYTES, BATCH_INTERVAL_MS } from '../../../record/recorder';
-import { encodeEvent } from '../../arbitraries/kernel-record-encoder';
+import { encodeEvent } from '../../../capture/encode-events';
 
 const META_KINDS = new Set(['snapshot', 'clock', 'counters', 'capture_end', 'gap']);
 const TYPE_BY_KIND = new Map(Object.entries(KIND_BY_TYPE).map(([type, kind]) => [kind, Number(type)]));

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '../../../..');
-export const CLI = join(ROOT, 'dist/replay/cli/main.js');
+export const CLI = join(ROOT, 'dist/cli/main.js');
 export const ADDON = join(ROOT, 'native/build/Release/sshtrace.node');
 export const ROOTFS_CACHE = process.env.SSHTRACE_ROOTFS_CACHE ?? '/var/cache/sshtrace/rootfs';
 

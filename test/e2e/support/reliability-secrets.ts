@@ -3,9 +3,9 @@
 // recordings and on the committed corpus captures.
 import { appendFileSync, copyFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeFrame } from '../../../replay/frame-codec';
-import { FrameKind } from '../../../replay/log-format';
-import { scanFile } from '../../../replay/file-frames';
+import { encodeFrame } from '../../../capture/frame-codec';
+import { FrameKind } from '../../../capture/frame-header';
+import { scanFile } from '../../../capture/file-frames';
 import { runCli } from './reliability-cli';
 import { secretsInCapture, secretsInText, type SecretHit } from './secrets';
 

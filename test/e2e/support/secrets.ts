@@ -3,8 +3,8 @@
 // scenarios' wrong-password pattern.
 import { readFileSync } from 'node:fs';
 import { decompress } from 'zstd-napi';
-import { scanFile } from '../../../replay/file-frames';
-import { WRONG_PASSWORD_PATTERN } from '../../../corpus/scenarios';
+import { scanFile } from '../../../capture/file-frames';
+import { WRONG_PASSWORD_PATTERN } from '../../../harness/scenarios';
 
 export interface SecretHit { readonly where: string; readonly secret: string }
 

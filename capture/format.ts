@@ -1,0 +1,59 @@
+// The values stored in frames (format 1, docs/log-format.md): what the writer encodes and what the
+// reader's upcasters produce, whatever format version the file was written in.
+import type { SnapshotProcess } from './events';
+
+export const CAPTURE_FORMAT = 1;
+export const TOOL_NAME = 'sshtrace';
+
+/** [name, uid, gid, home, shell] */
+export type PasswdEntry = readonly [string, number, number, string, string];
+/** [name, gid, members] */
+export type GroupEntry = readonly [string, number, readonly string[]];
+
+export interface ClockPair { readonly ts: number; readonly realtimeNs: number }
+
+export interface CaptureHeader {
+  readonly format: number;
+  readonly tool: string;
+  readonly toolVersion: string;
+  readonly eventsLayout: number;
+  readonly hostname: string;
+  readonly kernelRelease: string;
+  readonly bootId: string;
+  readonly startedAt: string;          // ISO time, informational only: replay uses `clock`
+  readonly clock: ClockPair;           // boot ns ↔ realtime ns when the header was written
+  readonly segment: { readonly index: number; readonly previous?: string };
+  readonly passwd: readonly PasswdEntry[];
+  readonly group: readonly GroupEntry[];
+  readonly snapshot: readonly SnapshotProcess[];
+  readonly opensshVersions: Readonly<Record<string, string>>; // exe path → "OpenSSH_9.2p1"
+  readonly options: Readonly<Record<string, unknown>>;        // the record command's settings
+}
+
+/** The recorder's cumulative counters (native TracerCounters), as stored in counters records. */
+export interface CounterFields {
+  readonly emitted: readonly number[];  // records submitted, indexed by event type (bpf/events.h EV_*), length 32
+  readonly dropped: readonly number[];  // lost because the ring buffer was full, by event type
+  readonly truncated: number;
+  readonly frameDesync: number;
+  readonly trackFailed: number;
+  readonly readFailed: number;
+  /** Records lost between the ring buffer and JavaScript (queue full). */
+  readonly userDroppedRecords: number;
+  readonly userDroppedBatches: number;
+  /** Records delivered to JavaScript. */
+  readonly delivered: number;
+  /** Ring-buffer samples whose size did not match their header (never expected). */
+  readonly malformed: number;
+}
+
+export interface EvRecord { readonly k: 'ev'; readonly d: Uint8Array }
+export interface CountersRecord extends CounterFields { readonly k: 'counters'; readonly ts: number }
+export interface ClockRecord extends ClockPair { readonly k: 'clock' }
+export interface NoteRecord { readonly k: 'note'; readonly ts: number; readonly text: string }
+export type BatchRecord = EvRecord | CountersRecord | ClockRecord | NoteRecord;
+
+export interface TrailerRecord {
+  readonly k: 'end'; readonly ts: number; readonly clean: true; readonly reason: string;
+  readonly counters: CounterFields;
+}
