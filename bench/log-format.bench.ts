@@ -14,6 +14,7 @@ import { LogWriter } from '../record/log-writer';
 import type { CaptureHeader } from '../capture/format';
 import { DEFAULT_TEMPLATE, readTemplate } from './lib/synthesize';
 import { encodeEvent } from '../capture/encode-events';
+import { zeroCounters } from '../capture/counters';
 
 
 /** Connection i: same syscalls, its own pids, ports, inodes and a later time. */
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
       await writer.append({ k: 'ev', d: records });
       at += records.length;
     }
-    await writer.close({ k: 'end', ts: 0, clean: true, reason: 'bench', counters: { emitted: [], dropped: [], truncated: 0, frameDesync: 0, trackFailed: 0, readFailed: 0, userDroppedRecords: 0, userDroppedBatches: 0, delivered: 0, malformed: 0 } });
+    await writer.close({ k: 'end', ts: 0, clean: true, reason: 'bench', counters: zeroCounters() });
     const writeS = Number(process.hrtime.bigint() - t) / 1e9;
     const size = statSync(path).size;
     console.log(`write: ${writer.framesWritten} frames, ${(size / 1e6).toFixed(1)} MB, ${(size / writer.framesWritten / 1024).toFixed(1)} KiB/frame, ratio ${(all.length / size).toFixed(2)}x, ${(size / count).toFixed(2)} B/event stored, ${(all.length / writeS / 1e6).toFixed(0)} MB/s raw in ${writeS.toFixed(2)} s`);

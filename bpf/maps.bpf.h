@@ -10,10 +10,9 @@
 
 /* ---- Knobs: set through skel->rodata before load; the verifier prunes on them ---- */
 const volatile __u32 self_tgid = 0; /* the recorder: never tracked */
-const volatile char family_names[FAMILY_NAMES][FAMILY_NAME_LEN] = {
-	"sshd", "sshd-session", "sshd-auth",
-};
-const volatile __u32 argv_cap = 4096; /* filename + argv bytes per exec, <= ARGV_CAP_MAX */
+/* Set by the loader from record/record-options.ts, which holds their defaults; zero until then */
+const volatile char family_names[FAMILY_NAMES][FAMILY_NAME_LEN] = {};
+const volatile __u32 argv_cap = 0; /* filename + argv bytes per exec, <= ARGV_CAP_MAX */
 
 /* ---- Maps of the loader contract ---- */
 struct {

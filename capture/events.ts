@@ -2,6 +2,8 @@
 // records the recorder itself writes into the log (snapshot, counters, clock, end).
 // Times are nanoseconds since boot (CLOCK_BOOTTIME) as JS numbers; replay turns
 // them into wall-clock time with the log's clock records.
+import type { EventCounterField } from './counters';
+
 
 export interface Creds {
   readonly uid: number; readonly euid: number; readonly suid: number; readonly fsuid: number;
@@ -136,15 +138,12 @@ export interface SnapshotEvent {
   readonly users?: ReadonlyArray<readonly [name: string, uid: number]>;
 }
 /** Loss and health counters, cumulative since the recorder started. */
-export interface CountersEvent {
+export type CountersEvent = {
   readonly kind: 'counters'; readonly ts: number;
   readonly emitted: Readonly<Record<string, number>>;  // by event kind
   readonly dropped: Readonly<Record<string, number>>;  // ring buffer full, by event kind
-  readonly truncated: number; readonly frameDesync: number; readonly trackFailed: number;
-  readonly readFailed: number;
-  readonly userDropped: number;         // records lost in user space (queue full), never silently
   readonly unknownEvents: number;       // records of a type this decoder does not know
-}
+} & { readonly [F in EventCounterField]: number }; // the scalar counters, named in counters.ts
 /** Pairs the kernel clock with wall-clock time. */
 export interface ClockEvent { readonly kind: 'clock'; readonly ts: number; readonly realtimeNs: number }
 /** Where a capture segment ends: cleanly (stopped) or not (the tail was cut or damaged). */

@@ -1,5 +1,6 @@
 // The values stored in frames (format 1, docs/log-format.md): what the writer encodes and what the
 // reader's upcasters produce, whatever format version the file was written in.
+import type { CounterFields } from './counters';
 import type { SnapshotProcess } from './events';
 
 export const CAPTURE_FORMAT = 1;
@@ -30,22 +31,8 @@ export interface CaptureHeader {
   readonly options: Readonly<Record<string, unknown>>;        // the record command's settings
 }
 
-/** The recorder's cumulative counters (native TracerCounters), as stored in counters records. */
-export interface CounterFields {
-  readonly emitted: readonly number[];  // records submitted, indexed by event type (bpf/events.h EV_*), length 32
-  readonly dropped: readonly number[];  // lost because the ring buffer was full, by event type
-  readonly truncated: number;
-  readonly frameDesync: number;
-  readonly trackFailed: number;
-  readonly readFailed: number;
-  /** Records lost between the ring buffer and JavaScript (queue full). */
-  readonly userDroppedRecords: number;
-  readonly userDroppedBatches: number;
-  /** Records delivered to JavaScript. */
-  readonly delivered: number;
-  /** Ring-buffer samples whose size did not match their header (never expected). */
-  readonly malformed: number;
-}
+/** The recorder's cumulative counters as stored in counters entries and the trailer (counters.ts). */
+export type { CounterFields } from './counters';
 
 export interface EvRecord { readonly k: 'ev'; readonly d: Uint8Array }
 export interface CountersRecord extends CounterFields { readonly k: 'counters'; readonly ts: number }

@@ -1,6 +1,7 @@
 // One upcaster per capture format version: each turns the msgpack values of its version into the
 // current shapes (capture-types.ts). Only format 1 exists; a format 2 adds `2: upcastV2` here and
 // v1 keeps working by mapping its values forward.
+import { COUNTER_NAMES, type CounterName } from './counters';
 import type { SnapshotProcess } from './events';
 import {
   CAPTURE_FORMAT, type BatchRecord, type CaptureHeader, type CounterFields, type TrailerRecord, TOOL_NAME,
@@ -50,11 +51,8 @@ function headerV1(value: unknown): CaptureHeader {
 }
 
 function countersV1(c: Obj): CounterFields {
-  return {
-    emitted: nums(c.emitted), dropped: nums(c.dropped), truncated: num(c.truncated), frameDesync: num(c.frameDesync),
-    trackFailed: num(c.trackFailed), readFailed: num(c.readFailed), userDroppedRecords: num(c.userDroppedRecords),
-    userDroppedBatches: num(c.userDroppedBatches), delivered: num(c.delivered), malformed: num(c.malformed),
-  };
+  const scalars = Object.fromEntries(COUNTER_NAMES.map((name) => [name, num(c[name])])) as Record<CounterName, number>;
+  return { emitted: nums(c.emitted), dropped: nums(c.dropped), ...scalars };
 }
 
 function recordV1(value: unknown): BatchRecord | InvalidRecord {

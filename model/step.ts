@@ -1,6 +1,7 @@
 // step(state, event) → [state, records]: the whole model as one pure function. Replay is a fold over it.
 // Records are held in the state until a counters record shows whether events were lost meanwhile, so that a
 // record overlapping a loss is marked incomplete before it leaves; capture_end and finish() flush the rest.
+import { EVENT_COUNTERS } from '../capture/counters';
 import { List } from 'immutable';
 import type { TraceEvent, CountersEvent, GapEvent, KernelEvent } from '../capture/events';
 import type { OutputRecord } from './records';
@@ -65,9 +66,10 @@ const CLOCK_STEP_NS = 1_000_000;
 /** Records lost before reaching the capture. Unknown record types are not loss: the reader reports each
  *  as a gap, where they are marked once. */
 function lost(e: CountersEvent): number {
-  const dropped = Object.values(e.dropped).reduce((a, b) => a + b, 0);
-  // A process the kernel could not track, bytes it could not read, a frame stream it lost sync with: missing evidence too.
-  return dropped + e.userDropped + e.trackFailed + e.readFailed + e.frameDesync;
+  let total = Object.values(e.dropped).reduce((a, b) => a + b, 0);
+  // A process the kernel could not track, bytes it could not read, a message stream it lost sync with: missing evidence too.
+  for (const { field, losesEvidence } of EVENT_COUNTERS) if (losesEvidence) total += e[field];
+  return total;
 }
 
 /** New loss since the last counters: everything open or held may be missing events. */

@@ -4,7 +4,6 @@
 import { loadAddon, type NativeAddon, type NativeHandle } from './addon-loader';
 import { BatchQueue } from './batch-queue';
 import { asTracerError } from './tracer-error';
-import { validateOptions } from './tracer-options';
 import type { Batch, TracerCounters, TracerOptions, TracerSource } from './types';
 
 export { TracerError, type TracerStep } from './tracer-error';
@@ -62,8 +61,8 @@ class NativeTracerSource implements TracerSource {
   }
 }
 
-/** Checks options, loads the addon, runs preflight checks, loads and attaches the BPF programs. */
+/** Loads the addon, runs preflight checks, loads and attaches the BPF programs. The options are the record layer's
+ *  (record/record-options.ts checks them); the addon only guards their types and ranges at its boundary. */
 export function start(options: TracerOptions): TracerSource {
-  validateOptions(options);
   return new NativeTracerSource(loadAddon(), options);
 }

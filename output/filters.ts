@@ -11,6 +11,14 @@ export interface RecordFilter {
   readonly untilMs: number | null;
 }
 
+/** --type's value ("auth,session" or repeated) → record types; an unknown one is a usage error. */
+export function parseTypes(value: string | string[]): RecordType[] {
+  const types = [value].flat().flatMap((v) => v.split(',')).map((t) => t.trim()).filter(Boolean);
+  const unknown = types.filter((t) => !(RECORD_TYPES as readonly string[]).includes(t));
+  if (unknown.length > 0) throw new Error(`unknown record type ${unknown.join(', ')} for --type; known: ${RECORD_TYPES.join(', ')}`);
+  return types as RecordType[];
+}
+
 const DEFAULT_TYPES: ReadonlySet<RecordType> = new Set(['auth', 'session', 'connection', 'anomaly']);
 
 /** The record's own time: when an attempt was decided, when a session or connection started. */

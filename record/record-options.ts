@@ -1,5 +1,6 @@
-// The record command's options, checked against the limits of bpf/events.h and libbpf before
-// anything starts.
+// The recorder's settings, declared once: the flags `record` and `watch` share (name, default, help) and the one
+// place they are checked, against the limits of bpf/events.h and libbpf, before anything starts. The native layer
+// trusts what this file lets through (its C++ boundary only guards types and ranges).
 import { CAPS } from '../capture/layout';
 import { UsageError } from '../capture/errors';
 import type { RotationOptions } from './rotation';
@@ -36,6 +37,25 @@ export interface RecordOptions {
 
 export const DEFAULT_FAMILY_NAMES = 'sshd,sshd-session,sshd-auth';
 export const MIN_ARGV_CAP = 256;
+
+/** The tracer's flags, as yargs options: `record` takes them all, `watch` all but --file-writes. */
+export const TRACER_FLAGS = {
+  'family-names': {
+    type: 'string', default: DEFAULT_FAMILY_NAMES,
+    describe: `binary basenames whose processes (and descendants) are followed, at most ${CAPS.FAMILY_NAMES}`,
+  },
+  'ring-buffer-size': { type: 'string', default: '16M', describe: 'kernel ring buffer size, a power of two (4K..1G)' },
+  'argv-cap': { type: 'number', default: 4096, describe: `bytes of filename + argv kept per exec (${MIN_ARGV_CAP}..${CAPS.ARGV_CAP_MAX})` },
+  'file-writes': {
+    type: 'boolean', default: false,
+    describe: 'also record login-record file writes and the pre-auth log pipe (hooks write(): costs every write on the machine)',
+  },
+  'send-hook': {
+    choices: SEND_HOOKS, default: 'auto' as SendHook,
+    describe: 'where monitor messages, syslog and banners are read: auto = the sock_send_length tracepoint where the kernel has it, ' +
+      "the exits of write/writev/sendto/sendmsg where it does not (Debian 12's 6.1); syscalls = always at syscall exit",
+  },
+} as const;
 
 export function recordOptions(args: RecordArgs): RecordOptions {
   if (args.duration !== undefined && !(args.duration > 0 && Number.isFinite(args.duration))) {

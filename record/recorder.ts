@@ -3,10 +3,11 @@
 // records, a flush every second → trailer when asked to stop.
 import type { FileHandle } from 'node:fs/promises';
 import type { SnapshotProcess } from '../capture/events';
-import type { TracerCounters, TracerOptions, TracerSource } from '../native/index';
+import type { TracerOptions, TracerSource } from '../native/index';
 import {
-  CAPTURE_FORMAT, type CaptureHeader, type ClockPair, type CounterFields, TOOL_NAME, type TrailerRecord,
+  CAPTURE_FORMAT, type CaptureHeader, type ClockPair, TOOL_NAME, type TrailerRecord,
 } from '../capture/format';
+import { copyCounters } from '../capture/counters';
 import { EXIT, SshtraceError } from '../capture/errors';
 import { EVENTS_LAYOUT_VERSION } from '../capture/layout';
 import { describeAtStart } from '../capture/skipped-programs';
@@ -100,7 +101,7 @@ function segmentSource(options: RecordOptions, deps: RecorderDeps, source: Trace
   return {
     header: (segment) => buildHeader(options, deps, deps.scan(), source.skippedPrograms, segment),
     trailer: (reason): TrailerRecord =>
-      ({ k: 'end', ts: deps.clock.bootNs(), clean: true, reason, counters: counterFields(source.counters()) }),
+      ({ k: 'end', ts: deps.clock.bootNs(), clean: true, reason, counters: copyCounters(source.counters()) }),
   };
 }
 
@@ -134,14 +135,6 @@ function buildHeader(
     clock: deps.clock.now(), segment, passwd: host.passwd, group: host.group, snapshot,
     opensshVersions: deps.opensshVersions(snapshot),
     options: { ...tracerOptions(options, deps.selfPid, deps.batchIntervalMs), durationS: options.durationS, skippedPrograms: [...skippedPrograms] },
-  };
-}
-
-export function counterFields(c: TracerCounters): CounterFields {
-  return {
-    emitted: [...c.emitted], dropped: [...c.dropped], truncated: c.truncated, frameDesync: c.frameDesync,
-    trackFailed: c.trackFailed, readFailed: c.readFailed, userDroppedRecords: c.userDroppedRecords,
-    userDroppedBatches: c.userDroppedBatches, delivered: c.delivered, malformed: c.malformed,
   };
 }
 
@@ -205,7 +198,7 @@ class Session {
       this.events += batch.count;
       // The last batch may be empty: it still carries the final counters.
       if (batch.records.length > 0) await this.write(() => this.writer.append({ k: 'ev', d: batch.records }));
-      await this.write(() => this.writer.append({ k: 'counters', ts: this.deps.clock.bootNs(), ...counterFields(batch.counters) }));
+      await this.write(() => this.writer.append({ k: 'counters', ts: this.deps.clock.bootNs(), ...copyCounters(batch.counters) }));
       // On disk at once: a batch already waited up to a batch interval, so a SIGKILL loses at most about that.
       if (batch.records.length > 0) await this.write(() => this.writer.flush());
       this.losses.observe(batch.counters);
@@ -215,7 +208,7 @@ class Session {
   private async finish(tracerFailure: Error | null): Promise<void> {
     const final = this.source.counters();
     this.finalLosses = lossesOf(final);
-    const counters = counterFields(final);
+    const counters = copyCounters(final);
     const ts = this.deps.clock.bootNs();
     if (tracerFailure) this.reason = `tracer failed: ${tracerFailure.message}`;
     else if (!this.reason) this.reason = 'the tracer ended by itself';

@@ -8,7 +8,7 @@ const isTracerError = (e: unknown): e is TracerErrorShape =>
   e instanceof Error && e.name === 'TracerError' && typeof (e as { step?: unknown }).step === 'string';
 
 const EXIT_BY_STEP: Readonly<Record<string, ExitCode>> = {
-  privileges: EXIT.privileges, addon: EXIT.addon, options: EXIT.usage,
+  privileges: EXIT.privileges, addon: EXIT.addon,
   btf: EXIT.noBtf, tracefs: EXIT.noTracefs, bpffs: EXIT.noBpffs,
   // ringbuf, open, load, attach: the kernel refused the tracer (EXIT.kernel)
 };

@@ -7,6 +7,8 @@ import { LogWriter } from '../../record/log-writer';
 import { openCaptures } from '../../replay/capture-set';
 import type { CaptureHeader, CounterFields } from '../../capture/format';
 import { encodeEvent } from '../../capture/encode-events';
+import { zeroCounters } from '../../capture/counters';
+import { CAPS } from '../../capture/layout';
 
 /** A real 9.2p1 capture of the corpus: one password login running a command. */
 export const DEFAULT_TEMPLATE = resolve(__dirname, '../../../corpus/captures/9.2p1-bookworm/password_command_fails/capture.sshtrace');
@@ -49,12 +51,8 @@ function shifter(template: Template, copy: number): (e: KernelEvent) => KernelEv
   };
 }
 
-function zeroCounters(delivered: number): CounterFields {
-  const zeros = new Array<number>(32).fill(0);
-  return {
-    emitted: zeros, dropped: zeros, truncated: 0, frameDesync: 0, trackFailed: 0, readFailed: 0,
-    userDroppedRecords: 0, userDroppedBatches: 0, delivered, malformed: 0,
-  };
+function countersAfter(delivered: number): CounterFields {
+  return zeroCounters({ delivered }, CAPS.EV_MAX);
 }
 
 /** Writes `path` with at least `minEvents` kernel events; returns the number written. */
@@ -65,7 +63,7 @@ export async function synthesize(template: Template, path: string, minEvents: nu
   let written = 0;
   const cut = async () => {
     await writer.append({ k: 'ev', d: Buffer.concat(pending) });
-    await writer.append({ k: 'counters', ts: 0, ...zeroCounters(written) });
+    await writer.append({ k: 'counters', ts: 0, ...countersAfter(written) });
     pending = [];
     pendingBytes = 0;
   };
@@ -80,6 +78,6 @@ export async function synthesize(template: Template, path: string, minEvents: nu
     }
   }
   if (pending.length > 0) await cut();
-  await writer.close({ k: 'end', ts: 0, clean: true, reason: 'synthesized by bench/lib/synthesize.ts', counters: zeroCounters(written) });
+  await writer.close({ k: 'end', ts: 0, clean: true, reason: 'synthesized by bench/lib/synthesize.ts', counters: countersAfter(written) });
   return written;
 }

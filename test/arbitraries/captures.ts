@@ -4,13 +4,14 @@ import fc from 'fast-check';
 import type { BatchRecord, CaptureHeader, CounterFields, TrailerRecord } from '../../capture/format';
 import { encodeFrame } from '../../capture/frame-codec';
 import { FrameKind } from '../../capture/frame-header';
+import { COUNTER_NAMES, zeroCounters } from '../../capture/counters';
+import { CAPS } from '../../capture/layout';
 
 const nat = fc.maxSafeNat();
+const perType = fc.array(fc.nat(), { minLength: CAPS.EV_MAX, maxLength: CAPS.EV_MAX });
 const counterFields: fc.Arbitrary<CounterFields> = fc.record({
-  emitted: fc.array(fc.nat(), { minLength: 32, maxLength: 32 }), dropped: fc.array(fc.nat(), { minLength: 32, maxLength: 32 }),
-  truncated: nat, frameDesync: nat, trackFailed: nat, readFailed: nat, userDroppedRecords: nat, userDroppedBatches: nat,
-  delivered: nat, malformed: nat,
-}).map((c) => ({ ...c }));
+  emitted: perType, dropped: perType, ...Object.fromEntries(COUNTER_NAMES.map((name) => [name, nat])),
+}).map((c) => zeroCounters(c as Partial<CounterFields>));
 
 export const batchRecord: fc.Arbitrary<BatchRecord> = fc.oneof(
   fc.uint8Array({ maxLength: 3000 }).map((d): BatchRecord => ({ k: 'ev', d: Uint8Array.from(d) })),

@@ -18,6 +18,13 @@ export function bpfSkipReason(): string | undefined {
   return undefined;
 }
 
+/** Why the addon cannot be loaded here (not built), or undefined; under CI it must be built, so nothing skips. */
+export function addonSkipReason(): string | undefined {
+  const built = fs.existsSync(path.resolve(__dirname, '../../../native/build/Release/sshtrace.node'));
+  const required = process.env.SSHTRACE_REQUIRE_NATIVE === '1' || process.env.CI === 'true';
+  return built || required ? undefined : 'the addon is not built (npm ci with clang, llvm, libbpf-dev, bpftool)';
+}
+
 /** A copy of /bin/sh named sshtr-fam: exec'ing it roots a tracked family without involving sshd. */
 export function makeFamilyShell(): { shell: string; cleanup(): void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sshtr-native-'));

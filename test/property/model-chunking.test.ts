@@ -16,6 +16,8 @@ import { encodeEvent } from '../../capture/encode-events';
 import { sampleHeader } from '../arbitraries/captures';
 import { GENERATION_NAMES } from '../sim/world';
 import { runScenario, scenarioArb } from '../sim/scenario';
+import { zeroCounters } from '../../capture/counters';
+import { CAPS } from '../../capture/layout';
 
 const dir = mkdtempSync(join(tmpdir(), 'sshtr-chunking-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,15 +44,11 @@ function writeCapture(path: string, events: readonly TraceEvent[], eventsPerReco
   const frames = [encodeFrame(FrameKind.FileHeader, 0, headerFor(events))];
   for (let i = 0; i < records.length; i += recordsPerFrame) frames.push(encodeFrame(FrameKind.Batch, frames.length, records.slice(i, i + recordsPerFrame)));
   const last = events[events.length - 1]!;
-  frames.push(encodeFrame(FrameKind.Trailer, frames.length, { k: 'end', ts: last.ts, clean: true, reason: 'stopped', counters: zeroCounters }));
+  frames.push(encodeFrame(FrameKind.Trailer, frames.length, { k: 'end', ts: last.ts, clean: true, reason: 'stopped', counters: noCounters }));
   writeFileSync(path, Buffer.concat(frames));
 }
 
-const zeros = Array.from({ length: 32 }, () => 0);
-const zeroCounters = {
-  emitted: zeros, dropped: zeros, truncated: 0, frameDesync: 0, trackFailed: 0, readFailed: 0,
-  userDroppedRecords: 0, userDroppedBatches: 0, delivered: 0, malformed: 0,
-};
+const noCounters = zeroCounters({}, CAPS.EV_MAX);
 
 const chunking = fc.record({ eventsPerRecord: fc.integer({ min: 1, max: 40 }), recordsPerFrame: fc.integer({ min: 1, max: 6 }) });
 

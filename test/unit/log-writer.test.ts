@@ -10,15 +10,13 @@ import { FrameKind } from '../../capture/frame-header';
 import { LogWriter } from '../../record/log-writer';
 import { outputLifecycle } from '../../record/output-file';
 import { sampleHeader } from '../arbitraries/captures';
+import { zeroCounters } from '../../capture/counters';
+import { CAPS } from '../../capture/layout';
 
 const dir = mkdtempSync(join(tmpdir(), 'sshtrace-writer-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const zeroCounters = {
-  emitted: Array(32).fill(0), dropped: Array(32).fill(0), truncated: 0, frameDesync: 0, trackFailed: 0, readFailed: 0,
-  userDroppedRecords: 0, userDroppedBatches: 0, delivered: 0, malformed: 0,
-};
-const trailer: TrailerRecord = { k: 'end', ts: 9, clean: true, reason: 'stopped', counters: zeroCounters };
+const trailer: TrailerRecord = { k: 'end', ts: 9, clean: true, reason: 'stopped', counters: zeroCounters({}, CAPS.EV_MAX) };
 const frameKinds = (path: string) => scanBuffer(readFileSync(path)).map((i) => (i.type === 'frame' ? i.header.kind : 'damage'));
 
 describe('LogWriter', () => {

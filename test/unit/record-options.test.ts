@@ -60,13 +60,13 @@ describe('loss warnings', () => {
       'sshtrace: warning: 5 records dropped in the kernel (ring buffer full: raise --ring-buffer-size)',
       'sshtrace: warning: 3 records dropped in the kernel (ring buffer full: raise --ring-buffer-size); 2 records dropped in user space (the recorder fell behind)',
     ]);
-    assert.deepEqual(monitor.totals, { ringBuffer: 8, userQueue: 2, trackFailed: 0, malformed: 0 });
+    assert.deepEqual(monitor.totals, { ringBuffer: 8, userDroppedRecords: 2, trackFailed: 0, malformed: 0 });
   });
 
   it('summarises a recording in one line', () => {
     const line = summaryLine({
       reason: 'interrupted (SIGINT)', events: 4521, bytes: 3 * 1024 * 1024, frames: 15, seconds: 12.34,
-      losses: { ringBuffer: 0, userQueue: 0, trackFailed: 0, malformed: 0 }, snapshot: [],
+      losses: { ringBuffer: 0, userDroppedRecords: 0, trackFailed: 0, malformed: 0 }, snapshot: [],
     }, '/var/tmp/a.sshtrace');
     assert.equal(line, 'sshtrace: stopped (interrupted (SIGINT)) after 12.3 s: 4521 events, 3.00 MiB in 15 frames written to /var/tmp/a.sshtrace; no losses');
   });

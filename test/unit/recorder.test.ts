@@ -178,7 +178,7 @@ describe('record (with a fake tracer)', () => {
     assert.deepEqual(h.stderr.slice(1), [
       'sshtrace: warning: 30 records dropped in the kernel (ring buffer full: raise --ring-buffer-size); 5 records dropped in user space (the recorder fell behind)',
     ]);
-    assert.deepEqual(summary.losses, { ringBuffer: 30, userQueue: 9, trackFailed: 0, malformed: 0 });
+    assert.deepEqual(summary.losses, { ringBuffer: 30, userDroppedRecords: 9, trackFailed: 0, malformed: 0 });
   });
 
   it('removes the output and reports the step when the tracer cannot start', async () => {

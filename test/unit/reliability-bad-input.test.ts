@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { KernelEvent } from '../../capture/events';
 import { EXIT, SshtraceError } from '../../capture/errors';
-import { LAYOUT } from '../../capture/layout';
+import { CAPS, LAYOUT } from '../../capture/layout';
 import { encodeFrame } from '../../capture/frame-codec';
 import { FrameKind } from '../../capture/frame-header';
 import { LogWriter } from '../../record/log-writer';
@@ -19,6 +19,7 @@ import { fromTracerError } from '../../record/tracer-errors';
 import { sampleHeader } from '../arbitraries/captures';
 import { encodeEvent } from '../../capture/encode-events';
 import { lines, runCli } from '../e2e/support/reliability-cli';
+import { zeroCounters } from '../../capture/counters';
 
 const dir = mkdtempSync(join(tmpdir(), 'sshtrace-bad-input-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,10 +42,7 @@ function unknownRecordBlob(): Buffer {
 async function writeCapture(name: string, blob: Buffer): Promise<string> {
   const writer = await LogWriter.create(path(name), sampleHeader());
   await writer.append({ k: 'ev', d: blob });
-  await writer.close({ k: 'end', ts: 8e9, clean: true, reason: 'test', counters: {
-    emitted: Array(32).fill(0), dropped: Array(32).fill(0), truncated: 0, frameDesync: 0, trackFailed: 0, readFailed: 0,
-    userDroppedRecords: 0, userDroppedBatches: 0, delivered: 3, malformed: 0,
-  } });
+  await writer.close({ k: 'end', ts: 8e9, clean: true, reason: 'test', counters: zeroCounters({ delivered: 3 }, CAPS.EV_MAX) });
   return path(name);
 }
 

@@ -20,6 +20,7 @@ import { intervalMs, rotationOptions, sizeBytes } from '../../record/rotation-op
 import { listSegments, nextSegmentIndex, SEGMENT_NAME, segmentName } from '../../record/rotation-files';
 import type { SegmentSource } from '../../record/capture-writer';
 import { encodeEvent } from '../../capture/encode-events';
+import { zeroCounters } from '../../capture/counters';
 
 const root = mkdtempSync(join(tmpdir(), 'sshtr-rotation-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -41,7 +42,7 @@ function header(segment: CaptureHeader['segment'], ts: number): CaptureHeader {
   };
 }
 
-const counters = { emitted: [], dropped: [], truncated: 0, frameDesync: 0, trackFailed: 0, readFailed: 0, userDroppedRecords: 0, userDroppedBatches: 0, delivered: 0, malformed: 0 };
+const counters = zeroCounters();
 
 /** A fake recorder side: segment headers and trailers stamped from a clock the test moves. */
 function harness(dir: string, options: Partial<RotationOptions>) {

@@ -9,6 +9,7 @@ import { CAPS, KIND_BY_TYPE } from '../../../capture/layout';
 import { LogWriter } from '../../../record/log-writer';
 import { BATCH_BYTES, BATCH_INTERVAL_MS } from '../../../record/recorder';
 import { encodeEvent } from '../../../capture/encode-events';
+import { zeroCounters } from '../../../capture/counters';
 
 const META_KINDS = new Set(['snapshot', 'clock', 'counters', 'capture_end', 'gap']);
 const TYPE_BY_KIND = new Map(Object.entries(KIND_BY_TYPE).map(([type, kind]) => [kind, Number(type)]));
@@ -48,10 +49,7 @@ export async function writeRecordedCapture(path: string, header: CaptureHeader, 
   const emitted = new Array<number>(CAPS.EV_MAX).fill(0);
   let delivered = 0;
   let countersRecords = 0;
-  const counters = (): CounterFields => ({
-    emitted: [...emitted], dropped: new Array<number>(CAPS.EV_MAX).fill(0), truncated: 0, frameDesync: 0, trackFailed: 0,
-    readFailed: 0, userDroppedRecords: 0, userDroppedBatches: 0, delivered, malformed: 0,
-  });
+  const counters = (): CounterFields => zeroCounters({ emitted: [...emitted], delivered }, CAPS.EV_MAX);
   const writer = await LogWriter.create(path, header, { force: true });
   const appendCounters = async (ts: number): Promise<void> => {
     await writer.append({ k: 'counters', ts, ...counters() });
