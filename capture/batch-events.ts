@@ -4,7 +4,7 @@ import type {
   CaptureEndEvent, ClockEvent, CountersEvent, GapEvent, SnapshotEvent, TraceEvent,
 } from './events';
 import type { BatchRecord, CaptureHeader, CounterFields, TrailerRecord } from './format';
-import { EVENT_COUNTERS } from './counters';
+import { EVENT_COUNTERS, type EventCounterField } from './counters';
 import { decodeEvents, type DecodeStats } from './decode-events';
 import { KIND_BY_TYPE } from './layout';
 import type { InvalidRecord } from './upcast';
@@ -28,10 +28,8 @@ export function byKind(values: readonly number[]): Record<string, number> {
 }
 
 export function countersEvent(ts: number, c: CounterFields, unknownEvents: number): CountersEvent {
-  const event: Record<string, unknown> = { kind: 'counters', ts, emitted: byKind(c.emitted), dropped: byKind(c.dropped) };
-  for (const { name, field } of EVENT_COUNTERS) event[field] = c[name];
-  event.unknownEvents = unknownEvents;
-  return event as unknown as CountersEvent;
+  const scalars = Object.fromEntries(EVENT_COUNTERS.map(({ name, field }) => [field, c[name]])) as Record<EventCounterField, number>;
+  return { kind: 'counters', ts, emitted: byKind(c.emitted), dropped: byKind(c.dropped), ...scalars, unknownEvents };
 }
 
 export function gap(ts: number, reason: string, bytes: number): GapEvent {
