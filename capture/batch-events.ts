@@ -19,7 +19,7 @@ export function headerEvents(header: CaptureHeader): [SnapshotEvent, ClockEvent]
   ];
 }
 
-export function byKind(values: readonly number[]): Record<string, number> {
+function byKind(values: readonly number[]): Record<string, number> {
   const out: Record<string, number> = {};
   values.forEach((count, type) => {
     if (count !== 0) out[KIND_BY_TYPE[type] ?? `type_${type}`] = count;
@@ -27,7 +27,7 @@ export function byKind(values: readonly number[]): Record<string, number> {
   return out;
 }
 
-export function countersEvent(ts: number, c: CounterFields, unknownEvents: number): CountersEvent {
+function countersEvent(ts: number, c: CounterFields, unknownEvents: number): CountersEvent {
   const scalars = Object.fromEntries(EVENT_COUNTERS.map(({ name, field }) => [field, c[name]])) as Record<EventCounterField, number>;
   return { kind: 'counters', ts, emitted: byKind(c.emitted), dropped: byKind(c.dropped), ...scalars, unknownEvents };
 }

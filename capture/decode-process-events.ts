@@ -47,7 +47,7 @@ export function decodeExec(v: RecordView, at: number, size: number): ExecEvent {
 }
 
 /** NUL-separated strings; a final NUL ends the last one, a missing one means the list was cut. */
-export function splitArgv(v: RecordView, start: number, length: number): string[] {
+function splitArgv(v: RecordView, start: number, length: number): string[] {
   const argv: string[] = [];
   const end = start + length;
   let from = start;

@@ -3,7 +3,7 @@
 import { open } from 'node:fs/promises';
 import { FrameScanner, type ScanItem } from './frame-scanner';
 
-export const READ_CHUNK_BYTES = 1 << 20;
+const READ_CHUNK_BYTES = 1 << 20;
 
 export async function* readChunks(path: string, chunkBytes = READ_CHUNK_BYTES): AsyncGenerator<Buffer> {
   const file = await open(path, 'r');

@@ -8,7 +8,7 @@
 import { FrameSequence } from './frame-sequence';
 import type { ScanItem, ScannedFrame } from './frame-scanner';
 
-export const ORDER_WINDOW_FRAMES = 8;
+const ORDER_WINDOW_FRAMES = 8;
 
 export async function* inSequenceOrder(items: AsyncIterable<ScanItem>, window = ORDER_WINDOW_FRAMES): AsyncGenerator<ScanItem> {
   // Copies of one number stay together, in file order: the first is read, the decoder reports the others.

@@ -33,7 +33,7 @@ export function missingEvidence(options: Readonly<Record<string, unknown>>): str
 }
 
 /** The programs a capture's header says were skipped (absent in captures from before the field existed). */
-export function skippedProgramsOf(options: Readonly<Record<string, unknown>>): string[] {
+function skippedProgramsOf(options: Readonly<Record<string, unknown>>): string[] {
   const skipped = options['skippedPrograms'];
   return Array.isArray(skipped) ? skipped.filter((p): p is string => typeof p === 'string') : [];
 }

@@ -17,7 +17,7 @@ const COMMANDS = ['demo', 'record', 'replay', 'dump', 'corpus', 'watch'];
 
 const processIo: CliIo = { stderr: (line) => process.stderr.write(`${line}\n`), debug: process.env.SSHTRACE_DEBUG === '1' };
 
-export function buildCli(args: readonly string[]) {
+function buildCli(args: readonly string[]) {
   return yargs(args)
     .scriptName('sshtrace')
     .usage('$0 <command> [options]\n\nWatch OpenSSH sshd from the outside with eBPF: record its syscalls, replay them into records.')

@@ -1,7 +1,7 @@
 // Runs scenarios against private sshds while the real recorder (`sshtrace record`, a child process) captures
 // them: the shared engine of the end-to-end tests, `corpus record` and `sshtrace demo`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { startPrivateSshd, type PrivateSshd, type PrivateSshdOptions } from './fixture';
 import { runScenarios, fitsGraceTime, type Scenario, type ScenarioOutcome } from './scenarios';
 
@@ -88,6 +88,3 @@ export function startRecorder(output: string, extra: readonly string[]): Promise
   }
 }
 
-export function captureIn(dir: string, name = 'capture.sshtrace'): string {
-  return join(dir, name);
-}

@@ -8,11 +8,11 @@ import type {
 import type { InetEndpoint } from '../capture/events';
 import { durationMs, isoTime } from './time';
 
-export function endpoint(e: InetEndpoint | null): Endpoint | null {
+function endpoint(e: InetEndpoint | null): Endpoint | null {
   return e === null || e.family === 'unknown' ? null : { ip: e.ip, port: e.port };
 }
 
-export function pids(c: Conn): SshdPids {
+function pids(c: Conn): SshdPids {
   return { listener: c.listener, monitor: c.monitor, preauth: c.preauth, postauth: c.postauth };
 }
 

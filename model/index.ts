@@ -17,16 +17,3 @@ export function* reduce(events: Iterable<TraceEvent>, start: State = initialStat
   }
   yield* finish(s)[1];
 }
-
-/** The same, for an async source (files being read). */
-export async function* reduceAsync(
-  events: AsyncIterable<TraceEvent>, start: State = initialState,
-): AsyncGenerator<OutputRecord> {
-  let s = start;
-  for await (const e of events) {
-    const [next, records] = step(s, e);
-    s = next;
-    yield* records;
-  }
-  yield* finish(s)[1];
-}

@@ -86,7 +86,7 @@ export function parseKeyAllowed(body: Uint8Array): KeyAllowedRequest | null {
 }
 
 /** Key type name and OpenSSH-style SHA256 fingerprint of a public key blob. */
-export function describeKey(blob: Uint8Array): { type: string; fingerprint: string } {
+function describeKey(blob: Uint8Array): { type: string; fingerprint: string } {
   const type = new Reader(blob).cstring() ?? 'unknown';
   const digest = createHash('sha256').update(blob).digest('base64').replace(/=+$/, '');
   return { type, fingerprint: `SHA256:${digest}` };

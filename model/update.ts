@@ -29,11 +29,6 @@ export function markIncomplete(c: Conn, reason: string): Conn {
   return c.incomplete.includes(reason) ? c : { ...c, incomplete: c.incomplete.push(reason) };
 }
 
-export function connOf(s: State, pid: number): Conn | undefined {
-  const p = s.procs.get(pid);
-  return p?.conn == null ? undefined : s.conns.get(p.conn);
-}
-
 export function newConn(id: string, monitor: number, startTs: number): Conn {
   return {
     id, generation: 'unknown', listener: null, monitor, preauth: null, postauth: null, source: null, startTs,

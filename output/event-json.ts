@@ -2,7 +2,7 @@
 import type { CaptureFile } from '../capture/file-reader';
 import { KIND_BY_TYPE } from '../capture/layout';
 
-export const META_KINDS = ['snapshot', 'counters', 'clock', 'capture_end', 'gap'] as const;
+const META_KINDS = ['snapshot', 'counters', 'clock', 'capture_end', 'gap'] as const;
 /** Every kind `dump --kinds` accepts: kernel events, meta events, and the per-file header line. */
 export const DUMP_KINDS: readonly string[] = ['header', ...Object.values(KIND_BY_TYPE), ...META_KINDS];
 

@@ -22,7 +22,7 @@ export function parseTypes(value: string | string[]): RecordType[] {
 const DEFAULT_TYPES: ReadonlySet<RecordType> = new Set(['auth', 'session', 'connection', 'anomaly']);
 
 /** The record's own time: when an attempt was decided, when a session or connection started. */
-export function recordTime(r: OutputRecord): string | null {
+function recordTime(r: OutputRecord): string | null {
   switch (r.type) {
     case 'auth': return r.time;
     case 'session': case 'connection': case 'session_start': return r.start;

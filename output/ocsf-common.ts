@@ -3,7 +3,7 @@
 import type { Endpoint } from '../model/records';
 import { compact, type SiemContext } from './siem-context';
 
-export const OCSF_VERSION = '1.8.0';
+const OCSF_VERSION = '1.8.0';
 
 export type OcsfEvent = Record<string, unknown>;
 

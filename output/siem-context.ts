@@ -14,7 +14,7 @@ export function epochMs(iso: string): number {
 }
 
 /** Microseconds since the epoch, keeping the µs digits Date.parse drops. */
-export function epochMicros(iso: string): number {
+function epochMicros(iso: string): number {
   const fraction = /\.(\d+)Z$/.exec(iso)?.[1] ?? '';
   const whole = Date.parse(iso.replace(/\.\d+Z$/, 'Z'));
   return whole * 1000 + Number(fraction.padEnd(6, '0').slice(0, 6));

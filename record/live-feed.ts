@@ -16,7 +16,7 @@ export const WATCH_BATCH_INTERVAL_MS = 250;
  * delivered is younger than the quiet spell, as the tracer hands over a batch within WATCH_BATCH_INTERVAL_MS of
  * its first record and the spell is longer than that plus the reorder window.
  */
-export const IDLE_RELEASE_MS = 2 * WATCH_BATCH_INTERVAL_MS;
+const IDLE_RELEASE_MS = 2 * WATCH_BATCH_INTERVAL_MS;
 
 export class LiveFeed {
   private readonly stats = newDecodeStats();

@@ -15,7 +15,7 @@ export interface LogWriterOptions {
   readonly frameBytes?: number;
 }
 
-export const DEFAULT_FRAME_BYTES = 256 * 1024;
+const DEFAULT_FRAME_BYTES = 256 * 1024;
 
 /** msgpack size of a record, roughly: only the frame threshold depends on it. */
 function estimatedBytes(record: BatchRecord): number {

@@ -46,7 +46,7 @@ function listProcesses(procRoot: string): Candidate[] {
 }
 
 /** Family roots and their descendants, in pid order, without the recorder's own subtree. */
-export function familyMembers(candidates: readonly Candidate[], options: ScanOptions): Candidate[] {
+function familyMembers(candidates: readonly Candidate[], options: ScanOptions): Candidate[] {
   const children = new Map<number, Candidate[]>();
   for (const c of candidates) {
     const siblings = children.get(c.stat.ppid);

@@ -19,7 +19,7 @@ export interface RecordArgs extends RotationArgs {
 }
 
 export type SendHook = 'auto' | 'syscalls';
-export const SEND_HOOKS: readonly SendHook[] = ['auto', 'syscalls'];
+const SEND_HOOKS: readonly SendHook[] = ['auto', 'syscalls'];
 
 export interface RecordOptions {
   readonly output: string;
@@ -36,7 +36,7 @@ export interface RecordOptions {
 }
 
 export const DEFAULT_FAMILY_NAMES = 'sshd,sshd-session,sshd-auth';
-export const MIN_ARGV_CAP = 256;
+const MIN_ARGV_CAP = 256;
 
 /** The tracer's flags, as yargs options: `record` takes them all, `watch` all but --file-writes. */
 export const TRACER_FLAGS = {

@@ -57,7 +57,7 @@ export const BATCH_BYTES = 256 * 1024;
 // which cut the recorder's CPU per login by half (docs/performance.md). Bursts still cut at BATCH_BYTES.
 export const BATCH_INTERVAL_MS = 1000;
 
-export function tracerOptions(options: RecordOptions, selfTgid: number, batchIntervalMs = BATCH_INTERVAL_MS): TracerOptions {
+function tracerOptions(options: RecordOptions, selfTgid: number, batchIntervalMs = BATCH_INTERVAL_MS): TracerOptions {
   return {
     familyNames: options.familyNames, selfTgid, argvCap: options.argvCap, ringBufferBytes: options.ringBufferBytes,
     fileWrites: options.fileWrites, syscallSends: options.syscallSends, batchBytes: BATCH_BYTES, batchIntervalMs, maxQueuedBatches: 64,
@@ -106,7 +106,7 @@ function segmentSource(options: RecordOptions, deps: RecorderDeps, source: Trace
 }
 
 /** Tracks the scanned family, then scans again for processes forked while the first round ran. */
-export function seedTracking(source: TracerSource, scan: () => SnapshotProcess[]): SnapshotProcess[] {
+function seedTracking(source: TracerSource, scan: () => SnapshotProcess[]): SnapshotProcess[] {
   const seed = (processes: readonly SnapshotProcess[]) => {
     // Already tracked means the kernel saw it exec or fork and knows its flags better than /proc did.
     for (const p of processes) if (source.trackedFlags(p.pid) === 0) source.track(p.pid, p.flags);
@@ -138,7 +138,7 @@ function buildHeader(
   };
 }
 
-export function startLine(snapshot: readonly SnapshotProcess[], options: RecordOptions): string {
+function startLine(snapshot: readonly SnapshotProcess[], options: RecordOptions): string {
   const shown = snapshot.slice(0, 5).map((p) => `${p.pid} ${clip((p.argv.join(' ') || p.comm), 40)}`);
   if (snapshot.length > 5) shown.push(`+${snapshot.length - 5} more`);
   const what = snapshot.length === 0

@@ -11,7 +11,7 @@ export interface RotationArgs {
 const SIZE_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
 const TIME_UNITS: Record<string, number> = { '': 1000, S: 1000, M: 60_000, H: 3_600_000, D: 86_400_000 };
 /** Below this a segment would hold a handful of frames: almost all header. */
-export const MIN_SEGMENT_BYTES = 64 * 1024;
+const MIN_SEGMENT_BYTES = 64 * 1024;
 /** Without --rotate-size, a cap rotates at a tenth of itself, so deleting one segment frees a tenth. */
 const SEGMENTS_PER_CAP = 10;
 

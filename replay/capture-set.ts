@@ -10,7 +10,7 @@ import { FRAME_MAGIC } from '../capture/frame-header';
 import { typesOfKinds } from '../capture/decode-events';
 import { continues, joinSegments } from './segments';
 
-export const CAPTURE_EXTENSION = '.sshtrace';
+const CAPTURE_EXTENSION = '.sshtrace';
 
 export interface FileSummary { readonly file: CaptureFile; readonly summary: CaptureSummary }
 

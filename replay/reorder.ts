@@ -66,8 +66,3 @@ export function* reorder(events: Iterable<TraceEvent>, windowNs?: number): Gener
   yield* r.drain();
 }
 
-export async function* reorderAsync(events: AsyncIterable<TraceEvent>, windowNs?: number): AsyncGenerator<TraceEvent> {
-  const r = new Reorderer(windowNs);
-  for await (const e of events) yield* r.push(e);
-  yield* r.drain();
-}

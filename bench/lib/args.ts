@@ -13,10 +13,6 @@ export function argNumber(argv: readonly string[], name: string, fallback: numbe
   return value;
 }
 
-export function argFlag(argv: readonly string[], name: string): boolean {
-  return argv.includes(name);
-}
-
 export function heading(text: string): void {
   console.log(`\n## ${text}`);
 }

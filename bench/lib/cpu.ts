@@ -32,12 +32,6 @@ export function statCpuSeconds(pid: number): { self: number; children: number } 
   return { self: n(11) + n(12), children: n(13) + n(14) };
 }
 
-/** This process's CPU seconds (user + system), all threads. */
-export function selfCpuSeconds(): number {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1e6;
-}
-
 /** Busy CPU seconds of the whole machine (all CPUs, from /proc/stat), to show how loaded it was. */
 export function machineBusySeconds(): number {
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);

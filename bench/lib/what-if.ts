@@ -12,7 +12,7 @@ const encoder = new Encoder();
 const CORPUS = resolve(__dirname, '../../../corpus/captures');
 const FRAME_HEADER_BYTES = 28;
 
-export function corpusCaptures(): string[] {
+function corpusCaptures(): string[] {
   if (!existsSync(CORPUS)) return [];
   return readdirSync(CORPUS, { withFileTypes: true }).filter((d) => d.isDirectory()).flatMap((release) =>
     readdirSync(join(CORPUS, release.name)).map((s) => join(CORPUS, release.name, s, 'capture.sshtrace')).filter(existsSync));

@@ -35,7 +35,7 @@ export interface WatchIo { readonly stdout: Writable; readonly stderr: (line: st
 const processIo: WatchIo = { stdout: process.stdout, stderr: (line) => process.stderr.write(`${line}\n`) };
 
 /** Live views show session starts too; replay hides them unless asked. */
-export const WATCH_TYPES: ReadonlySet<RecordType> = new Set(['auth', 'session_start', 'session', 'connection', 'anomaly']);
+const WATCH_TYPES: ReadonlySet<RecordType> = new Set(['auth', 'session_start', 'session', 'connection', 'anomaly']);
 
 export async function runWatch(args: WatchArgs, io: WatchIo = processIo): Promise<void> {
   const options = recordOptions({ ...args, output: args.output ?? '' });

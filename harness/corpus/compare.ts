@@ -26,7 +26,7 @@ export interface TruthToCompare {
 
 /** Where every client of a scenario connects from: the fixture's sshd listens on 127.0.0.1 (the address is
  *  part of the ground truth's type) and the clients run on the same host, so the kernel picks 127.0.0.1. */
-export const SOURCE_ADDRESS: GroundTruth['server']['address'] = '127.0.0.1';
+const SOURCE_ADDRESS: GroundTruth['server']['address'] = '127.0.0.1';
 
 const show = (v: unknown) => JSON.stringify(v);
 

@@ -9,7 +9,7 @@ function unescapeMountPath(field: string): string {
 }
 
 /** Mount points at or below root, deepest first so they can be unmounted in order. */
-export function mountsUnder(root: string): string[] {
+function mountsUnder(root: string): string[] {
   const base = resolve(root);
   const text = readFileSync('/proc/self/mounts', 'utf8');
   const points = text.split('\n').map((l) => l.split(' ')[1]).filter((f): f is string => f !== undefined && f !== '')

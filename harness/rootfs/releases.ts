@@ -1,7 +1,7 @@
 // The Debian releases whose OpenSSH builds the corpus studies, and where to fetch them from.
 
 export const DEFAULT_CACHE_DIR = '/var/cache/sshtrace/rootfs';
-export const DEFAULT_MIRROR = 'http://deb.debian.org/debian';
+const DEFAULT_MIRROR = 'http://deb.debian.org/debian';
 
 export interface ReleaseInfo {
   readonly name: string;

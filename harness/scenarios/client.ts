@@ -54,7 +54,7 @@ export interface RunningClient {
 }
 
 /** Options shared by every client: no user or system config, no agent, no known_hosts, no noise. */
-export function commonOptions(fixture: PrivateSshd, ws: Workspace, portFile: string | null): string[] {
+function commonOptions(fixture: PrivateSshd, ws: Workspace, portFile: string | null): string[] {
   const options = [
     '-F', '/dev/null',
     '-o', `Port=${fixture.port}`,
@@ -75,7 +75,7 @@ function clientEnv(ws: Workspace, promptLog: string, answers: readonly string[])
   return env;
 }
 
-export function readPort(portFile: string | null): number | null {
+function readPort(portFile: string | null): number | null {
   if (portFile === null || !fs.existsSync(portFile)) return null;
   const port = Number(fs.readFileSync(portFile, 'utf8').trim());
   return Number.isInteger(port) && port > 0 ? port : null;
@@ -150,7 +150,7 @@ async function feedStdin(child: ChildProcess, io: ClientIo, spec: ClientRunSpec,
   if (!spec.keepStdinOpen) child.stdin?.end();
 }
 
-export function killGroup(child: ChildProcess): void {
+function killGroup(child: ChildProcess): void {
   try {
     if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
   } catch {

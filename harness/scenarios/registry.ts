@@ -13,7 +13,7 @@ export const SCENARIOS: readonly Scenario[] = [
   killedBySignal, pipelineAndSubshell, rejectedThenAcceptedKey,
 ];
 
-export const SCENARIOS_BY_NAME: ReadonlyMap<string, Scenario> = new Map(SCENARIOS.map((s) => [s.name, s]));
+const SCENARIOS_BY_NAME: ReadonlyMap<string, Scenario> = new Map(SCENARIOS.map((s) => [s.name, s]));
 
 export function scenarioNamed(name: string): Scenario {
   const scenario = SCENARIOS_BY_NAME.get(name);
