@@ -24,6 +24,7 @@ import {
 } from '../sim/compare';
 import { REFUSED_REASON, sourceKey, type ExpectedCommand } from '../sim/oracle';
 import { MON } from '../sim/frames';
+import { knownFault, knownFaults } from '../support/fault-ledger';
 import {
   aliveAt, ambiguousReuse, channelForks, cutRange, firstAcceptLost, handOverLost, lives, loginShows, midStream,
   preauthBeforeChrootAt, restartStream, type Life, type SnapshotOptions,
@@ -35,8 +36,9 @@ export type Finding =
   | 'zombies' | 'hand-over' | 'first-accept' | 'first-accept-no-rexec' | 'seeded-generation' | 'pwnam-unseen' | 'hidden-login'
   | 'preauth-before-chroot' | 'channel-before-setsid';
 
-/** Findings fixed in model/: the main properties generate them too, and their own properties must pass. */
-const FIXED: readonly Finding[] = ['zombies', 'seeded-generation', 'first-accept'];
+/** Findings fixed in model/ (docs/model-faults.md): the main properties generate them too, and their own properties
+ *  must pass. */
+const FIXED = knownFaults().filter((f) => f.status === 'fixed').map((f) => f.id as Finding);
 
 const SCALE = Number(process.env.SSHTRACE_SNAPSHOT_SCALE ?? 1);
 const RUNS = Math.round(500 * SCALE);
@@ -341,7 +343,6 @@ function midProperty(generation: GenerationName, on: readonly Finding[], numRuns
 
 interface FindingCase {
   readonly finding: Finding;
-  readonly what: string;
   readonly mode: 'gap' | 'mid' | 'no gap';
   readonly generations: readonly GenerationName[];
   /** Cut points where the fault can show: [a, the least b] (b for a restart with a gap). */
@@ -352,67 +353,43 @@ const indexes = (h: History, keep: (e: TraceEvent, i: number) => boolean): numbe
   h.events.flatMap((e, i) => (keep(e, i) ? [i] : []));
 const afterEach = (list: number[]): (readonly [number, number])[] => list.map((i) => [i + 1, i + 2] as const);
 
-/** The model faults these properties found (open while model/ is unchanged; see the report in the commit). */
+/** The model faults these properties found: what each is, and whether it is fixed, is in docs/model-faults.md. */
 const FINDINGS: readonly FindingCase[] = [
   {
     finding: 'zombies', mode: 'no gap', generations: GENERATION_NAMES,
-    what: 'a zombie (exited, not yet reaped) listed by a snapshot is taken for a live process: a restart re-adopts a '
-      + 'connection or command whose end was already reported (duplicates), a dead pre-auth child becomes a post-auth '
-      + 'child, a zombie monitor a connection with no source',
     // Right after an exit its parent reaps next: /proc lists the zombie.
     cuts: (h) => afterEach(indexes(h, (e, i) => e.kind === 'exit' && h.events[i + 1]?.kind === 'wait')),
   },
   {
     finding: 'hand-over', mode: 'gap', generations: GENERATION_NAMES,
-    what: 'an accept captured before a restart whose whole outcome (a refusal, or a connection forked and ended) came '
-      + 'while no recorder ran: the model reports a refusal, incomplete, where the simulator counts an unseen connection '
-      + '(the two cannot be told apart from the capture). Fixed part: an accept whose connection /proc shows after the '
-      + 'restart no longer lingers as a spurious refusal (test/unit/model-restart-handover.test.ts)',
     cuts: (h) => afterEach(indexes(h, (e) => e.kind === 'accept')),
   },
   {
     finding: 'first-accept', mode: 'gap', generations: GENERATION_NAMES,
-    what: 'a listener the first capture saw exec (an sshd that had not accepted yet) stays "sshd" across a restart '
-      + 'when its first accept came in the gap: the connection it hands over is ignored (fixed: the child\'s exec '
-      + 'of sshd shows the hand-over)',
     cuts: (h) => firstAcceptCut(h, true),
   },
   {
     finding: 'first-accept-no-rexec', mode: 'gap', generations: ['8.4-9.7'],
-    what: 'as "first-accept", under sshd -r (up to 9.7): the per-connection process never execs, so nothing shows '
-      + 'the hand-over and that connection is ignored',
     cuts: (h) => firstAcceptCut(h, false),
   },
   {
     finding: 'seeded-generation', mode: 'mid', generations: ['9.8-9.9', '10.0+'],
-    what: 'a connection seeded from /proc keeps generation "unknown" although its binaries (sshd-session, sshd-auth) '
-      + 'and the versions table tell it: its pre-auth exit codes are reported raw ("sshd exited with code 3")',
     cuts: (h) => afterEach(indexes(h, (e) => e.kind === 'exec' && e.filename.endsWith('sshd-session'))),
   },
   {
     finding: 'pwnam-unseen', mode: 'mid', generations: GENERATION_NAMES,
-    what: 'up to 9.7, a root login whose PWNAM exchange was not captured: with no post-auth child nothing names the '
-      + 'user, and its channels are then not recognised at all. (Fixed part: other logins take the uid from the '
-      + 'post-auth child\'s setresuid and the name from the capture header: test/unit/model-pwnam-unseen.test.ts)',
     cuts: (h) => afterEach(indexes(h, (e) => e.kind === 'frame' && e.msgType === MON.ANS_PWNAM)),
   },
   {
     finding: 'hidden-login', mode: 'mid', generations: GENERATION_NAMES,
-    what: 'a login /proc cannot show yet (pre-auth child gone, post-auth child not yet setuid or not forked; root) is '
-      + 'never recognised from what follows: the post-auth child is taken for a helper, its channels are lost, the '
-      + 'session is reported as a connection',
     cuts: (h) => afterEach(indexes(h, (e, i) => e.kind === 'exit' && e.exitCode === 0 && h.events[i - 1]?.kind === 'frame')),
   },
   {
     finding: 'preauth-before-chroot', mode: 'mid', generations: GENERATION_NAMES,
-    what: 'a pre-auth child not yet chroot\'ed (10.0+: sshd-auth just exec\'d) is seeded as a helper; the post-auth '
-      + 'child is then taken for the pre-auth child and the session is lost',
     cuts: (h) => afterEach(indexes(h, (e) => e.kind === 'fork' && h.model.conns.some((c) => c.pids.preauth === e.childTgid))),
   },
   {
     finding: 'channel-before-setsid', mode: 'mid', generations: ['8.4-9.7'],
-    what: 'up to 9.7 a root login\'s channel process caught between its fork by the monitor and its setsid is seeded '
-      + 'as a helper: its setsid then opens no channel and everything it runs is lost',
     cuts: (h) => afterEach(channelForks(h).map((c) => c.fork)),
   },
 ];
@@ -458,7 +435,8 @@ describe('model: /proc snapshots built from the simulator', () => {
   // Open findings are todos: run and reported, not failing the suite. Fixed ones stay as regression tests (and the
   // main properties above generate what they need).
   for (const f of FINDINGS) {
-    const fixed = FIXED.includes(f.finding);
-    it(`${fixed ? 'fixed ' : ''}finding "${f.finding}" (${f.mode})`, { todo: fixed ? false : f.what }, () => findingProperty(f, FINDING_RUNS));
+    const fault = knownFault(f.finding);
+    const fixed = fault.status === 'fixed';
+    it(`${fixed ? 'fixed ' : ''}finding "${f.finding}" (${f.mode})`, { todo: fixed ? false : fault.what }, () => findingProperty(f, FINDING_RUNS));
   }
 });
