@@ -2,6 +2,7 @@
 // anything starts.
 import { CAPS } from '../capture/layout';
 import { UsageError } from '../capture/errors';
+import { FAMILY_NAMES } from '../model/versions';
 import type { RotationOptions } from './rotation';
 import { type RotationArgs, rotationOptions } from './rotation-options';
 
@@ -34,7 +35,8 @@ export interface RecordOptions {
   readonly rotation?: RotationOptions;
 }
 
-export const DEFAULT_FAMILY_NAMES = 'sshd,sshd-session,sshd-auth';
+/** --family-names' default: the family of the versions table, as the option takes it. */
+export const DEFAULT_FAMILY_NAMES = FAMILY_NAMES.join(',');
 export const MIN_ARGV_CAP = 256;
 
 export function recordOptions(args: RecordArgs): RecordOptions {
