@@ -17,7 +17,7 @@ import fc from 'fast-check';
 import { reduce } from '../../model';
 import type { TraceEvent } from '../../capture/events';
 import type { CommandRecord, ConnectionRecord, OutputRecord, SessionRecord } from '../../model/records';
-import { GENERATION_NAMES, type GenerationName } from '../sim/world';
+import { KNOWN_GENERATION_NAMES, type KnownGenerationName } from '../../model/versions';
 import { runScenario, scenarioArb, type History } from '../sim/scenario';
 import {
   reconcileTimes, story, viewExpected, viewRecords, wallTime, type ConnView, type RecordsView,
@@ -142,9 +142,9 @@ function endsThen(l: Life, r: Report, p: Problems): void {
 /** From 9.8 the pre-auth exit codes say how the connection ended (srclimit.h): the table of the generation the
  *  monitor's binary (in /proc, in the versions table) belongs to reads them. */
 function exitCodeRead(l: Life, r: Report, h: History, p: Problems): void {
-  if (h.model.setup.release.generation === '8.4-9.7' || r.type !== 'connection') return;
+  if (h.model.setup.release.generation.name === '8.4-9.7' || r.type !== 'connection') return;
   if (/^sshd exited with code [345]$/.test(r.end_reason)) {
-    p.add(`${tag(l)} ends with "${r.end_reason}": the ${h.model.setup.release.generation} table says "${l.conn.endReason}"`);
+    p.add(`${tag(l)} ends with "${r.end_reason}": the ${h.model.setup.release.generation.name} table says "${l.conn.endReason}"`);
   }
 }
 
@@ -282,7 +282,7 @@ function spansRestart(l: Life, view: RecordsView, expected: RecordsView, p: Prob
   p.same(`${tag(l)} spans the restart: records differ from the oracle's (incomplete aside)`, actual, marked);
 }
 
-function restartProperty(generation: GenerationName, gap: boolean, on: readonly Finding[], numRuns: number): void {
+function restartProperty(generation: KnownGenerationName, gap: boolean, on: readonly Finding[], numRuns: number): void {
   const arb = fc.record({
     scenario: scenarioArb(generation, { maxCommands: MAX_COMMANDS }), fa: fraction, fb: fraction, cleanStop: fc.boolean(),
   });
@@ -329,7 +329,7 @@ function checkMid(h: History, a: number, on: readonly Finding[]): void {
   p.check(h, `capture started after event ${a} (of ${h.events.length})`);
 }
 
-function midProperty(generation: GenerationName, on: readonly Finding[], numRuns: number): void {
+function midProperty(generation: KnownGenerationName, on: readonly Finding[], numRuns: number): void {
   const arb = fc.record({ scenario: scenarioArb(generation, { maxCommands: MAX_COMMANDS }), fa: fraction });
   fc.assert(fc.property(arb, ({ scenario, fa }) => {
     const h = runScenario(scenario);
@@ -343,7 +343,7 @@ interface FindingCase {
   readonly finding: Finding;
   readonly what: string;
   readonly mode: 'gap' | 'mid' | 'no gap';
-  readonly generations: readonly GenerationName[];
+  readonly generations: readonly KnownGenerationName[];
   /** Cut points where the fault can show: [a, the least b] (b for a restart with a gap). */
   readonly cuts: (h: History) => (readonly [number, number])[];
 }
@@ -355,7 +355,7 @@ const afterEach = (list: number[]): (readonly [number, number])[] => list.map((i
 /** The model faults these properties found (open while model/ is unchanged; see the report in the commit). */
 const FINDINGS: readonly FindingCase[] = [
   {
-    finding: 'zombies', mode: 'no gap', generations: GENERATION_NAMES,
+    finding: 'zombies', mode: 'no gap', generations: KNOWN_GENERATION_NAMES,
     what: 'a zombie (exited, not yet reaped) listed by a snapshot is taken for a live process: a restart re-adopts a '
       + 'connection or command whose end was already reported (duplicates), a dead pre-auth child becomes a post-auth '
       + 'child, a zombie monitor a connection with no source',
@@ -363,7 +363,7 @@ const FINDINGS: readonly FindingCase[] = [
     cuts: (h) => afterEach(indexes(h, (e, i) => e.kind === 'exit' && h.events[i + 1]?.kind === 'wait')),
   },
   {
-    finding: 'hand-over', mode: 'gap', generations: GENERATION_NAMES,
+    finding: 'hand-over', mode: 'gap', generations: KNOWN_GENERATION_NAMES,
     what: 'an accept captured before a restart whose whole outcome (a refusal, or a connection forked and ended) came '
       + 'while no recorder ran: the model reports a refusal, incomplete, where the simulator counts an unseen connection '
       + '(the two cannot be told apart from the capture). Fixed part: an accept whose connection /proc shows after the '
@@ -371,7 +371,7 @@ const FINDINGS: readonly FindingCase[] = [
     cuts: (h) => afterEach(indexes(h, (e) => e.kind === 'accept')),
   },
   {
-    finding: 'first-accept', mode: 'gap', generations: GENERATION_NAMES,
+    finding: 'first-accept', mode: 'gap', generations: KNOWN_GENERATION_NAMES,
     what: 'a listener the first capture saw exec (an sshd that had not accepted yet) stays "sshd" across a restart '
       + 'when its first accept came in the gap: the connection it hands over is ignored (fixed: the child\'s exec '
       + 'of sshd shows the hand-over)',
@@ -390,21 +390,21 @@ const FINDINGS: readonly FindingCase[] = [
     cuts: (h) => afterEach(indexes(h, (e) => e.kind === 'exec' && e.filename.endsWith('sshd-session'))),
   },
   {
-    finding: 'pwnam-unseen', mode: 'mid', generations: GENERATION_NAMES,
+    finding: 'pwnam-unseen', mode: 'mid', generations: KNOWN_GENERATION_NAMES,
     what: 'up to 9.7, a root login whose PWNAM exchange was not captured: with no post-auth child nothing names the '
       + 'user, and its channels are then not recognised at all. (Fixed part: other logins take the uid from the '
       + 'post-auth child\'s setresuid and the name from the capture header: test/unit/model-pwnam-unseen.test.ts)',
     cuts: (h) => afterEach(indexes(h, (e) => e.kind === 'frame' && e.msgType === MON.ANS_PWNAM)),
   },
   {
-    finding: 'hidden-login', mode: 'mid', generations: GENERATION_NAMES,
+    finding: 'hidden-login', mode: 'mid', generations: KNOWN_GENERATION_NAMES,
     what: 'a login /proc cannot show yet (pre-auth child gone, post-auth child not yet setuid or not forked; root) is '
       + 'never recognised from what follows: the post-auth child is taken for a helper, its channels are lost, the '
       + 'session is reported as a connection',
     cuts: (h) => afterEach(indexes(h, (e, i) => e.kind === 'exit' && e.exitCode === 0 && h.events[i - 1]?.kind === 'frame')),
   },
   {
-    finding: 'preauth-before-chroot', mode: 'mid', generations: GENERATION_NAMES,
+    finding: 'preauth-before-chroot', mode: 'mid', generations: KNOWN_GENERATION_NAMES,
     what: 'a pre-auth child not yet chroot\'ed (10.0+: sshd-auth just exec\'d) is seeded as a helper; the post-auth '
       + 'child is then taken for the pre-auth child and the session is lost',
     cuts: (h) => afterEach(indexes(h, (e) => e.kind === 'fork' && h.model.conns.some((c) => c.pids.preauth === e.childTgid))),
@@ -443,7 +443,7 @@ function findingProperty(f: FindingCase, numRuns: number): void {
 // ---- The suite ------------------------------------------------------------------------------------------------
 
 describe('model: /proc snapshots built from the simulator', () => {
-  for (const generation of GENERATION_NAMES) {
+  for (const generation of KNOWN_GENERATION_NAMES) {
     it(`a recorder restart with a gap: one record per connection, the lost end named (${generation})`, () => {
       restartProperty(generation, true, FIXED, RUNS);
     });
