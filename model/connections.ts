@@ -1,7 +1,8 @@
 // Connections: the listener's accepts, the per-connection process's peer, and how a connection ends.
 import type { InetEndpoint, AcceptEvent, SocknameEvent, ExitEvent, BannerEvent, WaitEvent, FrameDesyncEvent } from '../capture/events';
 import type { Conn, Proc, State } from './state';
-import { GENERATIONS, type GenerationName } from './versions';
+import { preauthExitReasons, versionInBanner } from './versions';
+import { generationAtEnd } from './generation';
 import { putConn, putProc, dropProc, hold, markIncomplete, newConn } from './update';
 import { isoTime } from './time';
 import { closeUserProcess } from './sessions';
@@ -47,9 +48,9 @@ function sameEndpoint(a: InetEndpoint | null, b: InetEndpoint): boolean {
 export function onBanner(s: State, e: BannerEvent): State {
   const p = s.procs.get(e.tgid);
   const c = p?.conn == null ? undefined : s.conns.get(p.conn);
-  const m = /^SSH-[\d.]+-OpenSSH_(\S+)/.exec(e.text);
-  if (c === undefined || m === null || c.opensshVersion === m[1]) return s;
-  return putConn(s, { ...c, opensshVersion: m[1]! });
+  const version = versionInBanner(e.text);
+  if (c === undefined || version === null || c.opensshVersion === version) return s;
+  return putConn(s, { ...c, opensshVersion: version });
 }
 
 export function onDesync(s: State, e: FrameDesyncEvent): State {
@@ -115,19 +116,9 @@ function sessionEndReason(s: State, c: Conn, e: ExitEvent): string {
   return `sshd exited with code ${e.exitCode ?? 'unknown'}`;
 }
 
-/** Only up to 9.7 does the per-connection process serve a whole connection as a copy of its listener, never
- *  exec'ing (`sshd -r`); from 9.8 it always execs sshd-session, which sets the generation (processes.ts). */
-function generationAtEnd(s: State, c: Conn): GenerationName {
-  if (c.generation !== 'unknown') return c.generation;
-  const monitor = s.procs.get(c.monitor);
-  const listenerImage = c.listener === null ? null : s.procs.get(c.listener)?.image ?? null;
-  return monitor !== undefined && !monitor.fromSnapshot && listenerImage !== null && monitor.image === listenerImage
-    ? '8.4-9.7' : 'unknown';
-}
-
 function preauthEndReason(c: Conn, e: ExitEvent): string {
   if (e.signal !== null) return `sshd killed by signal ${e.signal}`;
-  const known = GENERATIONS[c.generation].preauthExitReasons[e.exitCode ?? -1];
+  const known = preauthExitReasons(c.generation)[e.exitCode ?? -1];
   if (c.attempts > 0 && (e.exitCode === 255 || e.exitCode === 5)) return 'authentication failed';
   if (c.user !== null && c.attempts === 0 && e.exitCode === 255) return 'closed during authentication';
   return known ?? `sshd exited with code ${e.exitCode ?? 'unknown'}`;

@@ -2,7 +2,7 @@
 // lineage and behaviour (accept, fork order, chroot, setuid, setsid, exec), never from proctitles.
 import type { ForkEvent, ExecEvent, CredEvent, SetsidEvent } from '../capture/events';
 import type { Conn, Proc, State } from './state';
-import { generationFromMonitorExec } from './versions';
+import { generationOnMonitorExec, generationOnPreauthExec } from './generation';
 import { putConn, putProc, putProcConn, hold, newConn, newProc, markIncomplete } from './update';
 import { addCommand, openChannel } from './sessions';
 import { resolveSuccess } from './authentication';
@@ -106,12 +106,12 @@ function execByRole(s: State, c: Conn, p: Proc, e: ExecEvent): State {
   switch (p.role) {
     case 'monitor': {
       const listenerImage = c.listener === null ? null : s.procs.get(c.listener)?.image ?? null;
-      const generation = generationFromMonitorExec(e.filename, e.argv, listenerImage);
+      const generation = generationOnMonitorExec(e.filename, e.argv, listenerImage);
       const version = s.opensshVersions.get(e.filename) ?? c.opensshVersion;
       return putProcConn(s, p, { ...c, generation, opensshVersion: version });
     }
     case 'preauth':
-      return putProcConn(s, p, { ...c, generation: '10.0+' });
+      return putProcConn(s, p, { ...c, generation: generationOnPreauthExec() });
     case 'undecided': // a root channel up to 9.7 calls setsid first (onSetsid), so an exec here is a helper
       return putProc(s, { ...p, role: 'helper' });
     case 'session':

@@ -3,7 +3,8 @@
 // incomplete because their beginning was not captured. snapshot-resume.ts reuses these for a second snapshot.
 import type { SnapshotProcess, Creds } from '../capture/events';
 import type { Conn, Proc, Role, State } from './state';
-import { basename, type GenerationName } from './versions';
+import type { GenerationName } from './versions';
+import { generationInSnapshot } from './generation';
 import { newConn, newProc, putConn, putProc, markIncomplete } from './update';
 import { commandFromSnapshot } from './sessions';
 import { connId } from './processes';
@@ -53,15 +54,11 @@ export function seedConnection(
   return putConn(s, c);
 }
 
-/** What /proc shows of the generation (versions.ts): a monitor running its listener's own binary re-exec'd it
- *  (up to 9.7); another binary is 9.8 or later, 10.0+ when its pre-auth child runs yet another binary (it
- *  exec'd: sshd-auth) or the binary's version (from the capture header) says so. */
+/** The generation /proc shows (generation.ts), from the binaries the listener, the monitor and its pre-auth
+ *  children run, and the monitor's version in the capture header. */
 export function seededGeneration(s: State, listener: SnapshotProcess, m: SnapshotProcess, kids: readonly SnapshotProcess[]): GenerationName {
-  if (m.exe === '' || listener.exe === '') return 'unknown';
-  if (basename(m.exe) === basename(listener.exe)) return '8.4-9.7';
-  const major = Number(/^(\d+)\./.exec(s.opensshVersions.get(m.exe) ?? '')?.[1] ?? NaN);
-  const preauthExeced = kids.some((k) => monitorChildRole(k, m, []) === 'preauth' && k.exe !== '' && basename(k.exe) !== basename(m.exe));
-  return preauthExeced || major >= 10 ? '10.0+' : '9.8-9.9';
+  const preauthExes = kids.filter((k) => monitorChildRole(k, m, []) === 'preauth').map((k) => k.exe);
+  return generationInSnapshot(listener.exe, m.exe, preauthExes, s.opensshVersions.get(m.exe) ?? '');
 }
 
 /** chroot'ed: pre-auth child; a session leader: a root channel (no post-auth child up to 9.7); running as a

@@ -5,12 +5,13 @@ import type { SnapshotEvent, SnapshotProcess } from '../capture/events';
 import type { State } from './state';
 import { seedAll } from './snapshot-seed';
 import { resumeFrom } from './snapshot-resume';
+import { bareVersion } from './versions';
 
 export function onSnapshot(s: State, e: SnapshotEvent): State {
   const resuming = s.procs.size > 0 || s.conns.size > 0; // a later recording read in the same stream
   s = {
     ...s,
-    opensshVersions: IMap(Object.entries(e.opensshVersions ?? {}).map(([exe, v]) => [exe, v.replace(/^OpenSSH_/, '')])),
+    opensshVersions: IMap(Object.entries(e.opensshVersions ?? {}).map(([exe, v]) => [exe, bareVersion(v)])),
     userNames: s.userNames.merge(IMap((e.users ?? []).map(([name, uid]) => [uid, name] as [number, string]))),
   };
   const live = { ...e, processes: e.processes.filter((p) => !isZombie(p)) };

@@ -3,27 +3,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SnapshotProcess } from '../capture/events';
+import { INSTALL_PATHS, VERSION_IN_BINARY } from '../model/versions';
 import { isFamilyImage } from './proc-snapshot';
-
-const VERSION = /OpenSSH_[0-9.]+p[0-9]+/;
-
-/** Where distributions install the family binaries, checked even when nothing runs them yet. */
-export const KNOWN_BINARIES = [
-  '/usr/sbin/sshd', '/usr/lib/openssh/sshd-session', '/usr/lib/openssh/sshd-auth',
-  '/usr/libexec/sshd-session', '/usr/libexec/sshd-auth',
-];
 
 export function versionInBinary(bytes: Buffer): string | null {
   // latin1 maps every byte to one char, so the regex runs over the raw bytes.
-  return VERSION.exec(bytes.toString('latin1'))?.[0] ?? null;
+  return VERSION_IN_BINARY.exec(bytes.toString('latin1'))?.[0] ?? null;
 }
 
 /**
  * exe path → version, for every family binary the snapshot runs (read through /proc/PID/exe so a
- * binary replaced on disk since it started still shows the running version) and the known paths.
+ * binary replaced on disk since it started still shows the running version) and the install paths.
  */
 export function opensshVersions(
-  snapshot: readonly SnapshotProcess[], familyNames: readonly string[], procRoot = '/proc', known = KNOWN_BINARIES,
+  snapshot: readonly SnapshotProcess[], familyNames: readonly string[], procRoot = '/proc', known = INSTALL_PATHS,
 ): Record<string, string> {
   const versions: Record<string, string> = {};
   for (const p of snapshot) {

@@ -3,6 +3,7 @@
 // trusts what this file lets through (its C++ boundary only guards types and ranges).
 import { CAPS } from '../capture/layout';
 import { UsageError } from '../capture/errors';
+import { FAMILY_NAMES } from '../model/versions';
 import type { RotationOptions } from './rotation';
 import { type RotationArgs, rotationOptions } from './rotation-options';
 
@@ -35,7 +36,8 @@ export interface RecordOptions {
   readonly rotation?: RotationOptions;
 }
 
-export const DEFAULT_FAMILY_NAMES = 'sshd,sshd-session,sshd-auth';
+/** --family-names' default: the family of the versions table, as the option takes it. */
+const DEFAULT_FAMILY_NAMES = FAMILY_NAMES.join(',');
 const MIN_ARGV_CAP = 256;
 
 /** The tracer's flags, as yargs options: `record` takes them all, `watch` all but --file-writes. */

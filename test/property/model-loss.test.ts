@@ -3,14 +3,14 @@
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { reduce } from '../../model';
-import { GENERATION_NAMES } from '../sim/world';
+import { KNOWN_GENERATION_NAMES } from '../../model/versions';
 import { OPEN_FINDINGS, runScenario, scenarioArb } from '../sim/scenario';
 import { checkLoss, lossAt } from '../sim/partial';
 
 describe('model: loss', () => {
   it('marks the records overlapping a loss incomplete', () => {
     const input = fc.tuple(
-      fc.constantFrom(...GENERATION_NAMES).chain((g) => scenarioArb(g, { without: OPEN_FINDINGS })),
+      fc.constantFrom(...KNOWN_GENERATION_NAMES).chain((g) => scenarioArb(g, { without: OPEN_FINDINGS })),
       fc.nat({ max: 1_000_000 }).map((n) => n / 1_000_001),
       fc.integer({ min: 1, max: 50 }),
     );

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { reduce } from '../../model';
 import { DEFAULT_REORDER_WINDOW_NS, reorder } from '../../replay/reorder';
 import type { TraceEvent } from '../../capture/events';
-import { GENERATION_NAMES } from '../sim/world';
+import { KNOWN_GENERATION_NAMES } from '../../model/versions';
 import { runScenario, scenarioArb } from '../sim/scenario';
 
 /** Arrival order = time + a delay below `maxDelayNs`; capture_end stays last (the recorder writes it last). */
@@ -23,7 +23,7 @@ describe('model: bounded reordering', () => {
   it('gives the same records after a shuffle within the reorder window and reorder()', () => {
     const maxDelayNs = Math.floor(DEFAULT_REORDER_WINDOW_NS * 0.9);
     const input = fc.tuple(
-      fc.constantFrom(...GENERATION_NAMES).chain((g) => scenarioArb(g)),
+      fc.constantFrom(...KNOWN_GENERATION_NAMES).chain((g) => scenarioArb(g)),
       fc.array(fc.nat({ max: maxDelayNs }), { minLength: 1, maxLength: 64 }),
     );
     fc.assert(fc.property(input, ([scenario, delays]) => {

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { finish, initialState, reduce, step } from '../../model';
 import type { TraceEvent } from '../../capture/events';
-import { GENERATION_NAMES } from '../sim/world';
+import { KNOWN_GENERATION_NAMES } from '../../model/versions';
 import { OPEN_FINDINGS, runScenario, scenarioArb } from '../sim/scenario';
 import { anyTraceEvent } from '../sim/any-events';
 import { checkTruncated } from '../sim/partial';
@@ -15,8 +15,8 @@ function fold(events: readonly TraceEvent[]): void {
   finish(s);
 }
 
-const anyScenario = fc.constantFrom(...GENERATION_NAMES).chain((g) => scenarioArb(g));
-const withoutFindings = fc.constantFrom(...GENERATION_NAMES).chain((g) => scenarioArb(g, { without: OPEN_FINDINGS }));
+const anyScenario = fc.constantFrom(...KNOWN_GENERATION_NAMES).chain((g) => scenarioArb(g));
+const withoutFindings = fc.constantFrom(...KNOWN_GENERATION_NAMES).chain((g) => scenarioArb(g, { without: OPEN_FINDINGS }));
 
 describe('model: robustness', () => {
   it('never throws on arbitrary events of every kind', () => {

@@ -17,7 +17,7 @@ import fc from 'fast-check';
 import { reduce } from '../../model';
 import type { TraceEvent } from '../../capture/events';
 import type { CommandRecord, ConnectionRecord, OutputRecord, SessionRecord } from '../../model/records';
-import { GENERATION_NAMES, type GenerationName } from '../sim/world';
+import { KNOWN_GENERATION_NAMES, type KnownGenerationName } from '../../model/versions';
 import { runScenario, scenarioArb, type History } from '../sim/scenario';
 import {
   reconcileTimes, story, viewExpected, viewRecords, wallTime, type ConnView, type RecordsView,
@@ -144,9 +144,9 @@ function endsThen(l: Life, r: Report, p: Problems): void {
 /** From 9.8 the pre-auth exit codes say how the connection ended (srclimit.h): the table of the generation the
  *  monitor's binary (in /proc, in the versions table) belongs to reads them. */
 function exitCodeRead(l: Life, r: Report, h: History, p: Problems): void {
-  if (h.model.setup.release.generation === '8.4-9.7' || r.type !== 'connection') return;
+  if (h.model.setup.release.generation.name === '8.4-9.7' || r.type !== 'connection') return;
   if (/^sshd exited with code [345]$/.test(r.end_reason)) {
-    p.add(`${tag(l)} ends with "${r.end_reason}": the ${h.model.setup.release.generation} table says "${l.conn.endReason}"`);
+    p.add(`${tag(l)} ends with "${r.end_reason}": the ${h.model.setup.release.generation.name} table says "${l.conn.endReason}"`);
   }
 }
 
@@ -284,7 +284,7 @@ function spansRestart(l: Life, view: RecordsView, expected: RecordsView, p: Prob
   p.same(`${tag(l)} spans the restart: records differ from the oracle's (incomplete aside)`, actual, marked);
 }
 
-function restartProperty(generation: GenerationName, gap: boolean, on: readonly Finding[], numRuns: number): void {
+function restartProperty(generation: KnownGenerationName, gap: boolean, on: readonly Finding[], numRuns: number): void {
   const arb = fc.record({
     scenario: scenarioArb(generation, { maxCommands: MAX_COMMANDS }), fa: fraction, fb: fraction, cleanStop: fc.boolean(),
   });
@@ -331,7 +331,7 @@ function checkMid(h: History, a: number, on: readonly Finding[]): void {
   p.check(h, `capture started after event ${a} (of ${h.events.length})`);
 }
 
-function midProperty(generation: GenerationName, on: readonly Finding[], numRuns: number): void {
+function midProperty(generation: KnownGenerationName, on: readonly Finding[], numRuns: number): void {
   const arb = fc.record({ scenario: scenarioArb(generation, { maxCommands: MAX_COMMANDS }), fa: fraction });
   fc.assert(fc.property(arb, ({ scenario, fa }) => {
     const h = runScenario(scenario);
@@ -344,7 +344,7 @@ function midProperty(generation: GenerationName, on: readonly Finding[], numRuns
 interface FindingCase {
   readonly finding: Finding;
   readonly mode: 'gap' | 'mid' | 'no gap';
-  readonly generations: readonly GenerationName[];
+  readonly generations: readonly KnownGenerationName[];
   /** Cut points where the fault can show: [a, the least b] (b for a restart with a gap). */
   readonly cuts: (h: History) => (readonly [number, number])[];
 }
@@ -356,16 +356,16 @@ const afterEach = (list: number[]): (readonly [number, number])[] => list.map((i
 /** The model faults these properties found: what each is, and whether it is fixed, is in docs/model-faults.md. */
 const FINDINGS: readonly FindingCase[] = [
   {
-    finding: 'zombies', mode: 'no gap', generations: GENERATION_NAMES,
+    finding: 'zombies', mode: 'no gap', generations: KNOWN_GENERATION_NAMES,
     // Right after an exit its parent reaps next: /proc lists the zombie.
     cuts: (h) => afterEach(indexes(h, (e, i) => e.kind === 'exit' && h.events[i + 1]?.kind === 'wait')),
   },
   {
-    finding: 'hand-over', mode: 'gap', generations: GENERATION_NAMES,
+    finding: 'hand-over', mode: 'gap', generations: KNOWN_GENERATION_NAMES,
     cuts: (h) => afterEach(indexes(h, (e) => e.kind === 'accept')),
   },
   {
-    finding: 'first-accept', mode: 'gap', generations: GENERATION_NAMES,
+    finding: 'first-accept', mode: 'gap', generations: KNOWN_GENERATION_NAMES,
     cuts: (h) => firstAcceptCut(h, true),
   },
   {
@@ -377,15 +377,15 @@ const FINDINGS: readonly FindingCase[] = [
     cuts: (h) => afterEach(indexes(h, (e) => e.kind === 'exec' && e.filename.endsWith('sshd-session'))),
   },
   {
-    finding: 'pwnam-unseen', mode: 'mid', generations: GENERATION_NAMES,
+    finding: 'pwnam-unseen', mode: 'mid', generations: KNOWN_GENERATION_NAMES,
     cuts: (h) => afterEach(indexes(h, (e) => e.kind === 'frame' && e.msgType === MON.ANS_PWNAM)),
   },
   {
-    finding: 'hidden-login', mode: 'mid', generations: GENERATION_NAMES,
+    finding: 'hidden-login', mode: 'mid', generations: KNOWN_GENERATION_NAMES,
     cuts: (h) => afterEach(indexes(h, (e, i) => e.kind === 'exit' && e.exitCode === 0 && h.events[i - 1]?.kind === 'frame')),
   },
   {
-    finding: 'preauth-before-chroot', mode: 'mid', generations: GENERATION_NAMES,
+    finding: 'preauth-before-chroot', mode: 'mid', generations: KNOWN_GENERATION_NAMES,
     cuts: (h) => afterEach(indexes(h, (e) => e.kind === 'fork' && h.model.conns.some((c) => c.pids.preauth === e.childTgid))),
   },
   {
@@ -420,7 +420,7 @@ function findingProperty(f: FindingCase, numRuns: number): void {
 // ---- The suite ------------------------------------------------------------------------------------------------
 
 describe('model: /proc snapshots built from the simulator', () => {
-  for (const generation of GENERATION_NAMES) {
+  for (const generation of KNOWN_GENERATION_NAMES) {
     it(`a recorder restart with a gap: one record per connection, the lost end named (${generation})`, () => {
       restartProperty(generation, true, FIXED, RUNS);
     });

@@ -236,7 +236,7 @@ export function viewExpected(m: Model): RecordsView {
 /** The scenario as this run resolved it: set-up, then one line per action. */
 export function story(m: Model): string {
   const s = m.setup;
-  const head = `OpenSSH ${s.release.version} (${s.release.generation}), listener from ${s.listenerStart}` +
+  const head = `OpenSSH ${s.release.version} (${s.release.generation.name}), listener from ${s.listenerStart}` +
     `${s.listenerTty === '' ? '' : ` on ${s.listenerTty}`}${s.rexec ? '' : ' with -r'}` +
     `${s.usePam ? `, UsePAM${s.motd ? ' + pam_motd' : ''}` : ', no PAM'}, PermitRootLogin ${s.permitRootLogin}` +
     `, pid pool ${s.pidPoolSize}`;

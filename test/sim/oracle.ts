@@ -129,13 +129,13 @@ export function closeConn(c: OracleConn, events: readonly TraceEvent[], reason: 
 
 /** end_reason of a connection that ended before a login, from how it ended and what the client had done. */
 export function preauthEndReason(c: OracleConn, s: SshdConn, how: 'drop' | 'grace' | 'crash' | 'maxtries'): string {
-  const upTo97 = s.release.generation === '8.4-9.7';
+  const codes = s.release.generation.preauthExit;
   switch (how) {
     // Under `sshd -r` (8.4-9.7) the per-connection process never execs, which only those versions do.
     case 'grace': return 'login grace time expired';
     case 'maxtries': return 'authentication failed';
     case 'crash':
-      if (!upTo97) return 'pre-auth child crashed';
+      if (codes.crashed !== null) return 'pre-auth child crashed';
       // Up to 9.7 the monitor does not look at how its child died: it exits 255 as for a close, and the records
       // read that exit code (the child's exit by SIGSYS is in the trace, but the model does not use it).
       return preauthEndReason(c, s, 'drop');
@@ -143,7 +143,7 @@ export function preauthEndReason(c: OracleConn, s: SshdConn, how: 'drop' | 'grac
       if (c.auths.some((a) => !a.success)) return 'authentication failed';
       // From 9.8 sshd itself counts any authentication request (a key query too) as an unsuccessful attempt
       // (EXIT_AUTH_ATTEMPTED, penalised as "failed authentication"); the records take sshd's word for it.
-      if (s.attempted && s.release.generation !== '8.4-9.7') return 'authentication failed';
+      if (s.attempted && codes.authAttempted !== null) return 'authentication failed';
       return c.user === null ? 'connection closed before authentication completed' : 'closed during authentication';
   }
 }

@@ -16,9 +16,10 @@ import {
 import { EXEC_COMMANDS, lastExec, processEnd, program } from './programs';
 import type { ChannelKind } from './sshd-session';
 import {
-  ACCOUNTS, BOOT_NS, LISTENER_PID, PID_BASE, REALTIME_OFFSET_NS, RELEASES, UNKNOWN_NAMES, listenerArgv,
-  type GenerationName, type Setup,
+  ACCOUNTS, BOOT_NS, LISTENER_BINARY, LISTENER_PID, PID_BASE, REALTIME_OFFSET_NS, UNKNOWN_NAMES, listenerArgv,
+  perConnectionBinary, preauthBinary, releasesOf, type Setup,
 } from './world';
+import { GENERATIONS, type KnownGenerationName } from '../../model/versions';
 
 /** Parts of the generator that can be switched off, to look past a known finding. */
 export type Feature = 'refused-connections' | 'kbdint-failures' | 'root-denied';
@@ -56,14 +57,14 @@ const gapNs = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 200_000, max: 30_000_000 }) },
 );
 
-export function setupArb(generation: GenerationName, without: readonly Feature[] = []): fc.Arbitrary<Setup> {
-  const releases = RELEASES.filter((r) => r.generation === generation);
+export function setupArb(generation: KnownGenerationName, without: readonly Feature[] = []): fc.Arbitrary<Setup> {
   return fc.record({
-    release: fc.constantFrom(...releases),
+    release: fc.constantFrom(...releasesOf(generation)),
     listenerStart: fc.constantFrom('snapshot' as const, 'exec' as const),
     listenerTty: fc.constantFrom('', 'pts/0'),
     listenerArgs: fc.constantFrom(['-D'], ['-D', '-f', '/etc/ssh/sshd_config']),
-    rexec: generation === '8.4-9.7' ? fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, fc.constant(false)) : fc.constant(true),
+    rexec: GENERATIONS[generation].reexecCanBeOff
+      ? fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, fc.constant(false)) : fc.constant(true),
     usePam: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, fc.constant(false)),
     permitRootLogin: without.includes('root-denied')
       ? fc.constant('prohibit-password' as const)
@@ -112,7 +113,7 @@ export function commandArbs(without: readonly Feature[] = []): fc.Arbitrary<Priv
   )];
 }
 
-export function scenarioArb(generation: GenerationName, options: ScenarioOptions = {}): fc.Arbitrary<Scenario> {
+export function scenarioArb(generation: KnownGenerationName, options: ScenarioOptions = {}): fc.Arbitrary<Scenario> {
   const without = options.without ?? [];
   const commands = fc.commands(commandArbs(without), { maxCommands: options.maxCommands ?? 60, size: 'large' });
   return fc.record({ setup: setupArb(generation, without), commands });
@@ -122,8 +123,9 @@ export function scenarioArb(generation: GenerationName, options: ScenarioOptions
 /** The capture header's tables that come with every snapshot: OpenSSH version per binary, user names by uid. */
 export function captureHeader(setup: Setup): { opensshVersions: Record<string, string>; users: [string, number][] } {
   const r = setup.release;
-  const versions: Record<string, string> = { '/usr/sbin/sshd': r.version, [r.sessionBinary]: r.version };
-  if (r.authBinary !== null) versions[r.authBinary] = r.version;
+  const versions: Record<string, string> = { [LISTENER_BINARY]: r.version, [perConnectionBinary(r)]: r.version };
+  const auth = preauthBinary(r);
+  if (auth !== null) versions[auth] = r.version;
   const users: [string, number][] = [...ACCOUNTS.map((a) => [a.name, a.uid] as [string, number]), ['sshd', r.privsepUid]];
   return { opensshVersions: versions, users };
 }
@@ -132,7 +134,7 @@ function openCapture(sim: KernelSim, setup: Setup): void {
   sim.meta((ts) => ({ kind: 'clock' as const, ts, realtimeNs: ts + REALTIME_OFFSET_NS }));
   const { opensshVersions: versions, users } = captureHeader(setup);
   const processes = setup.listenerStart === 'exec' ? [] : [{
-    pid: LISTENER_PID, ppid: 1, exe: '/usr/sbin/sshd', argv: listenerArgv(setup), comm: 'sshd',
+    pid: LISTENER_PID, ppid: 1, exe: LISTENER_BINARY, argv: listenerArgv(setup), comm: 'sshd',
     uid: [0, 0, 0, 0] as const, gid: [0, 0, 0, 0] as const, auid: 4294967295, sessionid: 4294967295,
     startBoottime: BOOT_NS - 1_000_000_000, tty: setup.listenerTty, root: '/', flags: 3, peer: null,
     sid: setup.listenerTty === '' ? LISTENER_PID : 50,

@@ -19,7 +19,7 @@ export { KEYS } from './cmd-auth';
 /** Debian-like defaults for one OpenSSH version ("9.2p1", "10.0p2", ...), with a roomy pid pool. */
 export function fixedSetup(version: string, overrides: Partial<Setup> = {}): Setup {
   const release = RELEASES.find((r) => r.version === version);
-  if (release === undefined) throw new Error(`no simulated release ${version}: use one of privsep-world.ts RELEASES`);
+  if (release === undefined) throw new Error(`no simulated release ${version}: use one of test/sim/world.ts RELEASES`);
   return {
     release, listenerStart: 'snapshot', listenerTty: '', listenerArgs: ['-D'], rexec: true, usePam: true,
     permitRootLogin: 'prohibit-password', motd: false, pidPoolSize: 200, gapsNs: [50_000, 3_000, 700_000],

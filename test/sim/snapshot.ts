@@ -10,9 +10,8 @@ import type { OracleConn } from './oracle';
 import { captureHeader, type History } from './scenario';
 import { LISTENER_PID, REALTIME_OFFSET_NS } from './world';
 import { MON } from './frames';
+import { FAMILY_NAMES } from '../../model/versions';
 
-/** record-options.ts DEFAULT_FAMILY_NAMES. */
-export const FAMILY_NAMES: readonly string[] = ['sshd', 'sshd-session', 'sshd-auth'];
 /** USER_HZ: /proc/pid/stat counts start times in 10 ms ticks (the kernel truncates). */
 const TICK_NS = 10_000_000;
 

@@ -7,7 +7,7 @@ import {
   filler, keyAllowed, pamRespond, u32Body, Buf,
 } from './frames';
 import { exitMonitor, monitorVisitsUser, preauthExitCode, proctitle, type SshdConn } from './sshd-connect';
-import { account } from './world';
+import { account, pwnamFormat } from './world';
 
 /** The first userauth request ("none"): PWNAM, AUDIT_EVENT for an unknown user, PAM_START, AUTHSERV. */
 export function noneProbe(sim: KernelSim, c: SshdConn, userName: string): void {
@@ -15,7 +15,7 @@ export function noneProbe(sim: KernelSim, c: SshdConn, userName: string): void {
   c.userName = userName;
   c.user = account(userName);
   sim.frame(child, c.childIno, MON.PWNAM, cstringBody(userName));
-  sim.frame(c.monitor, c.monitorIno, MON.ANS_PWNAM, ansPwnam(c.user, c.release.pwnamFormat, c.release.pwnamOptionsLen));
+  sim.frame(c.monitor, c.monitorIno, MON.ANS_PWNAM, ansPwnam(c.user, pwnamFormat(c.release), c.release.pwnamOptionsLen));
   proctitle(sim, c.monitor, `${c.user === null ? 'unknown' : userName} [priv]`);
   if (c.user === null) sim.frame(child, c.childIno, MON.AUDIT_EVENT, u32Body(AUDIT.INVALID_USER));
   if (c.setup.usePam) sim.frame(child, c.childIno, MON.PAM_START, empty());
@@ -25,7 +25,7 @@ export function noneProbe(sim: KernelSim, c: SshdConn, userName: string): void {
 
 /** Linux-PAM 1.7's pam_unix execs unix_chkpwd from the process running PAM (exit 7: wrong password). */
 function unixChkpwd(sim: KernelSim, c: SshdConn, parent: number, mode: 'nonull' | 'chkexpiry', ok: boolean): void {
-  if (!c.release.unixChkpwd || !c.setup.usePam || c.user === null) return;
+  if (!c.release.generation.debianPam.execsUnixChkpwd || !c.setup.usePam || c.user === null) return;
   const helper = sim.fork(parent);
   sim.holdPeer(helper, null); // pam_unix's helper child closes every other descriptor
   sim.exec(helper, '/usr/sbin/unix_chkpwd', ['/usr/sbin/unix_chkpwd', c.user.name, mode]);

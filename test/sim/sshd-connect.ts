@@ -4,7 +4,10 @@
 import type { InetEndpoint } from '../../capture/events';
 import { KernelSim, ROOT_CREDS, basename } from './kernel';
 import { MON, AUDIT, empty, filler, u32Body } from './frames';
-import { BOOT_NS, LISTENER_PID, listenerArgv, type Account, type Release, type Setup } from './world';
+import {
+  BOOT_NS, LISTENER_BINARY, LISTENER_PID, bannerBySshdAuth, listenerArgv, perConnectionBinary, preauthBinary,
+  type Account, type Release, type Setup,
+} from './world';
 
 /** Everything the simulator must remember about one connection's sshd processes. */
 export interface SshdConn {
@@ -35,12 +38,12 @@ export function startListener(sim: KernelSim, setup: Setup): void {
     sim.adopt(LISTENER_PID, 1, 'sshd', setup.listenerTty, {
       exe: '/usr/lib/systemd/systemd', cmdline: ['/usr/lib/systemd/systemd'], startNs: sim.current(), sid,
     });
-    const execTs = sim.exec(LISTENER_PID, '/usr/sbin/sshd', listenerArgv(setup), { familyRoot: true, wasTracked: false });
+    const execTs = sim.exec(LISTENER_PID, LISTENER_BINARY, listenerArgv(setup), { familyRoot: true, wasTracked: false });
     sim.proc(LISTENER_PID).startNs = execTs - 1_000;
     sim.note(LISTENER_PID);
   } else {
     sim.adopt(LISTENER_PID, 1, 'sshd', setup.listenerTty, {
-      exe: '/usr/sbin/sshd', cmdline: listenerArgv(setup), startNs: LISTENER_START_NS, sid,
+      exe: LISTENER_BINARY, cmdline: listenerArgv(setup), startNs: LISTENER_START_NS, sid,
     });
   }
   sim.title(LISTENER_PID, `sshd: ${listenerArgv(setup).join(' ')} [listener] 0 of 10-100 startups`);
@@ -66,9 +69,9 @@ export function refuseConnection(sim: KernelSim, peer: InetEndpoint): void {
 
 export function acceptConnection(sim: KernelSim, setup: Setup, peer: InetEndpoint): SshdConn {
   const r = setup.release;
-  const sockIno = sim.accept(LISTENER_PID, r.authBinary === null ? 4 : 7, LOCAL, peer);
+  const sockIno = sim.accept(LISTENER_PID, r.generation.seenInTraces.acceptedFd, LOCAL, peer);
   const [configIno] = sim.socketpair(LISTENER_PID);
-  if (r.generation !== '8.4-9.7') {
+  if (r.generation.listenerNamesSocket) { // on fd 7 as 10.x's traces show (no 9.8-9.9 build was traced)
     sim.sockname(LISTENER_PID, 'getpeername', 7, peer, sockIno);
     sim.sockname(LISTENER_PID, 'getsockname', 7, LOCAL, sockIno);
   }
@@ -77,9 +80,9 @@ export function acceptConnection(sim: KernelSim, setup: Setup, peer: InetEndpoin
   sim.frame(LISTENER_PID, configIno, 0, filler(460)); // the rexec config: type 0, withheld by the policy
   sim.holdPeer(LISTENER_PID, null); // the listener closes its copy of the socket
   sim.setsid(monitor);
-  if (r.generation !== '8.4-9.7' || setup.rexec) {
-    const argv = [r.sessionBinary, ...listenerArgv(setup).slice(1), '-R'];
-    sim.exec(monitor, r.sessionBinary, argv, { familyRoot: true });
+  if (!r.generation.reexecCanBeOff || setup.rexec) {
+    const binary = perConnectionBinary(r);
+    sim.exec(monitor, binary, [binary, ...listenerArgv(setup).slice(1), '-R'], { familyRoot: true });
     proctitle(sim, monitor, '[accepted]');
   }
   sim.sockname(monitor, 'getpeername', 0, peer, sockIno);
@@ -87,7 +90,7 @@ export function acceptConnection(sim: KernelSim, setup: Setup, peer: InetEndpoin
     setup, release: r, peer, monitor, preauth: null, postauth: null, monitorIno: 0, childIno: 0, user: null,
     userName: null, attempted: false, failures: 0, authenticated: false,
   };
-  if (!r.setcompat) sim.banner(monitor, sockIno, r.banner + '\r\n');
+  if (!bannerBySshdAuth(r)) sim.banner(monitor, sockIno, r.banner + '\r\n');
   startPreauthChild(sim, conn, sockIno);
   return conn;
 }
@@ -98,10 +101,11 @@ function startPreauthChild(sim: KernelSim, c: SshdConn, sockIno: number): void {
   [c.monitorIno, c.childIno] = sim.socketpair(c.monitor);
   const child = sim.fork(c.monitor);
   c.preauth = child;
-  if (r.authBinary !== null) {
-    sim.exec(child, r.authBinary, [r.authBinary, ...listenerArgv(c.setup).slice(1), '-R'], { familyRoot: true });
+  const binary = preauthBinary(r);
+  if (binary !== null) {
+    sim.exec(child, binary, [binary, ...listenerArgv(c.setup).slice(1), '-R'], { familyRoot: true });
     sim.frame(child, c.childIno, MON.STATE, empty());
-    sim.frame(c.monitor, c.monitorIno, MON.ANS_STATE, filler(r.setcompat ? 3490 : 624));
+    sim.frame(c.monitor, c.monitorIno, MON.ANS_STATE, filler(r.ansStateLen));
   }
   sim.chroot(child, '/run/sshd');
   sim.setgroups(child, [65534]);
@@ -114,20 +118,21 @@ function startPreauthChild(sim: KernelSim, c: SshdConn, sockIno: number): void {
   sim.prctl(child, 'no_new_privs');
   sim.prctl(child, 'seccomp');
   proctitle(sim, child, '[net]');
-  if (r.setcompat) {
+  if (bannerBySshdAuth(r)) {
     sim.banner(child, sockIno, r.banner + '\r\n');
     sim.frame(child, c.childIno, MON.SETCOMPAT, u32Body(0x04000000));
   }
-  sim.frame(child, c.childIno, MON.SIGN, filler(r.authBinary === null ? 91 : 142));
+  sim.frame(child, c.childIno, MON.SIGN, filler(r.generation.seenInTraces.signRequestBodyLen));
   sim.frame(c.monitor, c.monitorIno, MON.ANS_SIGN, filler(87));
 }
 
-/** The monitor's exit status before authentication (srclimit.h codes from 9.8; sigdie/fatal before). */
+/** The monitor's exit status before authentication, by the versions table's codes. */
 export function preauthExitCode(c: SshdConn, how: PreauthEnd): number {
-  if (c.release.generation === '8.4-9.7') return how === 'grace' ? 1 : 255;
-  if (how === 'grace') return 3;
-  if (how === 'crash') return 4;
-  return c.attempted ? 5 : 255;
+  const codes = c.release.generation.preauthExit;
+  if (how === 'grace') return codes.graceTimeExpired;
+  if (how === 'crash' && codes.crashed !== null) return codes.crashed;
+  if (c.attempted && codes.authAttempted !== null) return codes.authAttempted;
+  return codes.closed;
 }
 
 export type PreauthEnd = 'drop' | 'grace' | 'maxtries' | 'crash';
@@ -141,11 +146,11 @@ export type PreauthEnd = 'drop' | 'grace' | 'maxtries' | 'crash';
 export function endPreauth(sim: KernelSim, c: SshdConn, how: PreauthEnd): void {
   const child = c.preauth!;
   if (how === 'maxtries') sim.frame(child, c.childIno, MON.AUDIT_EVENT, u32Body(AUDIT.MAXTRIES));
-  if (how === 'crash' && c.release.generation !== '8.4-9.7') {
-    sim.exit(child, { signal: 31 }, 'parent'); // 9.8+ reaps it to tell a crash (exit 4) from a close
+  if (how === 'crash' && c.release.generation.preauthExit.crashed !== null) {
+    sim.exit(child, { signal: 31 }, 'parent'); // a monitor with a crash code reaps the child to tell a crash from a close
     sim.wait(c.monitor, child, { signal: 31 }, child);
   } else if (how === 'crash') {
-    sim.exit(child, { signal: 31 }, 'init'); // up to 9.7 the monitor just sees EOF and exits 255
+    sim.exit(child, { signal: 31 }, 'init'); // without one it just sees EOF and exits as for a close
   } else {
     sim.exit(child, how === 'grace' ? { signal: 15 } : { code: 255 }, 'init');
   }
@@ -155,7 +160,7 @@ export function endPreauth(sim: KernelSim, c: SshdConn, how: PreauthEnd): void {
 /** systemd's ExecReload / ExecStartPre: `sshd -t` started by init, a family root that never listens. */
 export function configTest(sim: KernelSim): void {
   const pid = sim.spawnUntracked(1, 'sshd');
-  const execTs = sim.exec(pid, '/usr/sbin/sshd', ['/usr/sbin/sshd', '-t'], { familyRoot: true, wasTracked: false });
+  const execTs = sim.exec(pid, LISTENER_BINARY, [LISTENER_BINARY, '-t'], { familyRoot: true, wasTracked: false });
   sim.proc(pid).startNs = execTs - 1_000; // forked by the init system just before
   sim.note(pid);
   sim.exit(pid, { code: 0 }, 'init');

@@ -42,7 +42,7 @@ export function loginSucceeded(sim: KernelSim, c: SshdConn): void {
   c.authenticated = true;
   if (c.setup.usePam && c.setup.motd) runMotd(sim, c);
   for (let i = 0; i < 3; i++) { sim.setgroups(c.monitor, user.groups); sim.setgroups(c.monitor, []); }
-  if (user.uid === 0 && !c.release.rootPostauth) { // up to 9.7 the monitor serves root's session itself
+  if (user.uid === 0 && !c.release.generation.rootPostauthChild) { // the monitor serves root's session itself
     proctitle(sim, c.monitor, `${user.name}@notty`);
     return;
   }
@@ -69,7 +69,7 @@ function setUserContext(sim: KernelSim, pid: number, user: Account): void {
 function runMotd(sim: KernelSim, c: SshdConn): void {
   const sh = sim.fork(c.monitor);
   sim.holdPeer(sh, null); // the socket is close-on-exec
-  const dashDash = c.release.generation === '10.0+' ? ['--'] : [];
+  const dashDash = c.release.generation.debianPam.motdArgvHasDashDash ? ['--'] : [];
   sim.exec(sh, '/bin/sh', ['sh', '-c', ...dashDash, MOTD]);
   sim.exec(sh, '/usr/bin/env', ['/usr/bin/env', '-i', 'PATH=/usr/local/bin:/usr/bin:/bin', 'run-parts', '--lsbsysinit', '/etc/update-motd.d']);
   sim.exec(sh, '/bin/run-parts', ['run-parts', '--lsbsysinit', '/etc/update-motd.d']);

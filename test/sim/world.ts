@@ -1,56 +1,63 @@
-// The fixed world the privsep scenarios run in: OpenSSH releases per generation (facts from
-// docs/openssh-versions.md and the 9.2p1 source), the accounts on the machine, and the scenario set-up.
+// The fixed world the privsep scenarios run in: the simulated OpenSSH builds (what differs between versions comes
+// from model/versions.ts; only what differs between builds is here), the accounts on the machine, and the
+// scenario set-up.
+import {
+  GENERATIONS, SSHD, generationOfVersion, hasFeature, type Generation, type KnownGenerationName,
+} from '../../model/versions';
 import type { Passwd } from './frames';
 
-export type GenerationName = '8.4-9.7' | '9.8-9.9' | '10.0+';
-export const GENERATION_NAMES: readonly GenerationName[] = ['8.4-9.7', '9.8-9.9', '10.0+'];
-
+/** One simulated build of sshd: its version (which names its row of the versions table) and its own details. */
 export interface Release {
-  readonly generation: GenerationName;
   readonly version: string;
+  /** The versions table's row for this version: every way it behaves differently from the others. */
+  readonly generation: Generation;
   readonly banner: string;
-  /** Binary the per-connection process execs (the listener's own binary up to 9.7). */
-  readonly sessionBinary: string;
-  /** Binary the pre-auth child execs (10.0+), or null: a plain fork. */
-  readonly authBinary: string | null;
-  readonly pwnamFormat: 'struct' | 'fields';  // 8.4 sends a raw struct passwd
-  readonly pwnamOptionsLen: number;           // ANS_PWNAM's trailing ServerOptions blob
   readonly privsepUid: number;
-  readonly setcompat: boolean;                // 10.3+: SETCOMPAT, banner written by sshd-auth
-  readonly unixChkpwd: boolean;               // Linux-PAM 1.7: pam_unix execs unix_chkpwd from the monitor
-  /** Whether a root login gets a post-auth child (from 9.8). */
-  readonly rootPostauth: boolean;
+  readonly pwnamOptionsLen: number;  // ANS_PWNAM's trailing ServerOptions blob
+  readonly ansStateLen: number;      // 10.x ANS_STATE's body (10.4+ serialises the options); 0 before 10.0
 }
 
-const SSHD = '/usr/sbin/sshd';
+function release(version: string, banner: string, privsepUid: number, pwnamOptionsLen: number, ansStateLen = 0): Release {
+  const name = generationOfVersion(version);
+  if (name === null) throw new Error(`OpenSSH ${version} is older than model/versions.ts covers`);
+  return { version, generation: GENERATIONS[name], banner, privsepUid, pwnamOptionsLen, ansStateLen };
+}
 
 export const RELEASES: readonly Release[] = [
-  {
-    generation: '8.4-9.7', version: '8.4p1', banner: 'SSH-2.0-OpenSSH_8.4p1 Debian-5+deb11u3', sessionBinary: SSHD,
-    authBinary: null, pwnamFormat: 'struct', pwnamOptionsLen: 9060, privsepUid: 101, setcompat: false,
-    unixChkpwd: false, rootPostauth: false,
-  },
-  {
-    generation: '8.4-9.7', version: '9.2p1', banner: 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10', sessionBinary: SSHD,
-    authBinary: null, pwnamFormat: 'fields', pwnamOptionsLen: 9020, privsepUid: 100, setcompat: false,
-    unixChkpwd: false, rootPostauth: false,
-  },
-  {
-    generation: '9.8-9.9', version: '9.9p1', banner: 'SSH-2.0-OpenSSH_9.9p1 Ubuntu-3',
-    sessionBinary: '/usr/lib/openssh/sshd-session', authBinary: null, pwnamFormat: 'fields', pwnamOptionsLen: 3000,
-    privsepUid: 106, setcompat: false, unixChkpwd: false, rootPostauth: true,
-  },
-  {
-    generation: '10.0+', version: '10.0p2', banner: 'SSH-2.0-OpenSSH_10.0p2 Debian-7+deb13u4',
-    sessionBinary: '/usr/lib/openssh/sshd-session', authBinary: '/usr/lib/openssh/sshd-auth', pwnamFormat: 'fields',
-    pwnamOptionsLen: 3070, privsepUid: 997, setcompat: false, unixChkpwd: true, rootPostauth: true,
-  },
-  {
-    generation: '10.0+', version: '10.6p1', banner: 'SSH-2.0-OpenSSH_10.6p1 Debian-1',
-    sessionBinary: '/usr/lib/openssh/sshd-session', authBinary: '/usr/lib/openssh/sshd-auth', pwnamFormat: 'fields',
-    pwnamOptionsLen: 3360, privsepUid: 995, setcompat: true, unixChkpwd: true, rootPostauth: true,
-  },
+  release('8.4p1', 'SSH-2.0-OpenSSH_8.4p1 Debian-5+deb11u3', 101, 9060),
+  release('9.2p1', 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10', 100, 9020),
+  release('9.9p1', 'SSH-2.0-OpenSSH_9.9p1 Ubuntu-3', 106, 3000),
+  release('10.0p2', 'SSH-2.0-OpenSSH_10.0p2 Debian-7+deb13u4', 997, 3070, 624),
+  release('10.6p1', 'SSH-2.0-OpenSSH_10.6p1 Debian-1', 995, 3360, 3490),
 ];
+
+export function releasesOf(generation: KnownGenerationName): Release[] {
+  return RELEASES.filter((r) => r.generation.name === generation);
+}
+
+/** The listener's binary (Debian's path), which up to 9.7 every per-connection process re-execs. */
+export const LISTENER_BINARY = SSHD.debianPath;
+
+/** What the per-connection process execs: the listener's own binary, or the table's (Debian's path). */
+export function perConnectionBinary(r: Release): string {
+  const exec = r.generation.perConnectionExec;
+  return exec === 'listener' ? LISTENER_BINARY : exec.debianPath;
+}
+
+/** What the pre-auth child execs (Debian's path), or null: a plain fork. */
+export function preauthBinary(r: Release): string | null {
+  return r.generation.preauthExec?.debianPath ?? null;
+}
+
+/** 10.3+: sshd-auth writes the banner after its sandbox and sends SETCOMPAT. */
+export function bannerBySshdAuth(r: Release): boolean {
+  return hasFeature(r.version, 'bannerBySshdAuth');
+}
+
+/** 8.4 sends a raw struct passwd in ANS_PWNAM; 8.5+ sends the fields. */
+export function pwnamFormat(r: Release): 'struct' | 'fields' {
+  return hasFeature(r.version, 'pwnamFields') ? 'fields' : 'struct';
+}
 
 export interface Account extends Passwd { readonly groups: readonly number[] }
 
@@ -94,5 +101,5 @@ export const BOOT_NS = 5_000_000_000;
 export const REALTIME_OFFSET_NS = 1_767_225_600_000_000_000;
 
 export function listenerArgv(setup: Setup): string[] {
-  return ['/usr/sbin/sshd', ...setup.listenerArgs];
+  return [LISTENER_BINARY, ...setup.listenerArgs];
 }

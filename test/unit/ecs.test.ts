@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { reduce } from '../../model';
 import { ECS_VERSION, toEcs, type EcsDocument } from '../../output/ecs';
 import { runScenario, scenarioArb } from '../sim/scenario';
-import { GENERATION_NAMES } from '../sim/world';
+import { KNOWN_GENERATION_NAMES } from '../../model/versions';
 import { ACCEPTED, ANOMALY, CONTEXT, INVALID_USER, OPEN_SESSION, SESSION, SESSION_START, TIMED_OUT } from './ocsf-ecs-records';
 
 interface EcsField { type: string; normalize?: string[]; allowed_values?: { name: string; expected_event_types?: string[] }[] }
@@ -88,7 +88,7 @@ describe('ECS mapping', () => {
     assert.deepEqual(get(toEcs(TIMED_OUT, CONTEXT)[0]!, 'event.reason'), 'login grace time expired');
   });
 
-  for (const generation of GENERATION_NAMES) {
+  for (const generation of KNOWN_GENERATION_NAMES) {
     it(`uses only ECS fields for records made from generated privsep histories (${generation})`, () => {
       fc.assert(fc.property(scenarioArb(generation), (scenario) => {
         for (const r of reduce(runScenario(scenario).events)) toEcs(r, CONTEXT).forEach(assertEcs);

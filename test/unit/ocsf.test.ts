@@ -13,7 +13,7 @@ import { reduce } from '../../model';
 import { toOcsf, type OcsfEvent } from '../../output/ocsf';
 import { formatRecord } from '../../output/format-record';
 import { runScenario, scenarioArb } from '../sim/scenario';
-import { GENERATION_NAMES } from '../sim/world';
+import { KNOWN_GENERATION_NAMES } from '../../model/versions';
 import { ACCEPTED, ANOMALY, CONTEXT, INVALID_USER, OPEN_SESSION, SESSION, SESSION_START, TIMED_OUT } from './ocsf-ecs-records';
 
 // The schemas travel with the repository (test/data/ocsf, gzipped), so every machine validates.
@@ -105,7 +105,7 @@ describe('OCSF 1.8.0 mapping', () => {
     assert.deepEqual(lines.map((l) => (JSON.parse(l) as OcsfEvent).type_uid), [100701, 100701, 100701, 300202]);
   });
 
-  for (const generation of GENERATION_NAMES) {
+  for (const generation of KNOWN_GENERATION_NAMES) {
     it(`validates every event made from generated privsep histories (${generation})`, () => {
       fc.assert(fc.property(scenarioArb(generation), (scenario) => {
         for (const r of reduce(runScenario(scenario).events)) for (const e of toOcsf(r, CONTEXT)) assertValid(byClass, e);
