@@ -32,7 +32,7 @@ export interface CaptureHeader {
 
 /** The recorder's cumulative counters (native TracerCounters), as stored in counters records. */
 export interface CounterFields {
-  readonly emitted: readonly number[];  // records submitted, indexed by event type (bpf/events.h EV_*), length 32
+  readonly emitted: readonly number[];  // records submitted, indexed by event type (bpf/events.h EV_*), length EV_MAX
   readonly dropped: readonly number[];  // lost because the ring buffer was full, by event type
   readonly truncated: number;
   readonly frameDesync: number;

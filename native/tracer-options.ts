@@ -1,10 +1,9 @@
 // Checks TracerOptions before anything native runs, so a bad option fails the same way on every machine.
+import { CAPS } from '../capture/layout';
 import type { TracerOptions } from './types';
 import { TracerError } from './tracer-error';
 
-const FAMILY_NAMES = 4;        // bpf/events.h FAMILY_NAMES
-const FAMILY_NAME_LEN = 16;    // bpf/events.h FAMILY_NAME_LEN, NUL included
-const ARGV_CAP_MAX = 8192;     // bpf/events.h ARGV_CAP_MAX
+const { FAMILY_NAMES, FAMILY_NAME_LEN, ARGV_CAP_MAX } = CAPS; // FAMILY_NAME_LEN counts the NUL
 const MIN_RING_BYTES = 4096;   // one page: the kernel wants a page-aligned power of two
 const MAX_RING_BYTES = 1 << 30;
 const MAX_BATCH_BYTES = 16 << 20;
@@ -30,7 +29,7 @@ function checkFamilyNames(names: unknown): void {
     const bytes = typeof name === 'string' ? Buffer.byteLength(name) : 0;
     if (typeof name !== 'string' || bytes < 1 || bytes >= FAMILY_NAME_LEN || /[/\0]/.test(name)) {
       fail(`options.familyNames: ${JSON.stringify(name)} must be a basename of 1 to ${FAMILY_NAME_LEN - 1} bytes ` +
-        '(the kernel compares it with the 15-byte task comm)');
+        `(the kernel compares it with the ${CAPS.COMM_LEN - 1}-byte task comm)`);
     }
   }
 }
