@@ -7,6 +7,7 @@ import { LogWriter } from '../../record/log-writer';
 import { openCaptures } from '../../replay/capture-set';
 import type { CaptureHeader, CounterFields } from '../../capture/format';
 import { encodeEvent } from '../../capture/encode-events';
+import { CAPS } from '../../capture/layout';
 
 /** A real 9.2p1 capture of the corpus: one password login running a command. */
 export const DEFAULT_TEMPLATE = resolve(__dirname, '../../../corpus/captures/9.2p1-bookworm/password_command_fails/capture.sshtrace');
@@ -50,7 +51,7 @@ function shifter(template: Template, copy: number): (e: KernelEvent) => KernelEv
 }
 
 function zeroCounters(delivered: number): CounterFields {
-  const zeros = new Array<number>(32).fill(0);
+  const zeros = new Array<number>(CAPS.EV_MAX).fill(0);
   return {
     emitted: zeros, dropped: zeros, truncated: 0, frameDesync: 0, trackFailed: 0, readFailed: 0,
     userDroppedRecords: 0, userDroppedBatches: 0, delivered, malformed: 0,

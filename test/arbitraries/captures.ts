@@ -4,10 +4,12 @@ import fc from 'fast-check';
 import type { BatchRecord, CaptureHeader, CounterFields, TrailerRecord } from '../../capture/format';
 import { encodeFrame } from '../../capture/frame-codec';
 import { FrameKind } from '../../capture/frame-header';
+import { CAPS } from '../../capture/layout';
 
 const nat = fc.maxSafeNat();
+const perType = fc.array(fc.nat(), { minLength: CAPS.EV_MAX, maxLength: CAPS.EV_MAX });
 const counterFields: fc.Arbitrary<CounterFields> = fc.record({
-  emitted: fc.array(fc.nat(), { minLength: 32, maxLength: 32 }), dropped: fc.array(fc.nat(), { minLength: 32, maxLength: 32 }),
+  emitted: perType, dropped: perType,
   truncated: nat, frameDesync: nat, trackFailed: nat, readFailed: nat, userDroppedRecords: nat, userDroppedBatches: nat,
   delivered: nat, malformed: nat,
 }).map((c) => ({ ...c }));

@@ -1,10 +1,11 @@
 // A TracerSource without a kernel: the test pushes batches, stop() delivers a last one and ends the
 // iteration, exactly as the native contract (native/index.ts) says the real one does.
+import { CAPS } from '../../capture/layout';
 import type { Batch, TracerCounters, TracerSource } from '../../native/index';
 
 export function counters(overrides: Partial<TracerCounters> = {}): TracerCounters {
   return {
-    emitted: Array(32).fill(0), dropped: Array(32).fill(0), truncated: 0, frameDesync: 0, trackFailed: 0, readFailed: 0,
+    emitted: Array(CAPS.EV_MAX).fill(0), dropped: Array(CAPS.EV_MAX).fill(0), truncated: 0, frameDesync: 0, trackFailed: 0, readFailed: 0,
     userDroppedRecords: 0, userDroppedBatches: 0, delivered: 0, malformed: 0, ...overrides,
   };
 }

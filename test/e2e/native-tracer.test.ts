@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { start, TracerError, type TracerOptions } from '../../native/index';
-import { EVF } from '../../capture/layout';
+import { CAPS, EVF } from '../../capture/layout';
 import {
   bpfSkipReason, collect, EV, execFilename, exitCode, forkChild, makeFamilyShell, ofType, run, sum,
   threadCpuSeconds, tracerOptions, walkRecords,
@@ -13,11 +13,11 @@ import {
 
 describe('native tracer options (no root needed)', () => {
   const bad: Array<[string, Partial<TracerOptions>]> = [
-    ['too many family names', { familyNames: ['a', 'b', 'c', 'd', 'e'] }],
-    ['a 16-byte family name', { familyNames: ['sixteen-chars-xx'] }],
+    ['too many family names', { familyNames: Array.from({ length: CAPS.FAMILY_NAMES + 1 }, (_, i) => `fam${i}`) }],
+    [`a ${CAPS.FAMILY_NAME_LEN}-byte family name`, { familyNames: ['s'.repeat(CAPS.FAMILY_NAME_LEN)] }],
     ['a family name with a slash', { familyNames: ['usr/sshd'] }],
     ['a ring that is not a power of two', { ringBufferBytes: 5000 }],
-    ['argvCap over 8192', { argvCap: 8193 }],
+    [`argvCap over ${CAPS.ARGV_CAP_MAX}`, { argvCap: CAPS.ARGV_CAP_MAX + 1 }],
     ['a zero batch interval', { batchIntervalMs: 0 }],
     ['no queue', { maxQueuedBatches: 0 }],
   ];

@@ -12,6 +12,7 @@ import { FrameKind } from '../../capture/frame-header';
 import { LogWriter } from '../../record/log-writer';
 import { sampleHeader } from '../arbitraries/captures';
 import { encodeEvent } from '../../capture/encode-events';
+import { CAPS, EV } from '../../capture/layout';
 
 const dir = mkdtempSync(join(tmpdir(), 'sshtrace-reader-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,8 +29,8 @@ const exit: KernelEvent = {
   rawStatus: 255 << 8, ppid: 812, startBoottime: 6_000_000_000, creds, comm: 'sshd',
 };
 const counters = (emittedFork: number, droppedExit: number): CounterFields => {
-  const emitted = Array(32).fill(0); emitted[1] = emittedFork;
-  const dropped = Array(32).fill(0); dropped[3] = droppedExit;
+  const emitted = Array(CAPS.EV_MAX).fill(0); emitted[EV.FORK] = emittedFork;
+  const dropped = Array(CAPS.EV_MAX).fill(0); dropped[EV.EXIT] = droppedExit;
   return { emitted, dropped, truncated: 0, frameDesync: 0, trackFailed: 0, readFailed: 0, userDroppedRecords: 2, userDroppedBatches: 1, delivered: 5, malformed: 0 };
 };
 

@@ -7,6 +7,7 @@ import type { BatchRecord, TrailerRecord } from '../../capture/format';
 import { OutputError } from '../../capture/errors';
 import { scanBuffer } from '../../capture/file-frames';
 import { FrameKind } from '../../capture/frame-header';
+import { CAPS } from '../../capture/layout';
 import { LogWriter } from '../../record/log-writer';
 import { outputLifecycle } from '../../record/output-file';
 import { sampleHeader } from '../arbitraries/captures';
@@ -15,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'sshtrace-writer-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const zeroCounters = {
-  emitted: Array(32).fill(0), dropped: Array(32).fill(0), truncated: 0, frameDesync: 0, trackFailed: 0, readFailed: 0,
+  emitted: Array(CAPS.EV_MAX).fill(0), dropped: Array(CAPS.EV_MAX).fill(0), truncated: 0, frameDesync: 0, trackFailed: 0, readFailed: 0,
   userDroppedRecords: 0, userDroppedBatches: 0, delivered: 0, malformed: 0,
 };
 const trailer: TrailerRecord = { k: 'end', ts: 9, clean: true, reason: 'stopped', counters: zeroCounters };

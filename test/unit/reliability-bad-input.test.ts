@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { KernelEvent } from '../../capture/events';
 import { EXIT, SshtraceError } from '../../capture/errors';
-import { LAYOUT } from '../../capture/layout';
+import { CAPS, LAYOUT } from '../../capture/layout';
 import { encodeFrame } from '../../capture/frame-codec';
 import { FrameKind } from '../../capture/frame-header';
 import { LogWriter } from '../../record/log-writer';
@@ -42,7 +42,7 @@ async function writeCapture(name: string, blob: Buffer): Promise<string> {
   const writer = await LogWriter.create(path(name), sampleHeader());
   await writer.append({ k: 'ev', d: blob });
   await writer.close({ k: 'end', ts: 8e9, clean: true, reason: 'test', counters: {
-    emitted: Array(32).fill(0), dropped: Array(32).fill(0), truncated: 0, frameDesync: 0, trackFailed: 0, readFailed: 0,
+    emitted: Array(CAPS.EV_MAX).fill(0), dropped: Array(CAPS.EV_MAX).fill(0), truncated: 0, frameDesync: 0, trackFailed: 0, readFailed: 0,
     userDroppedRecords: 0, userDroppedBatches: 0, delivered: 3, malformed: 0,
   } });
   return path(name);
