@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The one layout shared by the BPF program (sshtrace.bpf.c), the native addon
- * (native/) and the TypeScript decoder (replay/decode-events.ts mirrors it and
- * a test checks every offset against this file).
+ * (native/) and the TypeScript decoder (capture/layout.generated.ts, written
+ * from this file by `npm run gen:layout`; a unit test fails while it is stale).
  *
  * Rules: event type numbers are never reused; only fixed-width fields with
  * explicit padding; every record starts with struct event_header whose `size`
  * says how many bytes the record really uses (variable records end in data[]).
- * Changing a layout means bumping EVENTS_LAYOUT_VERSION and adding an upcaster
- * on the TypeScript side.
+ * Changing a layout means bumping EVENTS_LAYOUT_VERSION, running
+ * npm run gen:layout and adding an upcaster on the TypeScript side.
  */
 #ifndef SSHTRACE_EVENTS_H
 #define SSHTRACE_EVENTS_H

@@ -1,6 +1,7 @@
-// Raw kernel records (bpf/events.h, back to back) → model/events.ts KernelEvents. Never throws:
+// Raw kernel records (bpf/events.h, back to back) → capture/events.ts KernelEvents. Never throws:
 // unknown types are counted and skipped, records too short for their type are counted as malformed,
 // and a header that cannot be stepped over ends the buffer as malformed bytes.
+// Every offset and number comes from layout.generated.ts, generated from events.h: nothing is copied by hand.
 import type { KernelEvent } from './events';
 import * as P from './decode-process-events';
 import * as S from './decode-socket-events';

@@ -4,7 +4,7 @@ import type {
   ChrootEvent, CredCall, CredEvent, ExecEvent, ExitEvent, ForkEvent, PrctlEvent, SetgroupsEvent,
   SetsidEvent, WaitEvent,
 } from './events';
-import { CAPS, EVF, LAYOUT } from './layout';
+import { CAPS, ENUMS, EVF, LAYOUT } from './layout';
 import type { RecordView } from './event-view';
 
 const H = LAYOUT.event_header.fields;
@@ -74,8 +74,10 @@ export function decodeExit(v: RecordView, at: number): ExitEvent {
   };
 }
 
-const CRED_CALLS: readonly (CredCall | undefined)[] =
-  [undefined, 'setuid', 'setgid', 'setreuid', 'setregid', 'setresuid', 'setresgid'];
+const CRED_CALLS: Readonly<Record<number, CredCall | undefined>> = {
+  [ENUMS.CRED_SETUID]: 'setuid', [ENUMS.CRED_SETGID]: 'setgid', [ENUMS.CRED_SETREUID]: 'setreuid',
+  [ENUMS.CRED_SETREGID]: 'setregid', [ENUMS.CRED_SETRESUID]: 'setresuid', [ENUMS.CRED_SETRESGID]: 'setresgid',
+};
 const CRED = LAYOUT.cred_event.fields;
 export function decodeCred(v: RecordView, at: number): CredEvent | null {
   const call = CRED_CALLS[v.u32(at + CRED.call)];
@@ -103,7 +105,9 @@ export function decodeSetsid(v: RecordView, at: number): SetsidEvent {
   return { kind: 'setsid', ...decodeBase(v, at), ret: v.i32(at + SETSID.ret) };
 }
 
-const PRCTL_OPS: readonly (PrctlEvent['op'] | undefined)[] = [undefined, 'no_new_privs', 'seccomp', 'seccomp_syscall'];
+const PRCTL_OPS: Readonly<Record<number, PrctlEvent['op'] | undefined>> = {
+  [ENUMS.PRCTL_NO_NEW_PRIVS]: 'no_new_privs', [ENUMS.PRCTL_SECCOMP]: 'seccomp', [ENUMS.SECCOMP_SYSCALL]: 'seccomp_syscall',
+};
 const PRCTL = LAYOUT.prctl_event.fields;
 export function decodePrctl(v: RecordView, at: number): PrctlEvent | null {
   const op = PRCTL_OPS[v.u32(at + PRCTL.op)];
@@ -117,12 +121,12 @@ export function decodePrctl(v: RecordView, at: number): PrctlEvent | null {
 const WAIT = LAYOUT.wait_event.fields;
 export function decodeWait(v: RecordView, at: number): WaitEvent | null {
   const callNo = v.u32(at + WAIT.call);
-  if (callNo !== 1 && callNo !== 2) return null;
+  if (callNo !== ENUMS.WAIT_WAIT4 && callNo !== ENUMS.WAIT_WAITID) return null;
   const ret = v.i32(at + WAIT.ret);
   const siPid = v.i32(at + WAIT.si_pid);
   const hasStatus = v.u32(at + WAIT.has_status) !== 0;
   const status = v.i32(at + WAIT.status);
-  const isWait4 = callNo === 1;
+  const isWait4 = callNo === ENUMS.WAIT_WAIT4;
   return {
     kind: 'wait', ...decodeBase(v, at), call: isWait4 ? 'wait4' : 'waitid', ret,
     pidArg: v.i32(at + WAIT.pid_arg), options: v.u32(at + WAIT.options),

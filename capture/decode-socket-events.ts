@@ -5,7 +5,7 @@ import type {
   FrameEvent, PipeWriteEvent, SocketpairEvent, SocknameEvent,
 } from './events';
 import { decodeBase } from './decode-process-events';
-import { AF, CAPS, EVF, LAYOUT } from './layout';
+import { AF, ARRAY_BYTES, CAPS, ENUMS, EVF, LAYOUT } from './layout';
 import type { RecordView } from './event-view';
 
 const H = LAYOUT.event_header.fields;
@@ -26,9 +26,9 @@ export function decodeAccept(v: RecordView, at: number): AcceptEvent {
 const SOCKNAME = LAYOUT.sockname_event.fields;
 export function decodeSockname(v: RecordView, at: number): SocknameEvent | null {
   const callNo = v.u32(at + SOCKNAME.call);
-  if (callNo !== 1 && callNo !== 2) return null;
+  if (callNo !== ENUMS.SOCKNAME_PEER && callNo !== ENUMS.SOCKNAME_SOCK) return null;
   return {
-    kind: 'sockname', ...decodeBase(v, at), call: callNo === 1 ? 'getpeername' : 'getsockname',
+    kind: 'sockname', ...decodeBase(v, at), call: callNo === ENUMS.SOCKNAME_PEER ? 'getpeername' : 'getsockname',
     ret: v.i32(at + SOCKNAME.ret), fd: v.i32(at + SOCKNAME.fd), addr: v.endpoint(at + SOCKNAME.addr),
     sockIno: v.u64(at + SOCKNAME.sock_ino),
   };
@@ -86,10 +86,10 @@ export function decodeFdpass(v: RecordView, at: number): FdpassEvent {
 const DGRAM = LAYOUT.dgram_event.fields;
 export function decodeDgram(v: RecordView, at: number, size: number): DgramEvent | null {
   const kindNo = v.u32(at + DGRAM.kind);
-  if (kindNo !== 1 && kindNo !== 2) return null;
+  if (kindNo !== ENUMS.DGRAM_SYSLOG && kindNo !== ENUMS.DGRAM_AUDIT) return null;
   const len = clampedLength(v.u16(at + DGRAM.len), size, DGRAM.data);
   return {
-    kind: 'dgram', ...decodeBase(v, at), dgram: kindNo === 1 ? 'syslog' : 'audit',
+    kind: 'dgram', ...decodeBase(v, at), dgram: kindNo === ENUMS.DGRAM_SYSLOG ? 'syslog' : 'audit',
     sockIno: v.u64(at + DGRAM.sock_ino), text: v.text(at + DGRAM.data, at + DGRAM.data + len),
   };
 }
@@ -108,8 +108,8 @@ export function decodeFileWrite(v: RecordView, at: number, size: number): FileWr
   const len = clampedLength(v.u16(at + FILE_WRITE.len), size, FILE_WRITE.data);
   return {
     kind: 'file_write', ...decodeBase(v, at), fd: v.i32(at + FILE_WRITE.fd), count: v.u32(at + FILE_WRITE.count),
-    ino: v.u64(at + FILE_WRITE.ino), pos: v.i64(at + FILE_WRITE.pos), name: v.cstr(at + FILE_WRITE.name, 32),
-    data: v.bytes(at + FILE_WRITE.data, len),
+    ino: v.u64(at + FILE_WRITE.ino), pos: v.i64(at + FILE_WRITE.pos),
+    name: v.cstr(at + FILE_WRITE.name, ARRAY_BYTES.file_write_event.name), data: v.bytes(at + FILE_WRITE.data, len),
   };
 }
 
@@ -122,7 +122,10 @@ export function decodePipeWrite(v: RecordView, at: number, size: number): PipeWr
   };
 }
 
-const DESYNC_REASONS = [undefined, 'bad_length', 'too_many', 'read_failed', 'no_state'] as const;
+const DESYNC_REASONS: Readonly<Record<number, FrameDesyncEvent['reason'] | undefined>> = {
+  [ENUMS.DESYNC_BAD_LENGTH]: 'bad_length', [ENUMS.DESYNC_TOO_MANY]: 'too_many',
+  [ENUMS.DESYNC_READ_FAILED]: 'read_failed', [ENUMS.DESYNC_NO_STATE]: 'no_state',
+};
 const DESYNC = LAYOUT.frame_desync_event.fields;
 export function decodeFrameDesync(v: RecordView, at: number): FrameDesyncEvent {
   return {

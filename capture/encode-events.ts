@@ -1,7 +1,7 @@
-// Test-side encoder: KernelEvent → raw bytes laid out as bpf/events.h says (offsets from the layout
-// table that events-layout.test.ts checks against gcc). It plays the kernel in round-trip tests.
+// Test-side encoder: KernelEvent → raw bytes laid out as bpf/events.h says (every number from the generated
+// layout, as the decoder's). It plays the kernel in round-trip tests.
 import type { Creds, InetEndpoint, KernelEvent } from './events';
-import { AF, EV, EVF, LAYOUT } from './layout';
+import { AF, EV, EVF, ENUMS, LAYOUT } from './layout';
 
 const enc = new TextEncoder();
 
@@ -103,8 +103,18 @@ function body(e: KernelEvent): Body {
   }
 }
 
-const CRED_CALL = { setuid: 1, setgid: 2, setreuid: 3, setregid: 4, setresuid: 5, setresgid: 6 } as const;
-const PRCTL_OP = { no_new_privs: 1, seccomp: 2, seccomp_syscall: 3 } as const;
+const CRED_CALL = {
+  setuid: ENUMS.CRED_SETUID, setgid: ENUMS.CRED_SETGID, setreuid: ENUMS.CRED_SETREUID, setregid: ENUMS.CRED_SETREGID,
+  setresuid: ENUMS.CRED_SETRESUID, setresgid: ENUMS.CRED_SETRESGID,
+} as const;
+const PRCTL_OP = {
+  no_new_privs: ENUMS.PRCTL_NO_NEW_PRIVS, seccomp: ENUMS.PRCTL_SECCOMP, seccomp_syscall: ENUMS.SECCOMP_SYSCALL,
+} as const;
+// 'unknown' stands for a reason this decoder does not know: any number outside enum desync_reason.
+const DESYNC_REASON = {
+  bad_length: ENUMS.DESYNC_BAD_LENGTH, too_many: ENUMS.DESYNC_TOO_MANY, read_failed: ENUMS.DESYNC_READ_FAILED,
+  no_state: ENUMS.DESYNC_NO_STATE, unknown: 99,
+} as const;
 
 function socketAndOtherBody(e: KernelEvent): Body {
   const fixed = (layout: { size: number }, fill: Body['fill'], flags = 0): Body => ({ size: layout.size, flags, fill });
@@ -136,7 +146,7 @@ function socketAndOtherBody(e: KernelEvent): Body {
       const X = LAYOUT.wait_event.fields;
       const isWait4 = e.call === 'wait4';
       return fixed(LAYOUT.wait_event, (w) => {
-        w.u32(X.call, isWait4 ? 1 : 2); w.i32(X.ret, e.ret); w.i32(X.pid_arg, e.pidArg); w.u32(X.options, e.options);
+        w.u32(X.call, isWait4 ? ENUMS.WAIT_WAIT4 : ENUMS.WAIT_WAITID); w.i32(X.ret, e.ret); w.i32(X.pid_arg, e.pidArg); w.u32(X.options, e.options);
         w.i32(X.status, isWait4 ? e.status ?? 0 : e.siStatus); w.i32(X.si_pid, isWait4 ? 0 : e.reapedPid ?? 0);
         w.i32(X.si_code, e.siCode); w.u32(X.has_status, isWait4 ? Number(e.status !== null) : 1);
       });
@@ -161,7 +171,7 @@ function socketBody(
     case 'sockname': {
       const X = LAYOUT.sockname_event.fields;
       return fixed(LAYOUT.sockname_event, (w) => {
-        w.u32(X.call, e.call === 'getpeername' ? 1 : 2); w.i32(X.ret, e.ret); w.i32(X.fd, e.fd); w.endpoint(X.addr, e.addr); w.u64(X.sock_ino, e.sockIno);
+        w.u32(X.call, e.call === 'getpeername' ? ENUMS.SOCKNAME_PEER : ENUMS.SOCKNAME_SOCK); w.i32(X.ret, e.ret); w.i32(X.fd, e.fd); w.endpoint(X.addr, e.addr); w.u64(X.sock_ino, e.sockIno);
       });
     }
     case 'connect': {
@@ -193,7 +203,7 @@ function socketBody(
     case 'dgram': {
       const X = LAYOUT.dgram_event.fields;
       const text = Buffer.from(enc.encode(e.text));
-      return withData(LAYOUT.dgram_event, text, (w) => { w.u64(X.sock_ino, e.sockIno); w.u32(X.kind, e.dgram === 'syslog' ? 1 : 2); w.u16(X.len, text.length); });
+      return withData(LAYOUT.dgram_event, text, (w) => { w.u64(X.sock_ino, e.sockIno); w.u32(X.kind, e.dgram === 'syslog' ? ENUMS.DGRAM_SYSLOG : ENUMS.DGRAM_AUDIT); w.u16(X.len, text.length); });
     }
     case 'banner': {
       const X = LAYOUT.banner_event.fields;
@@ -214,8 +224,7 @@ function socketBody(
     }
     case 'frame_desync': {
       const X = LAYOUT.frame_desync_event.fields;
-      const reasons = { bad_length: 1, too_many: 2, read_failed: 3, no_state: 4, unknown: 99 } as const;
-      return fixed(LAYOUT.frame_desync_event, (w) => { w.u64(X.sock_ino, e.sockIno); w.u32(X.reason, reasons[e.reason]); w.u32(X.bytes, e.bytes); });
+      return fixed(LAYOUT.frame_desync_event, (w) => { w.u64(X.sock_ino, e.sockIno); w.u32(X.reason, DESYNC_REASON[e.reason]); w.u32(X.bytes, e.bytes); });
     }
     default:
       throw new Error(`encoder: unexpected kind ${e.kind}`);

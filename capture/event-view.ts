@@ -2,7 +2,7 @@
 // decoders for creds, endpoints and text.
 import { isUtf8 } from 'node:buffer';
 import type { Creds, InetEndpoint } from './events';
-import { AF, LAYOUT } from './layout';
+import { AF, ARRAY_BYTES, LAYOUT } from './layout';
 
 const TWO_32 = 4294967296;
 const C = LAYOUT.creds.fields;
@@ -64,7 +64,7 @@ export class RecordView {
   endpoint(at: number): InetEndpoint {
     const family = this.u16(at + E.family);
     const port = this.u16(at + E.port);
-    const addr = this.buf.subarray(at + E.addr, at + E.addr + 16);
+    const addr = this.buf.subarray(at + E.addr, at + E.addr + ARRAY_BYTES.inet_endpoint.addr);
     if (family === AF.INET) return { family: 'ipv4', ip: formatIpv4(addr), port };
     if (family === AF.INET6) return { family: 'ipv6', ip: formatIpv6(addr), port };
     return { family: 'unknown', ip: '', port };

@@ -2,11 +2,11 @@
 import type { CounterFields } from '../capture/format';
 
 export interface TracerOptions {
-  /** Basenames whose exec roots a tracked family (at most 4, each at most 15 bytes). */
+  /** Basenames whose exec roots a tracked family (at most CAPS.FAMILY_NAMES, each under CAPS.FAMILY_NAME_LEN bytes). */
   readonly familyNames: readonly string[];
   /** The recorder's own tgid: never tracked, nor its descendants. */
   readonly selfTgid: number;
-  /** Bytes of filename + argv kept per exec (<= 8192). */
+  /** Bytes of filename + argv kept per exec (<= CAPS.ARGV_CAP_MAX). */
   readonly argvCap: number;
   /** Ring buffer size in bytes (a power of two, >= 4096 * page size rules of libbpf). */
   readonly ringBufferBytes: number;

@@ -38,7 +38,7 @@ export interface RecordOptions {
 
 /** --family-names' default: the family of the versions table, as the option takes it. */
 const DEFAULT_FAMILY_NAMES = FAMILY_NAMES.join(',');
-const MIN_ARGV_CAP = 256;
+export const MIN_ARGV_CAP = 256;
 
 /** The tracer's flags, as yargs options: `record` takes them all, `watch` all but --file-writes. */
 export const TRACER_FLAGS = {

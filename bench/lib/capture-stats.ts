@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { decodePayload, encodeFrame } from '../../capture/frame-codec';
 import { scanBuffer } from '../../capture/file-frames';
 import { FrameKind } from '../../capture/frame-header';
-import { KIND_BY_TYPE } from '../../capture/layout';
+import { EV, KIND_BY_TYPE, LAYOUT } from '../../capture/layout';
+
+const H = LAYOUT.event_header;
 
 export type BatchRec = { k: string; d?: Uint8Array };
 export interface TypeStats { count: number; rawBytes: number }
@@ -51,9 +53,9 @@ function keepTree(d: Uint8Array, tree: Set<number>): { d: Uint8Array; dropped: n
   const kept: Buffer[] = [];
   let dropped = 0;
   eachRecord(d, (record, type) => {
-    const tgid = record.readUInt32LE(4);
+    const tgid = record.readUInt32LE(H.fields.tgid);
     if (!tree.has(tgid)) { dropped++; return; }
-    if (type === 1) tree.add(record.readUInt32LE(24)); // fork_event.child_tgid
+    if (type === EV.FORK) tree.add(record.readUInt32LE(LAYOUT.fork_event.fields.child_tgid));
     kept.push(record);
   });
   return { d: new Uint8Array(Buffer.concat(kept)), dropped };
@@ -61,10 +63,10 @@ function keepTree(d: Uint8Array, tree: Set<number>): { d: Uint8Array; dropped: n
 
 export function eachRecord(d: Uint8Array, visit: (record: Buffer, type: number) => void): void {
   const view = Buffer.from(d.buffer, d.byteOffset, d.length);
-  for (let at = 0; at + 24 <= view.length; ) {
-    const size = view.readUInt16LE(at + 2);
-    if (size < 24 || at + size > view.length) return;
-    visit(view.subarray(at, at + size), view.readUInt16LE(at));
+  for (let at = 0; at + H.size <= view.length; ) {
+    const size = view.readUInt16LE(at + H.fields.size);
+    if (size < H.size || at + size > view.length) return;
+    visit(view.subarray(at, at + size), view.readUInt16LE(at + H.fields.type));
     at += size;
   }
 }

@@ -1,8 +1,8 @@
 // A TracerSource without a kernel: the test pushes batches, stop() delivers a last one and ends the
 // iteration, exactly as the native contract (native/index.ts) says the real one does.
+import { CAPS } from '../../capture/layout';
 import type { Batch, TracerCounters, TracerSource } from '../../native/index';
 import { zeroCounters } from '../../capture/counters';
-import { CAPS } from '../../capture/layout';
 
 export function counters(overrides: Partial<TracerCounters> = {}): TracerCounters {
   return zeroCounters(overrides, CAPS.EV_MAX);

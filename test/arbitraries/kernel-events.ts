@@ -2,6 +2,7 @@
 // strings without NUL that fit their C fields, exit statuses that are real wait statuses, and so on.
 import fc from 'fast-check';
 import type { Creds, InetEndpoint, KernelEvent } from '../../capture/events';
+import { AF, ARRAY_BYTES, CAPS } from '../../capture/layout';
 
 /** A kernel event before its common header fields are added. */
 type Body = { readonly kind: KernelEvent['kind'] } & Record<string, unknown>;
@@ -15,7 +16,7 @@ const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 // fc.record builds null-prototype objects; decoded events are plain objects.
 const plain = <T extends object>(o: T): T => ({ ...o });
 
-/** Text without NUL whose UTF-8 form fits in `maxBytes` (ASCII mostly, some of any script). */
+/** Text without NUL whose UTF-8 form fits in `maxBytes` (ASCII mostly, some of any script); a C array of N keeps N - 1. */
 export const cText = (maxBytes: number) =>
   fc.oneof(fc.string({ maxLength: maxBytes }), fc.string({ unit: 'grapheme', maxLength: Math.ceil(maxBytes / 4) }))
     .filter((s) => !s.includes('\0') && utf8Bytes(s) <= maxBytes);
@@ -36,13 +37,13 @@ const base = fc.record({ ts: u64, tgid: u32, tid: u32, truncated: fc.boolean() }
 const bytes = (max: number) => fc.uint8Array({ maxLength: max }).map((b) => Uint8Array.from(b));
 
 const process: fc.Arbitrary<Body>[] = [
-  fc.record({ kind: fc.constant('fork' as const), childTgid: u32, childTid: u32, thread: fc.boolean(), creds, comm: cText(15) }),
+  fc.record({ kind: fc.constant('fork' as const), childTgid: u32, childTid: u32, thread: fc.boolean(), creds, comm: cText(CAPS.COMM_LEN - 1) }),
   fc.record({
-    kind: fc.constant('exec' as const), oldTid: u32, ppid: u32, creds, startBoottime: u64, comm: cText(15), tty: cText(31),
+    kind: fc.constant('exec' as const), oldTid: u32, ppid: u32, creds, startBoottime: u64, comm: cText(CAPS.COMM_LEN - 1), tty: cText(CAPS.TTY_LEN - 1),
     filename: cText(200), argv: fc.array(cText(60), { maxLength: 12 }), argc: u32, familyRoot: fc.boolean(), wasTracked: fc.boolean(),
   }),
   fc.record({
-    kind: fc.constant('exit' as const), ppid: u32, startBoottime: u64, creds, comm: cText(15),
+    kind: fc.constant('exit' as const), ppid: u32, startBoottime: u64, creds, comm: cText(CAPS.COMM_LEN - 1),
     how: fc.oneof(fc.record({ code: fc.nat(255) }), fc.record({ signal: fc.integer({ min: 1, max: 0x7e }), core: fc.boolean() })),
   }).map(({ how, ...rest }) => ('code' in how
     ? { ...rest, exitCode: how.code, signal: null, core: false, rawStatus: how.code << 8 }
@@ -51,11 +52,11 @@ const process: fc.Arbitrary<Body>[] = [
     kind: fc.constant('cred' as const), call: fc.constantFrom('setuid', 'setgid', 'setreuid', 'setregid', 'setresuid', 'setresgid' as const),
     ret: i32, args: fc.tuple(u32, u32, u32), creds,
   }),
-  fc.array(u32, { maxLength: 16 }).chain((groups) => fc.record({
+  fc.array(u32, { maxLength: CAPS.SETGROUPS_CAP }).chain((groups) => fc.record({
     kind: fc.constant('setgroups' as const), ret: i32, groups: fc.constant(groups),
-    count: groups.length < 16 ? fc.constant(groups.length) : fc.integer({ min: 16, max: 0xffffffff }),
+    count: groups.length < CAPS.SETGROUPS_CAP ? fc.constant(groups.length) : fc.integer({ min: CAPS.SETGROUPS_CAP, max: 0xffffffff }),
   })),
-  fc.record({ kind: fc.constant('chroot' as const), ret: i32, path: cText(255) }),
+  fc.record({ kind: fc.constant('chroot' as const), ret: i32, path: cText(CAPS.PATH_CAP - 1) }),
   fc.record({ kind: fc.constant('setsid' as const), ret: i32 }),
   fc.record({ kind: fc.constant('prctl' as const), op: fc.constantFrom('no_new_privs', 'seccomp', 'seccomp_syscall' as const), ret: i32, arg2: u64, arg3: u64 }),
   fc.oneof(
@@ -69,14 +70,14 @@ const process: fc.Arbitrary<Body>[] = [
 const unixPath = fc.oneof(
   cText(100).map((p) => '/' + p),
   cText(100).filter((p) => p.length > 0).map((p) => '@' + p),
-).filter((p) => utf8Bytes(p) <= 107);
+).filter((p) => utf8Bytes(p) <= CAPS.UNIX_PATH_CAP - 1);
 
 const socket: fc.Arbitrary<Body>[] = [
   fc.record({ kind: fc.constant('accept' as const), fd: i32, listenFd: i32, local: endpoint, peer: endpoint, sockIno: u64 }),
   fc.record({ kind: fc.constant('sockname' as const), call: fc.constantFrom('getpeername', 'getsockname' as const), ret: i32, fd: i32, addr: endpoint, sockIno: u64 }),
   fc.oneof(
-    fc.record({ kind: fc.constant('connect' as const), ret: i32, fd: i32, sockIno: u64, family: fc.constant(1), inet: endpoint, path: unixPath }),
-    fc.record({ kind: fc.constant('connect' as const), ret: i32, fd: i32, sockIno: u64, family: fc.constantFrom(2, 10), inet: endpoint, path: fc.constant('') }),
+    fc.record({ kind: fc.constant('connect' as const), ret: i32, fd: i32, sockIno: u64, family: fc.constant(AF.UNIX), inet: endpoint, path: unixPath }),
+    fc.record({ kind: fc.constant('connect' as const), ret: i32, fd: i32, sockIno: u64, family: fc.constantFrom(AF.INET, AF.INET6), inet: endpoint, path: fc.constant('') }),
   ),
   fc.record({
     kind: fc.constant('socketpair' as const), ret: i32, family: u32, sockType: u32, fds: fc.tuple(i32, i32),
@@ -84,13 +85,13 @@ const socket: fc.Arbitrary<Body>[] = [
   }),
   fc.boolean().chain((withheld) => fc.record({
     kind: fc.constant('frame' as const), sockIno: u64, len: u32, msgType: fc.nat(255), withheld: fc.constant(withheld),
-    body: withheld ? fc.constant(new Uint8Array(0)) : bytes(1024),
+    body: withheld ? fc.constant(new Uint8Array(0)) : bytes(CAPS.FRAME_BODY_CAP),
   })),
   fc.record({ kind: fc.constant('fdpass' as const), sockIno: u64, controllen: u32, datalen: u32 }),
-  fc.record({ kind: fc.constant('dgram' as const), dgram: fc.constantFrom('syslog', 'audit' as const), sockIno: u64, text: cText(512) }),
-  fc.record({ kind: fc.constant('banner' as const), sockIno: u64, text: cText(255) }),
-  fc.record({ kind: fc.constant('file_write' as const), fd: i32, count: u32, ino: u64, pos: i64, name: cText(31), data: bytes(400) }),
-  fc.record({ kind: fc.constant('pipe_write' as const), fd: i32, count: u32, ino: u64, data: bytes(512) }),
+  fc.record({ kind: fc.constant('dgram' as const), dgram: fc.constantFrom('syslog', 'audit' as const), sockIno: u64, text: cText(CAPS.DGRAM_CAP) }),
+  fc.record({ kind: fc.constant('banner' as const), sockIno: u64, text: cText(CAPS.BANNER_CAP) }),
+  fc.record({ kind: fc.constant('file_write' as const), fd: i32, count: u32, ino: u64, pos: i64, name: cText(ARRAY_BYTES.file_write_event.name - 1), data: bytes(CAPS.FILE_WRITE_CAP) }),
+  fc.record({ kind: fc.constant('pipe_write' as const), fd: i32, count: u32, ino: u64, data: bytes(CAPS.PIPE_WRITE_CAP) }),
   fc.record({
     kind: fc.constant('frame_desync' as const), sockIno: u64,
     reason: fc.constantFrom('bad_length', 'too_many', 'read_failed', 'no_state', 'unknown' as const), bytes: u32,

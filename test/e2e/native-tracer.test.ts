@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { start, type TracerOptions } from '../../native/index';
 import { COUNTER_NAMES, PER_TYPE_COUNTERS } from '../../capture/counters';
-import { EVF } from '../../capture/layout';
+import { CAPS, EVF } from '../../capture/layout';
 import {
   addonSkipReason, bpfSkipReason, collect, EV, execFilename, exitCode, forkChild, makeFamilyShell, ofType, run, sum,
   threadCpuSeconds, tracerOptions, walkRecords,
@@ -16,9 +16,9 @@ import {
 // its C++ boundary, so a bad value from any other caller is a TypeError or RangeError, never a crash or a load.
 describe('native tracer boundary (no root needed)', { skip: addonSkipReason() }, () => {
   const bad: Array<[string, Partial<TracerOptions>]> = [
-    ['too many family names', { familyNames: ['a', 'b', 'c', 'd', 'e'] }],
-    ['a 16-byte family name', { familyNames: ['sixteen-chars-xx'] }],
-    ['argvCap over 8192', { argvCap: 8193 }],
+    ['too many family names', { familyNames: Array.from({ length: CAPS.FAMILY_NAMES + 1 }, (_, i) => `fam${i}`) }],
+    [`a ${CAPS.FAMILY_NAME_LEN}-byte family name`, { familyNames: ['s'.repeat(CAPS.FAMILY_NAME_LEN)] }],
+    [`argvCap over ${CAPS.ARGV_CAP_MAX}`, { argvCap: CAPS.ARGV_CAP_MAX + 1 }],
     ['a zero batch interval', { batchIntervalMs: 0 }],
     ['no queue', { maxQueuedBatches: 0 }],
     ['a family name that is not a string', { familyNames: [7 as unknown as string] }],

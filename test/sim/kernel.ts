@@ -2,6 +2,7 @@
 // builder per KernelEvent kind. It knows nothing about sshd; privsep-sshd-*.ts drive it. Pids come back to the
 // pool only when their zombie is reaped (wait4 by the parent, or init for orphans), as on Linux.
 import type { Creds, InetEndpoint, KernelEvent, TraceEvent, CredCall } from '../../capture/events';
+import { CAPS } from '../../capture/layout';
 import { frameBodyCap } from './frames';
 
 export type ProcessEnd = { readonly code: number } | { readonly signal: number };
@@ -190,7 +191,7 @@ export class KernelSim {
     pid: number, filename: string, argv: readonly string[], flags: { familyRoot?: boolean; wasTracked?: boolean } = {},
   ): number {
     const p = this.proc(pid);
-    p.comm = basename(filename).slice(0, 15);
+    p.comm = basename(filename).slice(0, CAPS.COMM_LEN - 1);
     p.exe = filename;
     p.cmdline = [...argv];
     this.push({

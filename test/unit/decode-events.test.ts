@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExecEvent, ExitEvent, KernelEvent } from '../../capture/events';
 import { decodeEvents, newDecodeStats } from '../../capture/decode-events';
-import { EV, LAYOUT } from '../../capture/layout';
+import { AF, EV, LAYOUT } from '../../capture/layout';
 import { formatIpv6, RecordView } from '../../capture/event-view';
 import { encodeEvent } from '../../capture/encode-events';
 
 const creds = { uid: 0, euid: 0, suid: 0, fsuid: 0, gid: 0, egid: 0, sgid: 0, fsgid: 0, auid: 4294967295, sessionid: 4294967295 };
 const base = { ts: 1_000_000, tgid: 812, tid: 812, truncated: false };
+const H = LAYOUT.event_header;
 
 function exitWithStatus(rawStatus: number): ExitEvent {
   const encoded = encodeEvent({
@@ -34,7 +35,7 @@ describe('decodeEvents', () => {
     assert.deepEqual(decodeEvents(raw), [exec]);
     // Cut the last NUL off, as the kernel does at the argv cap.
     const cut = Buffer.from(raw.subarray(0, raw.length - 1));
-    cut.writeUInt16LE(cut.length, LAYOUT.event_header.fields.size);
+    cut.writeUInt16LE(cut.length, H.fields.size);
     cut.writeUInt16LE(cut.readUInt16LE(LAYOUT.exec_event.fields.args_len) - 1, LAYOUT.exec_event.fields.args_len);
     assert.deepEqual((decodeEvents(cut)[0] as ExecEvent).argv, ['sshd-session', '-D', '-R']);
   });
@@ -47,12 +48,12 @@ describe('decodeEvents', () => {
 
   it('skips and counts unknown types, counts records too short for their type, never throws', () => {
     const known = encodeEvent({ kind: 'setsid', ...base, ret: 812 });
-    const unknown = Buffer.alloc(32);
-    unknown.writeUInt16LE(99, 0);
-    unknown.writeUInt16LE(32, 2);
-    const short = Buffer.alloc(28); // a fork record needs 88 bytes
-    short.writeUInt16LE(EV.FORK, 0);
-    short.writeUInt16LE(28, 2);
+    const unknown = Buffer.alloc(H.size + 8);
+    unknown.writeUInt16LE(99, H.fields.type);
+    unknown.writeUInt16LE(unknown.length, H.fields.size);
+    const short = Buffer.alloc(LAYOUT.fork_event.size - 1); // one byte short of a fork record
+    short.writeUInt16LE(EV.FORK, H.fields.type);
+    short.writeUInt16LE(short.length, H.fields.size);
     const stats = newDecodeStats();
     const events = decodeEvents(Buffer.concat([unknown, known, short, known]), stats);
     assert.equal(events.length, 2);
@@ -68,13 +69,13 @@ describe('decodeEvents', () => {
     assert.equal(decodeEvents(Buffer.concat([known, zeroSize, known]), stats).length, 1);
     assert.equal(stats.malformedBytes, 40 + known.length);
     const tail = newDecodeStats();
-    assert.equal(decodeEvents(known.subarray(0, 20), tail).length, 0);
-    assert.equal(tail.malformedBytes, 20);
+    assert.equal(decodeEvents(known.subarray(0, H.size - 1), tail).length, 0);
+    assert.equal(tail.malformedBytes, H.size - 1);
   });
 
   it('prints abstract unix socket names as @name', () => {
     const event: KernelEvent = {
-      kind: 'connect', ...base, ret: 0, fd: 3, sockIno: 77, family: 1, inet: { family: 'unknown', ip: '', port: 0 }, path: '@/org/x',
+      kind: 'connect', ...base, ret: 0, fd: 3, sockIno: 77, family: AF.UNIX, inet: { family: 'unknown', ip: '', port: 0 }, path: '@/org/x',
     };
     assert.equal((decodeEvents(encodeEvent(event))[0] as { path: string }).path, '@/org/x');
   });

@@ -7,11 +7,11 @@ import type { BatchRecord, TrailerRecord } from '../../capture/format';
 import { OutputError } from '../../capture/errors';
 import { scanBuffer } from '../../capture/file-frames';
 import { FrameKind } from '../../capture/frame-header';
+import { CAPS } from '../../capture/layout';
 import { LogWriter } from '../../record/log-writer';
 import { outputLifecycle } from '../../record/output-file';
 import { sampleHeader } from '../arbitraries/captures';
 import { zeroCounters } from '../../capture/counters';
-import { CAPS } from '../../capture/layout';
 
 const dir = mkdtempSync(join(tmpdir(), 'sshtrace-writer-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UsageError } from '../../capture/errors';
+import { CAPS, EV } from '../../capture/layout';
 import { LossMonitor } from '../../record/loss-monitor';
 import { summaryLine } from '../../cli/record/run';
-import { familyNames, recordOptions, ringBufferBytes } from '../../record/record-options';
+import { familyNames, MIN_ARGV_CAP, recordOptions, ringBufferBytes } from '../../record/record-options';
 import { counters } from '../arbitraries/fake-tracer';
 
 const args = { output: '/tmp/x.sshtrace', force: false, familyNames: 'sshd,sshd-session,sshd-auth', ringBufferSize: '16M', argvCap: 4096, fileWrites: false };
@@ -28,19 +29,24 @@ describe('record options', () => {
     assert.throws(() => ringBufferBytes('lots'), usage(/not lots/));
   });
 
-  it('checks family names against the kernel limits (4 names, 15 bytes, no paths)', () => {
+  it('checks family names against the limits of bpf/events.h (how many, how long with the NUL) and refuses paths', () => {
+    const { FAMILY_NAMES, FAMILY_NAME_LEN } = CAPS;
     assert.deepEqual(familyNames(' sshd , sshd-session,,sshd '), ['sshd', 'sshd-session']);
-    assert.throws(() => familyNames('a,b,c,d,e'), usage(/at most 4/));
+    const tooMany = Array.from({ length: FAMILY_NAMES + 1 }, (_, i) => `sshd${i}`).join(',');
+    assert.throws(() => familyNames(tooMany), usage(new RegExp(`at most ${FAMILY_NAMES} names`)));
     assert.throws(() => familyNames('/usr/sbin/sshd'), usage(/basenames, not paths/));
-    assert.throws(() => familyNames('a-very-long-daemon'), usage(/longer than 15 bytes/));
+    const longest = 's'.repeat(FAMILY_NAME_LEN - 1);
+    assert.deepEqual(familyNames(longest), [longest]);
+    assert.throws(() => familyNames('s'.repeat(FAMILY_NAME_LEN)), usage(new RegExp(`longer than ${FAMILY_NAME_LEN - 1} bytes`)));
     assert.throws(() => familyNames(','), usage(/at least one/));
   });
 
   it('rejects a non-positive duration and an argv cap beyond the kernel buffer', () => {
     assert.throws(() => recordOptions({ ...args, duration: 0 }), usage(/--duration/));
-    assert.throws(() => recordOptions({ ...args, argvCap: 9000 }), usage(/--argv-cap .* 256 to 8192/));
+    const range = `${MIN_ARGV_CAP} to ${CAPS.ARGV_CAP_MAX}`;
+    assert.throws(() => recordOptions({ ...args, argvCap: CAPS.ARGV_CAP_MAX + 1 }), usage(new RegExp(`--argv-cap .* ${range}`)));
     // The filename shares the cap: cut short, /usr/lib/openssh/sshd-session would no longer name the family.
-    assert.throws(() => recordOptions({ ...args, argvCap: 16 }), usage(/--argv-cap .* 256 to 8192, not 16/));
+    assert.throws(() => recordOptions({ ...args, argvCap: 16 }), usage(new RegExp(`--argv-cap .* ${range}, not 16`)));
   });
 });
 
@@ -49,7 +55,7 @@ describe('loss warnings', () => {
     let now = 0;
     const lines: string[] = [];
     const monitor = new LossMonitor((l) => lines.push(l), 10_000, () => now);
-    const dropped = (n: number) => { const d = Array(32).fill(0); d[2] = n; return d; };
+    const dropped = (n: number) => { const d = Array(CAPS.EV_MAX).fill(0); d[EV.EXEC] = n; return d; };
     monitor.observe(counters());
     monitor.observe(counters({ dropped: dropped(5) }));
     now = 3_000;

@@ -15,6 +15,7 @@ import type { RecordOptions } from '../../record/record-options';
 import { record, type RecorderDeps } from '../../record/recorder';
 import { fromTracerError } from '../../record/tracer-errors';
 import { encodeEvent } from '../../capture/encode-events';
+import { CAPS, EV } from '../../capture/layout';
 import { counters, FakeTracer } from '../arbitraries/fake-tracer';
 
 const dir = mkdtempSync(join(tmpdir(), 'sshtrace-recorder-'));
@@ -167,8 +168,8 @@ describe('record (with a fake tracer)', () => {
     const h = harness(tracer, opts);
     const running = record(opts, h.deps);
     await nextTick();
-    const dropped = Array(32).fill(0);
-    dropped[14] = 30;
+    const dropped = Array(CAPS.EV_MAX).fill(0);
+    dropped[EV.FRAME] = 30;
     tracer.push(batchOf([forkEvent(6e9, 1001)], counters({ dropped, userDroppedRecords: 5 })));
     await nextTick(10);
     tracer.push(batchOf([forkEvent(6e9, 1002)], counters({ dropped, userDroppedRecords: 9 })));

@@ -21,6 +21,7 @@ import { listSegments, nextSegmentIndex, SEGMENT_NAME, segmentName } from '../..
 import type { SegmentSource } from '../../record/capture-writer';
 import { encodeEvent } from '../../capture/encode-events';
 import { zeroCounters } from '../../capture/counters';
+import { CAPS } from '../../capture/layout';
 
 const root = mkdtempSync(join(tmpdir(), 'sshtr-rotation-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -193,7 +194,7 @@ describe('reading rotated segments', () => {
     const dir = mkdtempSync(join(root, 'losses-'));
     const h = harness(dir, { intervalMs: 1000 });
     const writer = await h.start();
-    const dropped = Array(32).fill(0);
+    const dropped = Array(CAPS.EV_MAX).fill(0);
     dropped[0] = 30; // cumulative: the same 30 drops, reported again by each segment's counters
     for (const child of [1001, 1002]) {
       await writer.append({ k: 'ev', d: encodeEvent(fork(h.nextTs(), child)) });
