@@ -5,7 +5,7 @@ import type { TracerCounters, TracerOptions } from './types';
 import { TracerError } from './tracer-error';
 
 /** An opaque handle made by the addon's start(). */
-export type NativeHandle = { readonly __brand: 'sshtrace-session' };
+export type NativeHandle = { readonly __brand: 'sshtrace-recording' };
 
 export type NativeBatchCallback =
   (records: Buffer, count: number, counters: TracerCounters, final: boolean, error: string | undefined) => void;

@@ -8,17 +8,17 @@
 #include <string>
 #include <vector>
 
-#include "Session.h"
+#include "Recording.h"
 #include "TracerFailure.h"
 #include "events_cxx.h"
 
 namespace {
 
-using SessionHandle = Napi::External<std::shared_ptr<Session>>;
-// Marks handles made by start(), so a stray External cannot be taken for a session.
+using RecordingHandle = Napi::External<std::shared_ptr<Recording>>;
+// Marks handles made by start(), so a stray External cannot be taken for a recording ("sshtrace" "recordng").
+constexpr napi_type_tag kRecordingTag = {0x7373687472616365ULL, 0x7265636f72646e67ULL};
 // Records that may pile up natively while JavaScript is behind, unless options.maxPendingBytes says otherwise.
 constexpr size_t kDefaultMaxPendingBytes = 64u << 20;
-constexpr napi_type_tag kSessionTag = {0x7373687472616365ULL, 0x73657373696f6e31ULL};
 
 uint32_t ToUint32(Napi::Env env, Napi::Value value, const std::string& name, uint32_t max = UINT32_MAX) {
   if (!value.IsNumber()) throw Napi::TypeError::New(env, name + " must be a number");
@@ -79,12 +79,12 @@ DrainOptions ToDrainOptions(Napi::Env env, Napi::Object options) {
   return drain;
 }
 
-Session& Unwrap(const Napi::CallbackInfo& info) {
+Recording& Unwrap(const Napi::CallbackInfo& info) {
   Napi::Value handle = info[0];
-  if (!handle.IsExternal() || !handle.As<SessionHandle>().CheckTypeTag(&kSessionTag)) {
+  if (!handle.IsExternal() || !handle.As<RecordingHandle>().CheckTypeTag(&kRecordingTag)) {
     throw Napi::TypeError::New(info.Env(), "the first argument must be a handle returned by start()");
   }
-  return **handle.As<SessionHandle>().Data();
+  return **handle.As<RecordingHandle>().Data();
 }
 
 // Turns native failures into JavaScript errors; TracerFailure keeps its step for TracerError.
@@ -114,12 +114,12 @@ Napi::Value Start(const Napi::CallbackInfo& info) {
   TracerConfig config = ToTracerConfig(env, options);
   DrainOptions drain = ToDrainOptions(env, options);
   return Guarded(env, [&]() -> Napi::Value {
-    auto session = Session::Start(env, config, drain, info[1].As<Napi::Function>());
-    auto handle = SessionHandle::New(env, new std::shared_ptr<Session>(session),
-                                     [](Napi::Env, std::shared_ptr<Session>* owned) { delete owned; });
-    handle.TypeTag(&kSessionTag);
+    auto recording = Recording::Start(env, config, drain, info[1].As<Napi::Function>());
+    auto handle = RecordingHandle::New(env, new std::shared_ptr<Recording>(recording),
+                                       [](Napi::Env, std::shared_ptr<Recording>* owned) { delete owned; });
+    handle.TypeTag(&kRecordingTag);
     Napi::Array skipped = Napi::Array::New(env);
-    for (const std::string& name : session->SkippedPrograms()) skipped.Set(skipped.Length(), name);
+    for (const std::string& name : recording->SkippedPrograms()) skipped.Set(skipped.Length(), name);
     Napi::Object result = Napi::Object::New(env);
     result.Set("handle", handle);
     result.Set("skippedPrograms", skipped);
@@ -129,26 +129,26 @@ Napi::Value Start(const Napi::CallbackInfo& info) {
 
 // track(handle, pid, flags)
 Napi::Value Track(const Napi::CallbackInfo& info) {
-  Session& session = Unwrap(info);
+  Recording& recording = Unwrap(info);
   uint32_t pid = ToUint32(info.Env(), info[1], "pid");
   uint32_t flags = ToUint32(info.Env(), info[2], "flags", UINT8_MAX);
   return Guarded(info.Env(), [&]() -> Napi::Value {
-    session.Track(pid, uint8_t(flags));
+    recording.Track(pid, uint8_t(flags));
     return info.Env().Undefined();
   });
 }
 
 // trackedFlags(handle, pid) → number
 Napi::Value TrackedFlags(const Napi::CallbackInfo& info) {
-  Session& session = Unwrap(info);
+  Recording& recording = Unwrap(info);
   uint32_t pid = ToUint32(info.Env(), info[1], "pid");
-  return Guarded(info.Env(), [&]() -> Napi::Value { return Napi::Number::New(info.Env(), session.TrackedFlags(pid)); });
+  return Guarded(info.Env(), [&]() -> Napi::Value { return Napi::Number::New(info.Env(), recording.TrackedFlags(pid)); });
 }
 
 // counters(handle) → TracerCounters
 Napi::Value Counters(const Napi::CallbackInfo& info) {
-  Session& session = Unwrap(info);
-  return Guarded(info.Env(), [&]() -> Napi::Value { return session.Counters().ToJs(info.Env()); });
+  Recording& recording = Unwrap(info);
+  return Guarded(info.Env(), [&]() -> Napi::Value { return recording.Counters().ToJs(info.Env()); });
 }
 
 // ack(handle): the consumer took one batch
@@ -159,8 +159,8 @@ Napi::Value Ack(const Napi::CallbackInfo& info) {
 
 // stop(handle) → Promise<void>
 Napi::Value Stop(const Napi::CallbackInfo& info) {
-  Session& session = Unwrap(info);
-  return Guarded(info.Env(), [&]() -> Napi::Value { return session.Stop(info.Env()); });
+  Recording& recording = Unwrap(info);
+  return Guarded(info.Env(), [&]() -> Napi::Value { return recording.Stop(info.Env()); });
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {

@@ -4,7 +4,7 @@
       "target_name": "sshtrace",
       "sources": [
         "addon.cc",
-        "Session.cc",
+        "Recording.cc",
         "Tracer.cc",
         "DrainThread.cc",
         "Counters.cc",

@@ -81,7 +81,7 @@ export async function record(options: RecordOptions, deps: RecorderDeps): Promis
     const writer = await openWriter(options, deps, file, header, segmentSource(options, deps, source));
     deps.stderr(startLine(snapshot, options));
     for (const line of describeAtStart(source.skippedPrograms)) deps.stderr(line);
-    return await new Session(source, writer, deps, options, snapshot).run();
+    return await new Recording(source, writer, deps, options, snapshot).run();
   } catch (error) {
     await source.stop().catch(() => undefined);
     await file?.close().catch(() => undefined);
@@ -154,7 +154,7 @@ function clip(text: string, max: number): string {
 }
 
 /** One recording after its header: the batch loop, the timers, and the way it ends. */
-class Session {
+class Recording {
   private reason = '';
   private writeFailure: Error | null = null;
   private readonly losses: LossMonitor;

@@ -1,6 +1,6 @@
-// Session: one recording, tying the Tracer and its DrainThread to JavaScript's stop() promise.
-#ifndef SSHTRACE_SESSION_H
-#define SSHTRACE_SESSION_H
+// Recording: one run of the recorder, tying the Tracer and its DrainThread to JavaScript's stop() promise.
+#ifndef SSHTRACE_RECORDING_H
+#define SSHTRACE_RECORDING_H
 
 #include <napi.h>
 
@@ -13,13 +13,13 @@
 #include "DrainThread.h"
 #include "Tracer.h"
 
-class Session {
+class Recording {
  public:
   // Main thread: preflight, load, attach, start draining; throws TracerFailure.
-  static std::shared_ptr<Session> Start(Napi::Env env, const TracerConfig& tracer, const DrainOptions& drain,
-                                        Napi::Function onBatch);
-  Session(const Session&) = delete;
-  Session& operator=(const Session&) = delete;
+  static std::shared_ptr<Recording> Start(Napi::Env env, const TracerConfig& tracer, const DrainOptions& drain,
+                                          Napi::Function onBatch);
+  Recording(const Recording&) = delete;
+  Recording& operator=(const Recording&) = delete;
 
   // Main thread: tracked map access while recording; throw std::logic_error once stopped.
   void Track(uint32_t pid, uint8_t flags);
@@ -35,7 +35,7 @@ class Session {
 
  private:
   // Main thread.
-  Session() = default;
+  Recording() = default;
   // Main thread, from the thread-safe function's finaliser (after the join).
   void OnDrainFinished(Napi::Env env);
   // Main thread: the tracer, or std::logic_error once stopping.
@@ -51,4 +51,4 @@ class Session {
   std::vector<std::string> skippedPrograms_;
 };
 
-#endif  // SSHTRACE_SESSION_H
+#endif  // SSHTRACE_RECORDING_H

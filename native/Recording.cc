@@ -1,38 +1,38 @@
-#include "Session.h"
+#include "Recording.h"
 
 #include <stdexcept>
 
 #include "Preflight.h"
 
-std::shared_ptr<Session> Session::Start(Napi::Env env, const TracerConfig& tracer, const DrainOptions& drain,
-                                        Napi::Function onBatch) {
+std::shared_ptr<Recording> Recording::Start(Napi::Env env, const TracerConfig& tracer, const DrainOptions& drain,
+                                            Napi::Function onBatch) {
   Preflight::Run();
-  std::shared_ptr<Session> session(new Session());
-  session->tracer_ = std::make_unique<Tracer>(tracer);
-  session->skippedPrograms_ = session->tracer_->SkippedPrograms();
-  session->drain_ = std::make_unique<DrainThread>(session->tracer_->EventsFd(), session->tracer_->CountersFd(), drain);
-  session->tracer_->Attach();
-  // The finaliser's copy keeps the session alive until the thread is joined, whatever JavaScript drops.
-  session->drain_->Start(env, onBatch, [session](Napi::Env finalEnv) { session->OnDrainFinished(finalEnv); });
-  return session;
+  std::shared_ptr<Recording> recording(new Recording());
+  recording->tracer_ = std::make_unique<Tracer>(tracer);
+  recording->skippedPrograms_ = recording->tracer_->SkippedPrograms();
+  recording->drain_ = std::make_unique<DrainThread>(recording->tracer_->EventsFd(), recording->tracer_->CountersFd(), drain);
+  recording->tracer_->Attach();
+  // The finaliser's copy keeps the recording alive until the thread is joined, whatever JavaScript drops.
+  recording->drain_->Start(env, onBatch, [recording](Napi::Env finalEnv) { recording->OnDrainFinished(finalEnv); });
+  return recording;
 }
 
-Tracer& Session::RunningTracer() {
+Tracer& Recording::RunningTracer() {
   if (state_ != State::Running) throw std::logic_error("the tracer is stopped: start a new one");
   return *tracer_;
 }
 
-void Session::Track(uint32_t pid, uint8_t flags) { RunningTracer().Track(pid, flags); }
+void Recording::Track(uint32_t pid, uint8_t flags) { RunningTracer().Track(pid, flags); }
 
-uint8_t Session::TrackedFlags(uint32_t pid) { return RunningTracer().TrackedFlags(pid); }
+uint8_t Recording::TrackedFlags(uint32_t pid) { return RunningTracer().TrackedFlags(pid); }
 
-CountersSnapshot Session::Counters() const { return drain_ ? drain_->Snapshot() : finalCounters_; }
+CountersSnapshot Recording::Counters() const { return drain_ ? drain_->Snapshot() : finalCounters_; }
 
-void Session::Ack() {
+void Recording::Ack() {
   if (drain_) drain_->Ack();
 }
 
-Napi::Value Session::Stop(Napi::Env env) {
+Napi::Value Recording::Stop(Napi::Env env) {
   if (state_ == State::Stopped) {
     auto done = Napi::Promise::Deferred::New(env);
     done.Resolve(env.Undefined());
@@ -50,7 +50,7 @@ Napi::Value Session::Stop(Napi::Env env) {
   return stopPromise_.Value();
 }
 
-void Session::OnDrainFinished(Napi::Env env) {
+void Recording::OnDrainFinished(Napi::Env env) {
   finalCounters_ = drain_->Snapshot();
   state_ = State::Stopped;
   tracer_->Detach();
