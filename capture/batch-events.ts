@@ -1,4 +1,4 @@
-// Upcast log records → TraceEvents: 'ev' blobs through the kernel-record decoder, counters by kind,
+// Upcast capture records → TraceEvents: 'ev' blobs through the kernel-record decoder, counters by kind,
 // clock pairs, recorder notes, the header's snapshot and the trailer.
 import type {
   CaptureEndEvent, ClockEvent, CountersEvent, GapEvent, SnapshotEvent, TraceEvent,

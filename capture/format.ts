@@ -1,4 +1,4 @@
-// The values stored in frames (format 1, docs/log-format.md): what the writer encodes and what the
+// The values stored in frames (format 1, docs/capture-format.md): what the writer encodes and what the
 // reader's upcasters produce, whatever format version the file was written in.
 import type { CounterFields } from './counters';
 import type { SnapshotProcess } from './events';

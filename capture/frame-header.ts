@@ -1,4 +1,4 @@
-// The frame layout of a capture file (docs/log-format.md). Shared by the writer (record/) and the
+// The frame layout of a capture file (docs/capture-format.md). Shared by the writer (record/) and the
 // reader (replay/): a fixed little-endian header, then zstd(msgpack(value)).
 import { crc32 } from 'node:zlib';
 

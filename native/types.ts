@@ -50,7 +50,7 @@ export interface TracerSource extends AsyncIterable<Batch> {
   counters(): TracerCounters;
   /** Detaches, drains what is left, delivers the last batch, ends the iteration. */
   stop(): Promise<void>;
-  /** kfix_ programs left unloaded because this kernel lacks their hook (for the log header). */
+  /** kfix_ programs left unloaded because this kernel lacks their hook (for the capture header). */
   readonly skippedPrograms: readonly string[];
   /** EVENTS_LAYOUT_VERSION the addon and its BPF object were built with. */
   readonly eventsLayoutVersion: number;

@@ -1,4 +1,4 @@
-// What the recorder writes through: one capture file (LogWriter), rotating segments (RotatingWriter), or a tee
+// What the recorder writes through: one capture file (FileWriter), rotating segments (RotatingWriter), or a tee
 // that also feeds a live reducer (watch). All write the same frames in the same order.
 import type { BatchRecord, CaptureHeader, TrailerRecord } from '../capture/format';
 

@@ -25,7 +25,7 @@ export async function checkOutputPath(path: string, force: boolean): Promise<voi
 
 /**
  * Opens the capture for writing: O_EXCL unless `force`, O_NOFOLLOW always, mode 0600. A forced file is not
- * truncated here: its old content stays until the capture really starts (LogWriter.onFile empties it).
+ * truncated here: its old content stays until the capture really starts (FileWriter.onFile empties it).
  */
 export async function createOutputFile(path: string, force: boolean): Promise<FileHandle> {
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | (force ? 0 : constants.O_EXCL);

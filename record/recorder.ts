@@ -13,7 +13,7 @@ import { EVENTS_LAYOUT_VERSION } from '../capture/layout';
 import { describeAtStart } from '../capture/skipped-programs';
 import type { CaptureWriter, SegmentSource } from './capture-writer';
 import type { HostInfo } from './host-info';
-import { LogWriter } from './log-writer';
+import { FileWriter } from './file-writer';
 import { type Losses, lossesOf, LossMonitor } from './loss-monitor';
 import type { RecordOptions } from './record-options';
 import { describeRotation } from './rotation-options';
@@ -28,7 +28,7 @@ export interface RecorderDeps {
   readonly clock: RecorderClock;
   /** The capture file, opened early; null when nothing is kept on disk (`watch` without --output). */
   readonly openOutput: () => Promise<FileHandle | null>;
-  /** Writes the capture some other way than one LogWriter on `file` (rotation, watch's tee). */
+  /** Writes the capture some other way than one FileWriter on `file` (rotation, watch's tee). */
   readonly openWriter?: (file: FileHandle | null, header: CaptureHeader, segments: SegmentSource) => Promise<CaptureWriter>;
   /** Removes the output file when setup fails before anything was written to it. */
   readonly removeOutput: () => Promise<void>;
@@ -93,7 +93,7 @@ function openWriter(options: RecordOptions, deps: RecorderDeps, file: FileHandle
   segments: SegmentSource): Promise<CaptureWriter> {
   if (deps.openWriter) return deps.openWriter(file, header, segments);
   if (file === null) throw new Error('the recorder has neither an output file nor a writer');
-  return LogWriter.onFile(options.output, file, header);
+  return FileWriter.onFile(options.output, file, header);
 }
 
 /** New segments get a fresh /proc scan, so each one replays on its own (the reader skips it when joining them). */

@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import type { BatchRecord, CaptureHeader, TrailerRecord } from '../capture/format';
 import type { CaptureWriter, SegmentSource } from './capture-writer';
 import { createOutputFile } from './output-file';
-import { LogWriter } from './log-writer';
+import { FileWriter } from './file-writer';
 import { deleteOldest, segmentName } from './rotation-files';
 
 export interface RotationOptions {
@@ -42,7 +42,7 @@ export class RotatingWriter implements CaptureWriter {
   private deletedBytes = 0;
 
   private constructor(
-    private current: LogWriter,
+    private current: FileWriter,
     private index: number,
     private readonly options: RotationOptions,
     private readonly source: SegmentSource,
@@ -52,9 +52,9 @@ export class RotatingWriter implements CaptureWriter {
   }
 
   /** Starts on the first segment, already created (O_EXCL) by the caller; `header` names its index. */
-  static async start(first: { path: string; file: Parameters<typeof LogWriter.onFile>[1]; header: CaptureHeader },
+  static async start(first: { path: string; file: Parameters<typeof FileWriter.onFile>[1]; header: CaptureHeader },
     options: RotationOptions, source: SegmentSource, deps: RotationDeps): Promise<RotatingWriter> {
-    const writer = await LogWriter.onFile(first.path, first.file, first.header);
+    const writer = await FileWriter.onFile(first.path, first.file, first.header);
     const rotating = new RotatingWriter(writer, first.header.segment.index, options, source, deps);
     await rotating.pruneOldest();
     return rotating;
@@ -111,7 +111,7 @@ export class RotatingWriter implements CaptureWriter {
     try {
       await previous.close(this.source.trailer(`rotated: continues in ${basename(nextPath)}`));
       const header = this.source.header({ index: this.index + 1, previous: basename(previous.path) });
-      this.current = await LogWriter.onFile(nextPath, file, header);
+      this.current = await FileWriter.onFile(nextPath, file, header);
     } catch (error) {
       // An empty or headless segment would make `replay DIR` refuse the whole directory.
       await file.close().catch(() => undefined);

@@ -1,9 +1,9 @@
 // A large capture made from a real one: the template's kernel events (one sshd listener's tree) repeated
 // as many connections, each copy with its own pids, times, socket inodes and ports, written through the
-// recorder's own LogWriter in recorder-sized batches, each followed by a counters record.
+// recorder's own FileWriter in recorder-sized batches, each followed by a counters record.
 import { resolve } from 'node:path';
 import type { KernelEvent } from '../../capture/events';
-import { LogWriter } from '../../record/log-writer';
+import { FileWriter } from '../../record/file-writer';
 import { openCaptures } from '../../replay/capture-set';
 import type { CaptureHeader, CounterFields } from '../../capture/format';
 import { encodeEvent } from '../../capture/encode-events';
@@ -57,7 +57,7 @@ function countersAfter(delivered: number): CounterFields {
 
 /** Writes `path` with at least `minEvents` kernel events; returns the number written. */
 export async function synthesize(template: Template, path: string, minEvents: number): Promise<number> {
-  const writer = await LogWriter.create(path, template.header, { force: true });
+  const writer = await FileWriter.create(path, template.header, { force: true });
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let written = 0;

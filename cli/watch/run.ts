@@ -1,7 +1,7 @@
 // `sshtrace watch`: the recorder and the reducer at once. The recorder writes through a tee that feeds the
 // replay pipeline (same decoder, same reorder, same model), and each record is printed as soon as the model
 // releases it: attempts as they are decided, a LOGIN line when a session starts, sessions when they end.
-// --output also keeps the capture, written by the same LogWriter as `record`.
+// --output also keeps the capture, written by the same FileWriter as `record`.
 import type { FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Writable } from 'node:stream';
@@ -14,7 +14,7 @@ import { reduceGroups } from '../../replay/pipeline';
 import { DEFAULT_REORDER_WINDOW_NS } from '../../replay/reorder';
 import { toolVersion } from '../../capture/tool-version';
 import { LiveFeed, TeeWriter, WATCH_BATCH_INTERVAL_MS } from '../../record/live-feed';
-import { LogWriter } from '../../record/log-writer';
+import { FileWriter } from '../../record/file-writer';
 import { describeLosses } from '../../record/loss-monitor';
 import { checkOutputPath, outputLifecycle } from '../../record/output-file';
 import { systemDeps } from '../../record/system-deps';
@@ -57,7 +57,7 @@ export async function runWatch(args: WatchArgs, io: WatchIo = processIo): Promis
       ...keptCapture(args),
       batchIntervalMs: WATCH_BATCH_INTERVAL_MS,
       openWriter: async (file, header) =>
-        new TeeWriter(file === null ? null : await LogWriter.onFile(options.output, file, header), feed, header),
+        new TeeWriter(file === null ? null : await FileWriter.onFile(options.output, file, header), feed, header),
       stopRequested: Promise.race([signals.stopped, out.gone.then(() => 'the output reader went away')]),
       // The recorder's start line, worded for this command.
       stderr: (line) => io.stderr(line.replace(/^sshtrace: recording /, 'sshtrace: watching ')),

@@ -1,5 +1,5 @@
 // Reads a capture's stored values (header, batch records, trailer) and writes them again with the real
-// log writer: how `corpus record` keeps only the fixture's events, and how the corpus tests re-chunk a
+// FileWriter: how `corpus record` keeps only the fixture's events, and how the corpus tests re-chunk a
 // capture. Kernel records are never changed, only regrouped or left out.
 import type { BatchRecord, CaptureHeader, EvRecord, TrailerRecord } from '../../capture/format';
 import { decodePayload } from '../../capture/frame-codec';
@@ -7,7 +7,7 @@ import { scanFile } from '../../capture/file-frames';
 import { FrameKind } from '../../capture/frame-header';
 import { LAYOUT } from '../../capture/layout';
 import { CAPTURE_FORMAT } from '../../capture/format';
-import { LogWriter } from '../../record/log-writer';
+import { FileWriter } from '../../record/file-writer';
 
 export interface StoredCapture {
   readonly header: CaptureHeader;
@@ -33,10 +33,10 @@ export async function readStoredCapture(path: string): Promise<StoredCapture> {
   return { header, frames, trailer };
 }
 
-/** Writes records through LogWriter, cutting a batch frame after each group; a null trailer leaves the file cut. */
+/** Writes records through FileWriter, cutting a batch frame after each group; a null trailer leaves the file cut. */
 export async function writeStoredCapture(path: string, header: CaptureHeader, groups: readonly (readonly BatchRecord[])[],
   trailer: TrailerRecord | null): Promise<void> {
-  const writer = await LogWriter.create(path, header, { force: true, frameBytes: Number.MAX_SAFE_INTEGER });
+  const writer = await FileWriter.create(path, header, { force: true, frameBytes: Number.MAX_SAFE_INTEGER });
   for (const group of groups) {
     for (const record of group) await writer.append(record);
     await writer.flush();

@@ -78,7 +78,7 @@ describe('corpus captures: replay is unchanged by what must not matter', () => {
 
   for (const entry of entries) {
     describe(`${entry.build}/${entry.scenario}`, () => {
-      it('re-chunked into other frames and batches by the log writer', async () => {
+      it('re-chunked into other frames and batches by the file writer', async () => {
         const expected = await baseline(entry.capture);
         const stored = await readStoredCapture(entry.capture);
         const units = unitsOf(stored.frames);

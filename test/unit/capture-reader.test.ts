@@ -9,7 +9,7 @@ import type { CaptureHeader, CounterFields } from '../../capture/format';
 import { CaptureInputError, EXIT, FormatTooNewError } from '../../capture/errors';
 import { encodeFrame } from '../../capture/frame-codec';
 import { FrameKind } from '../../capture/frame-header';
-import { LogWriter } from '../../record/log-writer';
+import { FileWriter } from '../../record/file-writer';
 import { sampleHeader } from '../arbitraries/captures';
 import { encodeEvent } from '../../capture/encode-events';
 import { zeroCounters } from '../../capture/counters';
@@ -37,7 +37,7 @@ const counters = (emittedFork: number, droppedExit: number): CounterFields => {
 
 async function writeCapture(name: string, header: CaptureHeader, close = true): Promise<string> {
   const path = join(dir, name);
-  const writer = await LogWriter.create(path, header);
+  const writer = await FileWriter.create(path, header);
   await writer.append({ k: 'ev', d: Buffer.concat([encodeEvent(fork), encodeEvent(exit)]) });
   await writer.append({ k: 'counters', ts: 7_000_000_000, ...counters(1, 4) });
   await writer.append({ k: 'clock', ts: 8_000_000_000, realtimeNs: 1_764_327_603_000_000_000 });

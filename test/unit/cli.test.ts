@@ -8,7 +8,7 @@ import type { KernelEvent } from '../../capture/events';
 import { runCli } from '../../cli/run-cli';
 import { runDump } from '../../cli/dump/run';
 import { EXIT } from '../../capture/errors';
-import { LogWriter } from '../../record/log-writer';
+import { FileWriter } from '../../record/file-writer';
 import { sampleHeader } from '../arbitraries/captures';
 import { encodeEvent } from '../../capture/encode-events';
 
@@ -28,7 +28,7 @@ const frame: KernelEvent = {
 
 async function capture(name: string): Promise<string> {
   const path = join(dir, name);
-  const writer = await LogWriter.create(path, sampleHeader());
+  const writer = await FileWriter.create(path, sampleHeader());
   await writer.append({ k: 'ev', d: encodeEvent(frame) });
   await writer.flush();
   await writer.abandon(); // no trailer: as if the recorder was killed

@@ -13,7 +13,7 @@ import { EXIT, SshtraceError } from '../../capture/errors';
 import { CAPS, LAYOUT } from '../../capture/layout';
 import { encodeFrame } from '../../capture/frame-codec';
 import { FrameKind } from '../../capture/frame-header';
-import { LogWriter } from '../../record/log-writer';
+import { FileWriter } from '../../record/file-writer';
 import { checkOutputPath } from '../../record/output-file';
 import { fromTracerError } from '../../record/tracer-errors';
 import { sampleHeader } from '../arbitraries/captures';
@@ -40,7 +40,7 @@ function unknownRecordBlob(): Buffer {
 }
 
 async function writeCapture(name: string, blob: Buffer): Promise<string> {
-  const writer = await LogWriter.create(path(name), sampleHeader());
+  const writer = await FileWriter.create(path(name), sampleHeader());
   await writer.append({ k: 'ev', d: blob });
   await writer.close({ k: 'end', ts: 8e9, clean: true, reason: 'test', counters: zeroCounters({ delivered: 3 }, CAPS.EV_MAX) });
   return path(name);

@@ -1,12 +1,12 @@
 // Writes a simulated history the way `sshtrace record` writes a capture (record/recorder.ts): the tracer hands
 // over a batch every BATCH_INTERVAL_MS of event time (sooner once BATCH_BYTES are pending); each batch is an `ev`
 // record followed by a `counters` record with the tracer's cumulative counts, through the recorder's own
-// LogWriter (frames cut at its size threshold); a clean stop adds the final counters, a clock pair and the trailer.
+// FileWriter (frames cut at its size threshold); a clean stop adds the final counters, a clock pair and the trailer.
 // Nothing is lost: `dropped` stays zero and `delivered` counts every record, as on a quiet host.
 import type { KernelEvent, TraceEvent } from '../../../capture/events';
 import type { CaptureHeader, CounterFields } from '../../../capture/format';
 import { CAPS, KIND_BY_TYPE } from '../../../capture/layout';
-import { LogWriter } from '../../../record/log-writer';
+import { FileWriter } from '../../../record/file-writer';
 import { BATCH_BYTES, BATCH_INTERVAL_MS } from '../../../record/recorder';
 import { encodeEvent } from '../../../capture/encode-events';
 import { zeroCounters } from '../../../capture/counters';
@@ -50,7 +50,7 @@ export async function writeRecordedCapture(path: string, header: CaptureHeader, 
   let delivered = 0;
   let countersRecords = 0;
   const counters = (): CounterFields => zeroCounters({ emitted: [...emitted], delivered }, CAPS.EV_MAX);
-  const writer = await LogWriter.create(path, header, { force: true });
+  const writer = await FileWriter.create(path, header, { force: true });
   const appendCounters = async (ts: number): Promise<void> => {
     await writer.append({ k: 'counters', ts, ...counters() });
     countersRecords++;

@@ -8,7 +8,7 @@ import { OutputError } from '../../capture/errors';
 import { scanBuffer } from '../../capture/file-frames';
 import { FrameKind } from '../../capture/frame-header';
 import { CAPS } from '../../capture/layout';
-import { LogWriter } from '../../record/log-writer';
+import { FileWriter } from '../../record/file-writer';
 import { outputLifecycle } from '../../record/output-file';
 import { sampleHeader } from '../arbitraries/captures';
 import { zeroCounters } from '../../capture/counters';
@@ -19,10 +19,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const trailer: TrailerRecord = { k: 'end', ts: 9, clean: true, reason: 'stopped', counters: zeroCounters({}, CAPS.EV_MAX) };
 const frameKinds = (path: string) => scanBuffer(readFileSync(path)).map((i) => (i.type === 'frame' ? i.header.kind : 'damage'));
 
-describe('LogWriter', () => {
+describe('FileWriter', () => {
   it('creates the capture with mode 0600 and writes the header frame at once', async () => {
     const path = join(dir, 'a.sshtrace');
-    const writer = await LogWriter.create(path, sampleHeader());
+    const writer = await FileWriter.create(path, sampleHeader());
     assert.equal(statSync(path).mode & 0o777, 0o600);
     assert.deepEqual(frameKinds(path), [FrameKind.FileHeader]);
     await writer.close(trailer);
@@ -32,9 +32,9 @@ describe('LogWriter', () => {
   it('refuses to overwrite an existing file unless forced, and then makes it 0600', async () => {
     const path = join(dir, 'exists.sshtrace');
     writeFileSync(path, 'precious', { mode: 0o644 });
-    await assert.rejects(LogWriter.create(path, sampleHeader()), (e: Error) => e instanceof OutputError && /already exists.*--force/.test(e.message));
+    await assert.rejects(FileWriter.create(path, sampleHeader()), (e: Error) => e instanceof OutputError && /already exists.*--force/.test(e.message));
     assert.equal(readFileSync(path, 'utf8'), 'precious');
-    const writer = await LogWriter.create(path, sampleHeader(), { force: true });
+    const writer = await FileWriter.create(path, sampleHeader(), { force: true });
     await writer.close(trailer);
     assert.equal(statSync(path).mode & 0o777, 0o600);
     assert.deepEqual(frameKinds(path), [FrameKind.FileHeader, FrameKind.Trailer]);
@@ -51,7 +51,7 @@ describe('LogWriter', () => {
     assert.equal(readFileSync(path, 'utf8'), old, 'a start that failed destroys nothing');
     // A start that works: the file holds the new capture only.
     const started = outputLifecycle(path, true);
-    const writer = await LogWriter.onFile(path, await started.openOutput(), sampleHeader());
+    const writer = await FileWriter.onFile(path, await started.openOutput(), sampleHeader());
     await writer.close(trailer);
     assert.deepEqual(frameKinds(path), [FrameKind.FileHeader, FrameKind.Trailer]);
     assert.ok(statSync(path).size < old.length, `${statSync(path).size} bytes: the old tail is gone`);
@@ -63,13 +63,13 @@ describe('LogWriter', () => {
   });
 
   it('says which directory is missing', async () => {
-    await assert.rejects(LogWriter.create(join(dir, 'nope', 'x.sshtrace'), sampleHeader()),
+    await assert.rejects(FileWriter.create(join(dir, 'nope', 'x.sshtrace'), sampleHeader()),
       (e: Error) => e instanceof OutputError && e.message.includes(`directory ${join(dir, 'nope')} does not exist`));
   });
 
   it('cuts a frame at the size threshold and on flush, each frame readable on its own', async () => {
     const path = join(dir, 'frames.sshtrace');
-    const writer = await LogWriter.create(path, sampleHeader(), { frameBytes: 10_000 });
+    const writer = await FileWriter.create(path, sampleHeader(), { frameBytes: 10_000 });
     const ev: BatchRecord = { k: 'ev', d: new Uint8Array(4_000) };
     await writer.append(ev);
     await writer.append(ev);
@@ -89,7 +89,7 @@ describe('LogWriter', () => {
   it('turns a full disk into one clear line and keeps what was written readable', async (t) => {
     // /dev/full fails every write with ENOSPC; the writer must report it, not crash.
     if (!statSync('/dev/full', { throwIfNoEntry: false })) return t.skip('/dev/full is absent');
-    const writer = LogWriter.create('/dev/full', sampleHeader(), { force: true });
+    const writer = FileWriter.create('/dev/full', sampleHeader(), { force: true });
     await assert.rejects(writer, (e: Error) => e instanceof OutputError && e.message === 'cannot write /dev/full: no space left on device (ENOSPC); the frames written before this stay readable');
   });
 });

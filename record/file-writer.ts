@@ -8,7 +8,7 @@ import { encodeFrame } from '../capture/frame-codec';
 import { FrameKind } from '../capture/frame-header';
 import { createOutputFile, emptyRegularFile, outputError } from './output-file';
 
-export interface LogWriterOptions {
+export interface FileWriterOptions {
   /** Overwrite an existing file. */
   readonly force?: boolean;
   /** Cut a batch frame once this many (estimated msgpack) bytes are pending. */
@@ -27,7 +27,7 @@ function estimatedBytes(record: BatchRecord): number {
   }
 }
 
-export class LogWriter {
+export class FileWriter {
   private pending: BatchRecord[] = [];
   private pendingBytes = 0;
   private seq = 0;
@@ -45,15 +45,15 @@ export class LogWriter {
   ) {}
 
   /** Creates `path` (see output-file.ts) and writes the header frame. */
-  static async create(path: string, header: CaptureHeader, options: LogWriterOptions = {}): Promise<LogWriter> {
+  static async create(path: string, header: CaptureHeader, options: FileWriterOptions = {}): Promise<FileWriter> {
     const file = await createOutputFile(path, options.force ?? false);
-    return LogWriter.onFile(path, file, header, options);
+    return FileWriter.onFile(path, file, header, options);
   }
 
   /** Starts a capture on a file opened with createOutputFile (a --force'd file's old bytes go only now). */
-  static async onFile(path: string, file: FileHandle, header: CaptureHeader, options: LogWriterOptions = {}): Promise<LogWriter> {
+  static async onFile(path: string, file: FileHandle, header: CaptureHeader, options: FileWriterOptions = {}): Promise<FileWriter> {
     await emptyRegularFile(file);
-    const writer = new LogWriter(path, file, options.frameBytes ?? DEFAULT_FRAME_BYTES);
+    const writer = new FileWriter(path, file, options.frameBytes ?? DEFAULT_FRAME_BYTES);
     await writer.writeFrame(FrameKind.FileHeader, header);
     return writer;
   }

@@ -1,5 +1,5 @@
-// Log format figures: bytes per frame, compression ratio, write/read/decode speed, reader memory.
-// node dist/bench/log-format.bench.js [template.sshtrace] [connections]
+// Capture format figures: bytes per frame, compression ratio, write/read/decode speed, reader memory.
+// node dist/bench/capture-format.bench.js [template.sshtrace] [connections]
 // The template's kernel events (a real capture; by default a corpus one) are replayed as many connections with
 // shifted pids, times, ports and inodes.
 import { execFileSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import type { KernelEvent } from '../capture/events';
 import { readEvents } from '../replay';
 import { decodeEvents, newDecodeStats } from '../capture/decode-events';
 import { scanBuffer } from '../capture/file-frames';
-import { LogWriter } from '../record/log-writer';
+import { FileWriter } from '../record/file-writer';
 import type { CaptureHeader } from '../capture/format';
 import { DEFAULT_TEMPLATE, readTemplate } from './lib/synthesize';
 import { encodeEvent } from '../capture/encode-events';
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   try {
     const path = join(dir, 'bench.sshtrace');
     t = process.hrtime.bigint();
-    const writer = await LogWriter.create(path, header satisfies CaptureHeader);
+    const writer = await FileWriter.create(path, header satisfies CaptureHeader);
     const batch = 256 * 1024; // the recorder's batchBytes
     for (let at = 0; at < all.length; ) {
       const records = recordAligned(all, at, batch);
