@@ -1,13 +1,13 @@
-// Upcast capture records → TraceEvents: 'ev' blobs through the kernel-record decoder, counters by kind,
+// Upcast capture entries → TraceEvents: 'ev' entries through the kernel-event decoder, counters by kind,
 // clock pairs, recorder notes, the header's snapshot and the trailer.
 import type {
   CaptureEndEvent, ClockEvent, CountersEvent, GapEvent, SnapshotEvent, TraceEvent,
 } from './events';
-import type { BatchRecord, CaptureHeader, CounterFields, TrailerRecord } from './format';
+import type { BatchEntry, CaptureHeader, CounterFields, Trailer } from './format';
 import { EVENT_COUNTERS, type EventCounterField } from './counters';
 import { decodeEvents, type DecodeStats } from './decode-events';
 import { KIND_BY_TYPE } from './layout';
-import type { InvalidRecord } from './upcast';
+import type { InvalidEntry } from './upcast';
 
 export function headerEvents(header: CaptureHeader): [SnapshotEvent, ClockEvent] {
   return [
@@ -36,26 +36,26 @@ export function gap(ts: number, reason: string, bytes: number): GapEvent {
   return { kind: 'gap', ts, reason, bytes };
 }
 
-export function trailerEvent(trailer: TrailerRecord): CaptureEndEvent {
+export function trailerEvent(trailer: Trailer): CaptureEndEvent {
   return { kind: 'capture_end', ts: trailer.ts, clean: true, reason: trailer.reason };
 }
 
 export const NO_TRAILER_REASON = 'capture ended without a trailer (recorder killed or file cut)';
 
-/** Events of one batch record; `lastTs` dates the gaps that have no time of their own. */
-export function recordEvents(record: BatchRecord | InvalidRecord, stats: DecodeStats, lastTs: number): TraceEvent[] {
-  switch (record.k) {
+/** Events of one batch entry; `lastTs` dates the gaps that have no time of their own. */
+export function entryEvents(entry: BatchEntry | InvalidEntry, stats: DecodeStats, lastTs: number): TraceEvent[] {
+  switch (entry.k) {
     case 'ev':
-      return evEvents(record.d, stats, lastTs);
+      return evEvents(entry.d, stats, lastTs);
     case 'counters':
-      return [countersEvent(record.ts, record, stats.unknown)];
+      return [countersEvent(entry.ts, entry, stats.unknown)];
     case 'clock':
-      return [{ kind: 'clock', ts: record.ts, realtimeNs: record.realtimeNs }];
+      return [{ kind: 'clock', ts: entry.ts, realtimeNs: entry.realtimeNs }];
     case 'note':
       // The model has no note event: a recorder anomaly is reported as a gap of 0 bytes.
-      return [gap(record.ts, `recorder note: ${record.text}`, 0)];
+      return [gap(entry.ts, `recorder note: ${entry.text}`, 0)];
     case 'invalid':
-      return [gap(lastTs, record.reason, 0)];
+      return [gap(lastTs, entry.reason, 0)];
   }
 }
 

@@ -1,7 +1,7 @@
 // The reducer's input: kernel events decoded from bpf/events.h records, plus the
 // records the recorder itself writes into the capture (snapshot, counters, clock, end).
 // Times are nanoseconds since boot (CLOCK_BOOTTIME) as JS numbers; replay turns
-// them into wall-clock time with the capture's clock records.
+// them into wall-clock time with the capture's clock events.
 import type { EventCounterField } from './counters';
 
 

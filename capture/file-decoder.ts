@@ -2,13 +2,13 @@
 // (duplicates skipped, missing ones reported), decodes and upcasts payloads, and ends the file with a
 // capture_end event (clean only with a trailer). Synchronous and pure over its input.
 import type { TraceEvent } from './events';
-import { CAPTURE_FORMAT, type CaptureHeader, type TrailerRecord } from './format';
+import { CAPTURE_FORMAT, type CaptureHeader, type Trailer } from './format';
 import { newDecodeStats, type DecodeStats } from './decode-events';
 import { decodePayload, PayloadError } from './frame-codec';
 import type { ScanItem, ScannedFrame } from './frame-scanner';
 import { FrameSequence } from './frame-sequence';
 import { FrameKind } from './frame-header';
-import { gap, headerEvents, NO_TRAILER_REASON, recordEvents, trailerEvent } from './batch-events';
+import { entryEvents, gap, headerEvents, NO_TRAILER_REASON, trailerEvent } from './batch-events';
 import { ShapeError, type Upcaster, upcasterFor } from './upcast';
 
 export interface DamageEntry {
@@ -33,7 +33,7 @@ export class CaptureDecoder {
   private readonly upcaster: Upcaster;
   private header: CaptureHeader | null;
   private headerEmitted = false;
-  private trailer: TrailerRecord | null = null;
+  private trailer: Trailer | null = null;
   private frames = 0;
   private lastTs: number;
   private damageSinceFrame = false;
@@ -99,7 +99,7 @@ export class CaptureDecoder {
         for (const e of this.fileHeaderEvents(frame, value)) out.push(e);
         return;
       case FrameKind.Batch:
-        for (const record of this.upcaster.batch(value())) this.track(recordEvents(record, this.decode, this.lastTs), out);
+        for (const entry of this.upcaster.batch(value())) this.track(entryEvents(entry, this.decode, this.lastTs), out);
         return;
       case FrameKind.Trailer:
         // Held back: capture_end is always the last event of a file.

@@ -34,13 +34,15 @@ export interface CaptureHeader {
 /** The recorder's cumulative counters as stored in counters entries and the trailer (counters.ts). */
 export type { CounterFields } from './counters';
 
-export interface EvRecord { readonly k: 'ev'; readonly d: Uint8Array }
-export interface CountersRecord extends CounterFields { readonly k: 'counters'; readonly ts: number }
-export interface ClockRecord extends ClockPair { readonly k: 'clock' }
-export interface NoteRecord { readonly k: 'note'; readonly ts: number; readonly text: string }
-export type BatchRecord = EvRecord | CountersRecord | ClockRecord | NoteRecord;
+/** Kernel events back to back, as the drain thread handed them over (each starts with struct event_header). */
+export interface EventsEntry { readonly k: 'ev'; readonly d: Uint8Array }
+export interface CountersEntry extends CounterFields { readonly k: 'counters'; readonly ts: number }
+export interface ClockEntry extends ClockPair { readonly k: 'clock' }
+export interface NoteEntry { readonly k: 'note'; readonly ts: number; readonly text: string }
+/** One item of a batch frame's list. */
+export type BatchEntry = EventsEntry | CountersEntry | ClockEntry | NoteEntry;
 
-export interface TrailerRecord {
+export interface Trailer {
   readonly k: 'end'; readonly ts: number; readonly clean: true; readonly reason: string;
   readonly counters: CounterFields;
 }

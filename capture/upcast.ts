@@ -1,20 +1,20 @@
 // One upcaster per capture format version: each turns the msgpack values of its version into the
-// current shapes (capture-types.ts). Only format 1 exists; a format 2 adds `2: upcastV2` here and
+// current shapes (format.ts). Only format 1 exists; a format 2 adds `2: upcastV2` here and
 // v1 keeps working by mapping its values forward.
 import { COUNTER_NAMES, type CounterName } from './counters';
 import type { SnapshotProcess } from './events';
 import {
-  CAPTURE_FORMAT, type BatchRecord, type CaptureHeader, type CounterFields, type TrailerRecord, TOOL_NAME,
+  CAPTURE_FORMAT, type BatchEntry, type CaptureHeader, type CounterFields, type Trailer, TOOL_NAME,
 } from './format';
 
 export class ShapeError extends Error {}
 
-export interface InvalidRecord { readonly k: 'invalid'; readonly reason: string }
+export interface InvalidEntry { readonly k: 'invalid'; readonly reason: string }
 
 export interface Upcaster {
   header(value: unknown): CaptureHeader;
-  batch(value: unknown): (BatchRecord | InvalidRecord)[];
-  trailer(value: unknown): TrailerRecord;
+  batch(value: unknown): (BatchEntry | InvalidEntry)[];
+  trailer(value: unknown): Trailer;
 }
 
 type Obj = Record<string, unknown>;
@@ -55,7 +55,7 @@ function countersV1(c: Obj): CounterFields {
   return { emitted: nums(c.emitted), dropped: nums(c.dropped), ...scalars };
 }
 
-function recordV1(value: unknown): BatchRecord | InvalidRecord {
+function entryV1(value: unknown): BatchEntry | InvalidEntry {
   if (!isObj(value)) return { k: 'invalid', reason: 'a batch record is not a map' };
   switch (value.k) {
     case 'ev':
@@ -76,7 +76,7 @@ const upcastV1: Upcaster = {
   header: headerV1,
   batch(value) {
     need(Array.isArray(value), 'a batch is not an array');
-    return (value as unknown[]).map(recordV1);
+    return (value as unknown[]).map(entryV1);
   },
   trailer(value) {
     need(isObj(value) && value.k === 'end', 'the trailer is not an end record');

@@ -1,5 +1,5 @@
 // The reducer's output. Field names of auth and session records are a contract (issue #3): keep them,
-// add freely. Times are ISO-8601 UTC with microseconds, derived from the capture's clock records.
+// add freely. Times are ISO-8601 UTC with microseconds, derived from the capture's clock pairs.
 
 export interface Endpoint { readonly ip: string; readonly port: number }
 

@@ -104,10 +104,10 @@ export interface State {
   /** The peer each listener accepted last, until the fork that hands it over. The listener is
    *  single-threaded: accept → fork; an accept with no fork before the next one was refused. */
   readonly accepted: IMap<number, Accepted>;
-  /** Realtime minus boottime, from the latest clock record. */
+  /** Realtime minus boottime, from the latest clock event. */
   readonly clockOffsetNs: number | null;
-  readonly lossTotal: number;           // dropped + lost records seen so far in counters
-  /** Records held until the next counters record proves no loss overlapped them (then flushed). */
+  readonly lossTotal: number;           // dropped + lost events seen so far in counters
+  /** Records held until the next counters event proves no loss overlapped them (then flushed). */
   readonly held: List<OutputRecord>;
   readonly opensshVersions: IMap<string, string>; // exe path → "9.2p1"
   readonly userNames: IMap<number, string>;      // uid → name, from the capture header

@@ -1,5 +1,5 @@
 // step(state, event) → [state, records]: the whole model as one pure function. Replay is a fold over it.
-// Records are held in the state until a counters record shows whether events were lost meanwhile, so that a
+// Records are held in the state until a counters event shows whether events were lost meanwhile, so that a
 // record overlapping a loss is marked incomplete before it leaves; capture_end and finish() flush the rest.
 import { EVENT_COUNTERS } from '../capture/counters';
 import { List } from 'immutable';
@@ -63,7 +63,7 @@ function onClock(s: State, offset: number): State {
 
 const CLOCK_STEP_NS = 1_000_000;
 
-/** Records lost before reaching the capture. Unknown record types are not loss: the reader reports each
+/** Events lost before reaching the capture. Unknown event types are not loss: the reader reports each
  *  as a gap, where they are marked once. */
 function lost(e: CountersEvent): number {
   let total = Object.values(e.dropped).reduce((a, b) => a + b, 0);

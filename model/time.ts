@@ -1,4 +1,4 @@
-// Boot-clock nanoseconds → ISO-8601 UTC with microseconds, using the capture's own clock records.
+// Boot-clock nanoseconds → ISO-8601 UTC with microseconds, using the capture's own clock pairs.
 import type { State } from './state';
 
 // Memo of the last whole second formatted: records come in time order, so most share it (pure: same in, same out).

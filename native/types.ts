@@ -29,7 +29,7 @@ export interface TracerOptions {
 }
 
 /** Cumulative counters: the kernel's per-CPU counters summed, plus user-space losses. Stored as they are
- *  in every capture's counters records, so the type is the capture format's (type-only: replay never loads
+ *  in every capture's counters entries, so the type is the capture format's (type-only: replay never loads
  *  this addon). */
 export type TracerCounters = CounterFields;
 

@@ -1,16 +1,16 @@
 // What the recorder writes through: one capture file (FileWriter), rotating segments (RotatingWriter), or a tee
 // that also feeds a live reducer (watch). All write the same frames in the same order.
-import type { BatchRecord, CaptureHeader, TrailerRecord } from '../capture/format';
+import type { BatchEntry, CaptureHeader, Trailer } from '../capture/format';
 
 export interface CaptureWriter {
   readonly bytesWritten: number;
   readonly framesWritten: number;
-  /** Queues a record (a frame is cut when enough are pending). */
-  append(record: BatchRecord): Promise<void>;
+  /** Queues an entry (a frame is cut when enough are pending). */
+  append(entry: BatchEntry): Promise<void>;
   /** Writes whatever is pending as one frame. */
   flush(): Promise<void>;
   /** Flushes, writes the trailer, syncs and closes. */
-  close(trailer: TrailerRecord): Promise<void>;
+  close(trailer: Trailer): Promise<void>;
   /** Closes without a trailer (after a write error). */
   abandon(): Promise<void>;
 }
@@ -20,5 +20,5 @@ export interface SegmentSource {
   /** A header for a new segment: fresh clock pair, users, and /proc snapshot (so the segment replays alone). */
   header(segment: CaptureHeader['segment']): CaptureHeader;
   /** The trailer that ends a segment, with the tracer's counters now. */
-  trailer(reason: string): TrailerRecord;
+  trailer(reason: string): Trailer;
 }

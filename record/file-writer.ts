@@ -1,9 +1,9 @@
-// Writes a capture: the header frame at once, then records gathered into batch frames (cut at a size
+// Writes a capture: the header frame at once, then entries gathered into batch frames (cut at a size
 // threshold or on flush()), then a trailer on close. Every frame is self-contained, so whatever was
 // written before a crash or a full disk stays readable. Writes are serialised; the first write error
 // is sticky and every later call rejects with it.
 import type { FileHandle } from 'node:fs/promises';
-import type { BatchRecord, CaptureHeader, TrailerRecord } from '../capture/format';
+import type { BatchEntry, CaptureHeader, Trailer } from '../capture/format';
 import { encodeFrame } from '../capture/frame-codec';
 import { FrameKind } from '../capture/frame-header';
 import { createOutputFile, emptyRegularFile, outputError } from './output-file';
@@ -17,18 +17,18 @@ export interface FileWriterOptions {
 
 const DEFAULT_FRAME_BYTES = 256 * 1024;
 
-/** msgpack size of a record, roughly: only the frame threshold depends on it. */
-function estimatedBytes(record: BatchRecord): number {
-  switch (record.k) {
-    case 'ev': return record.d.length + 16;
+/** msgpack size of an entry, roughly: only the frame threshold depends on it. */
+function estimatedBytes(entry: BatchEntry): number {
+  switch (entry.k) {
+    case 'ev': return entry.d.length + 16;
     case 'counters': return 400; // two arrays of 32 counters and ten fields
     case 'clock': return 48;
-    case 'note': return record.text.length + 32;
+    case 'note': return entry.text.length + 32;
   }
 }
 
 export class FileWriter {
-  private pending: BatchRecord[] = [];
+  private pending: BatchEntry[] = [];
   private pendingBytes = 0;
   private seq = 0;
   private tail: Promise<void> = Promise.resolve();
@@ -36,7 +36,7 @@ export class FileWriter {
   private closed = false;
   bytesWritten = 0;
   framesWritten = 0;
-  recordsWritten = 0;
+  entriesWritten = 0;
 
   private constructor(
     readonly path: string,
@@ -58,11 +58,11 @@ export class FileWriter {
     return writer;
   }
 
-  /** Queues a record; cuts a frame when the threshold is reached. */
-  async append(record: BatchRecord): Promise<void> {
+  /** Queues an entry; cuts a frame when the threshold is reached. */
+  async append(entry: BatchEntry): Promise<void> {
     this.assertOpen();
-    this.pending.push(record);
-    this.pendingBytes += estimatedBytes(record);
+    this.pending.push(entry);
+    this.pendingBytes += estimatedBytes(entry);
     if (this.pendingBytes >= this.frameBytes) await this.flush();
   }
 
@@ -70,15 +70,15 @@ export class FileWriter {
   async flush(): Promise<void> {
     this.assertOpen();
     if (this.pending.length === 0) return this.tail;
-    const records = this.pending;
+    const entries = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    this.recordsWritten += records.length;
-    return this.writeFrame(FrameKind.Batch, records);
+    this.entriesWritten += entries.length;
+    return this.writeFrame(FrameKind.Batch, entries);
   }
 
   /** Flushes, writes the trailer, syncs and closes the file. */
-  async close(trailer: TrailerRecord): Promise<void> {
+  async close(trailer: Trailer): Promise<void> {
     try {
       await this.flush();
       this.closed = true;

@@ -1,20 +1,20 @@
-// `watch`: the recorder's own records, as they are written, turned into the events a replay of the capture
+// `watch`: what the recorder writes (header, batch entries, trailer), as it is written, turned into the events a replay of the capture
 // would read (same decoder, same order), for a reducer running at the same time. A CaptureWriter tee feeds it,
 // so what watch reduces and what --output keeps are the same frames.
 import type { CountersEvent, TraceEvent } from '../capture/events';
-import type { BatchRecord, CaptureHeader, TrailerRecord } from '../capture/format';
+import type { BatchEntry, CaptureHeader, Trailer } from '../capture/format';
 import { newDecodeStats } from '../capture/decode-events';
-import { headerEvents, recordEvents, trailerEvent } from '../capture/batch-events';
+import { entryEvents, headerEvents, trailerEvent } from '../capture/batch-events';
 import type { CaptureWriter } from './capture-writer';
 
 /** `watch` asks the drain thread for a batch every 250 ms (`record` waits a second: fewer wake-ups). */
 export const WATCH_BATCH_INTERVAL_MS = 250;
 
 /**
- * After this long without a record, events still held back for reordering (and records the model holds until the
+ * After this long without an entry, events still held back for reordering (and records the model holds until the
  * next counters) are released by a repeat of the last counters dated just past the window. Any event not yet
  * delivered is younger than the quiet spell, as the tracer hands over a batch within WATCH_BATCH_INTERVAL_MS of
- * its first record and the spell is longer than that plus the reorder window.
+ * its first event and the spell is longer than that plus the reorder window.
  */
 const IDLE_RELEASE_MS = 2 * WATCH_BATCH_INTERVAL_MS;
 
@@ -34,8 +34,8 @@ export class LiveFeed {
     this.push(headerEvents(h));
   }
 
-  record(r: BatchRecord): void {
-    const events = recordEvents(r, this.stats, this.lastTs);
+  entry(r: BatchEntry): void {
+    const events = entryEvents(r, this.stats, this.lastTs);
     for (const e of events) {
       if (e.ts > this.lastTs) this.lastTs = e.ts;
       if (e.kind === 'counters') this.lastCounters = e;
@@ -44,7 +44,7 @@ export class LiveFeed {
     this.armIdle();
   }
 
-  trailer(t: TrailerRecord): void {
+  trailer(t: Trailer): void {
     this.push([trailerEvent(t)]);
     this.end();
   }
@@ -85,7 +85,7 @@ export class LiveFeed {
   }
 }
 
-/** Writes through to `inner` (the --output capture, if any) and feeds every record to the live reducer. */
+/** Writes through to `inner` (the --output capture, if any) and feeds every entry to the live reducer. */
 export class TeeWriter implements CaptureWriter {
   constructor(private readonly inner: CaptureWriter | null, private readonly feed: LiveFeed, header: CaptureHeader) {
     feed.header(header);
@@ -94,16 +94,16 @@ export class TeeWriter implements CaptureWriter {
   get bytesWritten(): number { return this.inner?.bytesWritten ?? 0; }
   get framesWritten(): number { return this.inner?.framesWritten ?? 0; }
 
-  async append(record: BatchRecord): Promise<void> {
-    this.feed.record(record);
-    await this.inner?.append(record);
+  async append(entry: BatchEntry): Promise<void> {
+    this.feed.entry(entry);
+    await this.inner?.append(entry);
   }
 
   async flush(): Promise<void> {
     await this.inner?.flush();
   }
 
-  async close(trailer: TrailerRecord): Promise<void> {
+  async close(trailer: Trailer): Promise<void> {
     this.feed.trailer(trailer);
     await this.inner?.close(trailer);
   }

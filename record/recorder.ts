@@ -5,7 +5,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { SnapshotProcess } from '../capture/events';
 import type { TracerOptions, TracerSource } from '../native/index';
 import {
-  CAPTURE_FORMAT, type CaptureHeader, type ClockPair, TOOL_NAME, type TrailerRecord,
+  CAPTURE_FORMAT, type CaptureHeader, type ClockPair, TOOL_NAME, type Trailer,
 } from '../capture/format';
 import { copyCounters } from '../capture/counters';
 import { EXIT, SshtraceError } from '../capture/errors';
@@ -100,7 +100,7 @@ function openWriter(options: RecordOptions, deps: RecorderDeps, file: FileHandle
 function segmentSource(options: RecordOptions, deps: RecorderDeps, source: TracerSource): SegmentSource {
   return {
     header: (segment) => buildHeader(options, deps, deps.scan(), source.skippedPrograms, segment),
-    trailer: (reason): TrailerRecord =>
+    trailer: (reason): Trailer =>
       ({ k: 'end', ts: deps.clock.bootNs(), clean: true, reason, counters: copyCounters(source.counters()) }),
   };
 }

@@ -4,7 +4,7 @@
 // With --max-total-size the oldest segments are deleted so the directory stays under the cap, and said so.
 import { unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { BatchRecord, CaptureHeader, TrailerRecord } from '../capture/format';
+import type { BatchEntry, CaptureHeader, Trailer } from '../capture/format';
 import type { CaptureWriter, SegmentSource } from './capture-writer';
 import { createOutputFile } from './output-file';
 import { FileWriter } from './file-writer';
@@ -67,9 +67,9 @@ export class RotatingWriter implements CaptureWriter {
     return { segments: this.segments, deletedSegments: this.deletedSegments, deletedBytes: this.deletedBytes, currentPath: this.current.path };
   }
 
-  append(record: BatchRecord): Promise<void> {
+  append(entry: BatchEntry): Promise<void> {
     return this.serial(async () => {
-      await this.current.append(record);
+      await this.current.append(entry);
       await this.rotateIfDue();
     });
   }
@@ -81,7 +81,7 @@ export class RotatingWriter implements CaptureWriter {
     });
   }
 
-  close(trailer: TrailerRecord): Promise<void> {
+  close(trailer: Trailer): Promise<void> {
     return this.serial(() => this.current.close(trailer));
   }
 

@@ -3,9 +3,9 @@
 // hold one scenario only: every kernel event must come from the fixture's listener or its descendants.
 import { renameSync } from 'node:fs';
 import type { TraceEvent } from '../../capture/events';
-import type { BatchRecord } from '../../capture/format';
+import type { BatchEntry } from '../../capture/format';
 import { readEvents } from '../../replay';
-import { filterEvRecord, readStoredCapture, tgidOf, writeStoredCapture } from './capture-rewrite';
+import { filterEventsEntry, readStoredCapture, tgidOf, writeStoredCapture } from './capture-rewrite';
 
 export interface ForeignActivity {
   /** Processes outside the fixture's tree that produced events, with their event count. */
@@ -59,17 +59,17 @@ export function describeForeign(activity: ForeignActivity): string {
   return `${activity.events} events from sshd processes outside the fixture (${pids}${activity.pids.size > 6 ? ', …' : ''})${running}`;
 }
 
-/** Rewrites the capture with only the listener tree's kernel records and snapshot entries; returns how many went. */
+/** Rewrites the capture with only the listener tree's kernel events and snapshot processes; returns how many went. */
 export async function isolateCapture(path: string, listener: number): Promise<number> {
   const events: TraceEvent[] = [];
   for await (const e of readEvents([path])) events.push(e);
   const tree = descendantsInCapture(events, listener);
   const stored = await readStoredCapture(path);
   let removed = 0;
-  const keep = (record: Uint8Array) => tree.has(tgidOf(record)) || (removed++, false);
-  const frames = stored.frames.map((frame) => frame.flatMap((r): BatchRecord[] => {
+  const keep = (event: Uint8Array) => tree.has(tgidOf(event)) || (removed++, false);
+  const frames = stored.frames.map((frame) => frame.flatMap((r): BatchEntry[] => {
     if (r.k !== 'ev') return [r];
-    const kept = filterEvRecord(r, keep);
+    const kept = filterEventsEntry(r, keep);
     return kept === null ? [] : [kept];
   })).filter((frame) => frame.length > 0);
   const header = { ...stored.header, snapshot: stored.header.snapshot.filter((p) => tree.has(p.pid)) };

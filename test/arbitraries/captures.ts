@@ -1,7 +1,7 @@
-// Generators of capture contents (header, batch records, trailer) and of damage done to a capture's
+// Generators of capture contents (header, batch entries, trailer) and of damage done to a capture's
 // bytes (flips, cuts, duplicated frames, truncation), with an oracle of which frames stay intact.
 import fc from 'fast-check';
-import type { BatchRecord, CaptureHeader, CounterFields, TrailerRecord } from '../../capture/format';
+import type { BatchEntry, CaptureHeader, CounterFields, Trailer } from '../../capture/format';
 import { encodeFrame } from '../../capture/frame-codec';
 import { FrameKind } from '../../capture/frame-header';
 import { COUNTER_NAMES, zeroCounters } from '../../capture/counters';
@@ -13,11 +13,11 @@ const counterFields: fc.Arbitrary<CounterFields> = fc.record({
   emitted: perType, dropped: perType, ...Object.fromEntries(COUNTER_NAMES.map((name) => [name, nat])),
 }).map((c) => zeroCounters(c as Partial<CounterFields>));
 
-export const batchRecord: fc.Arbitrary<BatchRecord> = fc.oneof(
-  fc.uint8Array({ maxLength: 3000 }).map((d): BatchRecord => ({ k: 'ev', d: Uint8Array.from(d) })),
-  fc.tuple(nat, counterFields).map(([ts, c]): BatchRecord => ({ k: 'counters', ts, ...c })),
-  fc.tuple(nat, nat).map(([ts, realtimeNs]): BatchRecord => ({ k: 'clock', ts, realtimeNs })),
-  fc.tuple(nat, fc.string()).map(([ts, text]): BatchRecord => ({ k: 'note', ts, text })),
+export const batchEntry: fc.Arbitrary<BatchEntry> = fc.oneof(
+  fc.uint8Array({ maxLength: 3000 }).map((d): BatchEntry => ({ k: 'ev', d: Uint8Array.from(d) })),
+  fc.tuple(nat, counterFields).map(([ts, c]): BatchEntry => ({ k: 'counters', ts, ...c })),
+  fc.tuple(nat, nat).map(([ts, realtimeNs]): BatchEntry => ({ k: 'clock', ts, realtimeNs })),
+  fc.tuple(nat, fc.string()).map(([ts, text]): BatchEntry => ({ k: 'note', ts, text })),
 );
 
 export function sampleHeader(overrides: Partial<CaptureHeader> = {}): CaptureHeader {
@@ -34,13 +34,13 @@ export function sampleHeader(overrides: Partial<CaptureHeader> = {}): CaptureHea
 
 export interface CaptureSpec {
   readonly header: CaptureHeader;
-  readonly batches: readonly (readonly BatchRecord[])[];
-  readonly trailer: TrailerRecord | null;
+  readonly batches: readonly (readonly BatchEntry[])[];
+  readonly trailer: Trailer | null;
 }
 
 export const captureSpec: fc.Arbitrary<CaptureSpec> = fc.record({
-  batches: fc.array(fc.array(batchRecord, { minLength: 1, maxLength: 5 }), { maxLength: 8 }),
-  trailer: fc.option(fc.tuple(nat, counterFields).map(([ts, counters]): TrailerRecord => ({ k: 'end', ts, clean: true, reason: 'stopped', counters }))),
+  batches: fc.array(fc.array(batchEntry, { minLength: 1, maxLength: 5 }), { maxLength: 8 }),
+  trailer: fc.option(fc.tuple(nat, counterFields).map(([ts, counters]): Trailer => ({ k: 'end', ts, clean: true, reason: 'stopped', counters }))),
 }).map(({ batches, trailer }) => ({ header: sampleHeader(), batches, trailer }));
 
 export interface BuiltCapture { readonly bytes: Buffer; readonly frames: readonly Buffer[] }
@@ -48,7 +48,7 @@ export interface BuiltCapture { readonly bytes: Buffer; readonly frames: readonl
 /** The frames the writer would produce: header (seq 0), one per batch, then the trailer. */
 export function buildCapture(spec: CaptureSpec): BuiltCapture {
   const frames = [encodeFrame(FrameKind.FileHeader, 0, spec.header)];
-  spec.batches.forEach((records, i) => frames.push(encodeFrame(FrameKind.Batch, i + 1, records)));
+  spec.batches.forEach((entries, i) => frames.push(encodeFrame(FrameKind.Batch, i + 1, entries)));
   if (spec.trailer) frames.push(encodeFrame(FrameKind.Trailer, frames.length, spec.trailer));
   return { bytes: Buffer.concat(frames), frames };
 }

@@ -1,8 +1,8 @@
 // Issue #3: `sshtrace replay` on a capture of thousands of logins keeps its memory flat: it neither loads the file
 // nor keeps the records it has reduced. The capture is a generated privsep history (the oracle's simulator)
-// written as the recorder writes captures (support/recorded-capture.ts): a batch and a counters record about once
-// a second of event time, nothing lost. The model holds finished records until a counters record shows no loss,
-// so without those counters records every record would stay in memory to the end (this test then fails: at
+// written as the recorder writes captures (support/recorded-capture.ts): a batch and a counters entry about once
+// a second of event time, nothing lost. The model holds finished records until a counters event shows no loss,
+// so without those counters entries every record would stay in memory to the end (this test then fails: at
 // 12,000 logins the held records alone need more heap than the child is given).
 // Replay runs as a real CLI child with a small V8 heap, on 3,000 logins and on that history played four times
 // (12,000 logins): the same heap must do for both, and the first records must reach a slow jsonl consumer while
@@ -28,7 +28,7 @@ import { kernelEvents, repeated, writeRecordedCapture, type RecordedCaptureStats
 const CLI = resolve(__dirname, '../../cli/main.js');
 const LOGINS = 3000;
 const GROWTH = 4;
-// Measured: replay with counters records succeeds on 12,000 logins from a 16 MiB heap; holding 12,000 session
+// Measured: replay with counters entries succeeds on 12,000 logins from a 16 MiB heap; holding 12,000 session
 // records needs about 60 MiB (it fails at 48). 32 MiB leaves a factor of two either way.
 const HEAP_MB = 32;
 const CHILD_TIMEOUT_MS = 40_000;
@@ -130,20 +130,20 @@ describe('replay memory', () => {
     it(`reduces ${logins} logins in a ${HEAP_MB} MiB heap, releasing records as it reads`, async (t) => {
       const path = join(dir, `logins-${logins}.sshtrace`);
       const capture: RecordedCaptureStats = await writeRecordedCapture(path, history.header, repeated(history.kernel, times, history.header.clock.ts));
-      // About one counters record a second of event time (~57 logins), as the recorder writes them.
-      assert.ok(capture.countersRecords >= logins / 100, `${capture.countersRecords} counters records for ${logins} logins`);
+      // About one counters entry a second of event time (~57 logins), as the recorder writes them.
+      assert.ok(capture.countersEntries >= logins / 100, `${capture.countersEntries} counters entries for ${logins} logins`);
       // The decoded events alone (objects of ~300 bytes each) would not fit in the heap the child has.
       assert.ok(capture.kernelEvents * 300 > HEAP_MB * 2 ** 20, `${capture.kernelEvents} events: make the capture bigger`);
 
       const run = await replay(path);
-      t.diagnostic(`${logins} logins: ${capture.kernelEvents} events, ${capture.countersRecords} counters records, ${capture.bytes} bytes; ` +
+      t.diagnostic(`${logins} logins: ${capture.kernelEvents} events, ${capture.countersEntries} counters entries, ${capture.bytes} bytes; ` +
         `replay ${run.ms} ms, peak RSS ${Math.round(run.peakRssKb / 1024)} MiB; first ${run.first.sessions} sessions ` +
         `released at read offset ${run.first.readOffset ?? 'closed'}`);
       assert.equal(run.code, 0, `exit ${run.code ?? run.signal} (${HEAP_MB} MiB heap): ${run.stderr.slice(-2000)}`);
       assert.equal(run.sessions.length, logins);
       assert.equal(new Set(run.sessions.map((s) => s.connection)).size, logins);
       assert.ok(run.sessions.every((s) => !s.incomplete && s.commands.some((c) => c.argv.join(' ') === 'id -u')));
-      // Records leave as counters records vouch for them: the first ones reached the consumer while the reader
+      // Records leave as counters events vouch for them: the first ones reached the consumer while the reader
       // was still inside the capture, not after the trailer (with the whole file read, or already closed).
       assert.ok(run.first.readOffset !== null && run.first.readOffset < capture.bytes,
         `first records released at read offset ${run.first.readOffset ?? '(file closed)'} of ${capture.bytes}`);

@@ -32,7 +32,7 @@ function decodeAll(items: ScanItem[]) {
 }
 
 describe('capture frames (properties)', () => {
-  it('round-trips header, batch records and trailer through frames', () => {
+  it('round-trips header, batch entries and trailer through frames', () => {
     fc.assert(fc.property(specAndCapture, ({ spec, built }) => {
       const frames = frameItems(scanBuffer(built.bytes));
       const values = frames.map((f) => decodePayload(f.payload, f.header.rawLength));

@@ -10,9 +10,9 @@ import fc from 'fast-check';
 import type { TraceEvent } from '../../capture/events';
 import { DEFAULT_REORDER_WINDOW_NS } from '../../replay/reorder';
 import { readEvents } from '../../replay';
-import type { BatchRecord } from '../../capture/format';
+import type { BatchEntry } from '../../capture/format';
 import { reduceGroups, replayFiles } from '../../replay/pipeline';
-import { readStoredCapture, splitKernelRecords, writeStoredCapture } from '../../harness/corpus/capture-rewrite';
+import { readStoredCapture, splitKernelEvents, writeStoredCapture } from '../../harness/corpus/capture-rewrite';
 import { DEFAULT_CORPUS_DIR, listCorpus } from '../../harness/corpus/corpus-layout';
 
 const RUNS_PER_CAPTURE = 4;
@@ -26,17 +26,17 @@ async function baseline(capture: string): Promise<string> {
   return baselines.get(capture)!;
 }
 
-/** One kernel record, or one non-event record, of a capture: what frames and batches are cut between. */
-type Unit = { readonly kernel: Uint8Array } | { readonly other: BatchRecord };
+/** One kernel event, or one other entry, of a capture: what frames and batches are cut between. */
+type Unit = { readonly kernel: Uint8Array } | { readonly other: BatchEntry };
 
-function unitsOf(frames: readonly (readonly BatchRecord[])[]): Unit[] {
-  return frames.flat().flatMap((r): Unit[] => (r.k === 'ev' ? splitKernelRecords(r.d).map((kernel) => ({ kernel })) : [{ other: r }]));
+function unitsOf(frames: readonly (readonly BatchEntry[])[]): Unit[] {
+  return frames.flat().flatMap((r): Unit[] => (r.k === 'ev' ? splitKernelEvents(r.d).map((kernel) => ({ kernel })) : [{ other: r }]));
 }
 
-/** Frames of `frameSizes[i]` units (cycling), kernel records joined into 'ev' blobs of `blobSizes[j]` records. */
-function regroup(units: readonly Unit[], frameSizes: readonly number[], blobSizes: readonly number[]): BatchRecord[][] {
-  const frames: BatchRecord[][] = [];
-  let frame: BatchRecord[] = [];
+/** Frames of `frameSizes[i]` units (cycling), kernel events joined into 'ev' entries of `blobSizes[j]` events. */
+function regroup(units: readonly Unit[], frameSizes: readonly number[], blobSizes: readonly number[]): BatchEntry[][] {
+  const frames: BatchEntry[][] = [];
+  let frame: BatchEntry[] = [];
   let blob: Uint8Array[] = [];
   let [f, b] = [0, 0];
   const closeBlob = () => {

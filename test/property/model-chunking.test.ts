@@ -1,6 +1,6 @@
 // Issue #3: the same records whatever the chunking. A generated privsep history is written as a real
-// capture file (header + frames of raw kernel records, as the recorder writes them) twice, cut into frames
-// and 'ev' records at different random places; replaying both files must give byte-identical records.
+// capture file (header + frames of raw kernel events, as the recorder writes them) twice, cut into frames
+// and 'ev' entries at different random places; replaying both files must give byte-identical records.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { KernelEvent, SnapshotEvent, TraceEvent } from '../../capture/events';
-import type { BatchRecord, CaptureHeader } from '../../capture/format';
+import type { BatchEntry, CaptureHeader } from '../../capture/format';
 import { encodeFrame } from '../../capture/frame-codec';
 import { FrameKind } from '../../capture/frame-header';
 import { replayFiles } from '../../replay/pipeline';
@@ -36,13 +36,13 @@ function headerFor(events: readonly TraceEvent[]): CaptureHeader {
   });
 }
 
-/** Frames of `recordsPerFrame` records, each record holding `eventsPerRecord` raw kernel records. */
-function writeCapture(path: string, events: readonly TraceEvent[], eventsPerRecord: number, recordsPerFrame: number): void {
+/** Frames of `entriesPerFrame` entries, each entry holding `eventsPerEntry` raw kernel events. */
+function writeCapture(path: string, events: readonly TraceEvent[], eventsPerEntry: number, entriesPerFrame: number): void {
   const raw = events.filter(isKernel).map(encodeEvent);
-  const records: BatchRecord[] = [];
-  for (let i = 0; i < raw.length; i += eventsPerRecord) records.push({ k: 'ev', d: Buffer.concat(raw.slice(i, i + eventsPerRecord)) });
+  const entries: BatchEntry[] = [];
+  for (let i = 0; i < raw.length; i += eventsPerEntry) entries.push({ k: 'ev', d: Buffer.concat(raw.slice(i, i + eventsPerEntry)) });
   const frames = [encodeFrame(FrameKind.FileHeader, 0, headerFor(events))];
-  for (let i = 0; i < records.length; i += recordsPerFrame) frames.push(encodeFrame(FrameKind.Batch, frames.length, records.slice(i, i + recordsPerFrame)));
+  for (let i = 0; i < entries.length; i += entriesPerFrame) frames.push(encodeFrame(FrameKind.Batch, frames.length, entries.slice(i, i + entriesPerFrame)));
   const last = events[events.length - 1]!;
   frames.push(encodeFrame(FrameKind.Trailer, frames.length, { k: 'end', ts: last.ts, clean: true, reason: 'stopped', counters: noCounters }));
   writeFileSync(path, Buffer.concat(frames));
@@ -50,10 +50,10 @@ function writeCapture(path: string, events: readonly TraceEvent[], eventsPerReco
 
 const noCounters = zeroCounters({}, CAPS.EV_MAX);
 
-const chunking = fc.record({ eventsPerRecord: fc.integer({ min: 1, max: 40 }), recordsPerFrame: fc.integer({ min: 1, max: 6 }) });
+const chunking = fc.record({ eventsPerEntry: fc.integer({ min: 1, max: 40 }), entriesPerFrame: fc.integer({ min: 1, max: 6 }) });
 
 describe('model: chunking', () => {
-  it('gives the same records whatever the frame and record boundaries of the capture', async () => {
+  it('gives the same records whatever the frame and entry boundaries of the capture', async () => {
     let n = 0;
     let withRecords = 0;
     const history = fc.constantFrom(...KNOWN_GENERATION_NAMES).chain((g) => scenarioArb(g));
@@ -61,8 +61,8 @@ describe('model: chunking', () => {
       const { events } = runScenario(scenario);
       const pa = join(dir, `${n}-a.sshtrace`);
       const pb = join(dir, `${n++}-b.sshtrace`);
-      writeCapture(pa, events, a.eventsPerRecord, a.recordsPerFrame);
-      writeCapture(pb, events, b.eventsPerRecord, b.recordsPerFrame);
+      writeCapture(pa, events, a.eventsPerEntry, a.entriesPerFrame);
+      writeCapture(pb, events, b.eventsPerEntry, b.entriesPerFrame);
       const [ra, rb] = [await replayFiles([pa]), await replayFiles([pb])];
       if (ra.length > 0) withRecords++;
       assert.equal(JSON.stringify(ra), JSON.stringify(rb));

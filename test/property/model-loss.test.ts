@@ -1,4 +1,4 @@
-// Property 5: a counters record showing lost events marks every record overlapping the loss incomplete; the
+// Property 5: a counters event showing lost events marks every record overlapping the loss incomplete; the
 // records of connections that start after it stay exact.
 import { describe, it } from 'node:test';
 import fc from 'fast-check';

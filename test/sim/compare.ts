@@ -69,7 +69,7 @@ function microsIso(ns: bigint): string {
 }
 
 /**
- * How far a record's wall time may stray from the exact one before truncation to microseconds. The clock record's
+ * How far a record's wall time may stray from the exact one before truncation to microseconds. The clock event's
  * realtimeNs is a JS number near 1.8e18 (a double's step there is 256 ns), and the model adds the offset in
  * doubles too: three roundings of at most 128 ns and the division by 1000 (at most 125 ns) — 509 ns at worst.
  * That is far below the recorder's own clock calibration (record/boot-clock.ts), and still tells apart two

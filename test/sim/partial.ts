@@ -87,7 +87,7 @@ export function checkTruncated(records: readonly OutputRecord[], m: Model, cut: 
   }
 }
 
-/** A counters record saying `dropped` events of some kind were lost, placed just after event `at - 1`. */
+/** A counters event saying `dropped` events of some kind were lost, placed just after event `at - 1`. */
 export function lossAt(events: readonly TraceEvent[], at: number, dropped: number): CountersEvent {
   return {
     kind: 'counters', ts: events[at - 1]!.ts + 1, emitted: { exec: 10 }, dropped: { exec: dropped }, truncated: 0,

@@ -143,7 +143,7 @@ function openCapture(sim: KernelSim, setup: Setup): void {
   startListener(sim, setup);
 }
 
-/** The capture's clean end: a loss-free counters record, then capture_end. */
+/** The capture's clean end: a loss-free counters event, then capture_end. */
 function closeCapture(sim: KernelSim): void {
   sim.meta((ts) => ({
     kind: 'counters' as const, ts, emitted: {}, dropped: {}, truncated: 0, frameDesync: 0, trackFailed: 0,

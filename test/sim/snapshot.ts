@@ -62,7 +62,7 @@ export function procSnapshot(sim: KernelSim, cut: number, options: SnapshotOptio
   });
 }
 
-/** The snapshot record a recorder starting after the first `cut` events writes, at `ts`. */
+/** The snapshot event a recorder starting after the first `cut` events writes, at `ts`. */
 export function snapshotEvent(h: History, cut: number, ts: number, options: SnapshotOptions = {}): SnapshotEvent {
   return { kind: 'snapshot', ts, processes: procSnapshot(h.sim, cut, options), ...captureHeader(h.model.setup) };
 }
@@ -80,7 +80,7 @@ const after = (events: readonly TraceEvent[], i: number, k: number): number => e
 
 /**
  * A recorder restart into the same directory, replayed as one stream: the first run saw events [0, a) (and, when
- * it stopped cleanly, wrote its counters and capture_end); the second started after event b-1 with a clock record
+ * it stopped cleanly, wrote its counters and capture_end); the second started after event b-1 with a clock event
  * and a fresh /proc snapshot, and saw [b, end). Events [a, b) happened while no recorder ran.
  */
 export function restartStream(
@@ -99,7 +99,7 @@ export function restartStream(
   return { stream: [...ev.slice(0, a), ...stop, ...start, ...ev.slice(b)], restartTs };
 }
 
-/** A capture that started after event a-1: its clock record, its /proc snapshot, then the rest of the history. */
+/** A capture that started after event a-1: its clock event, its /proc snapshot, then the rest of the history. */
 export function midStream(h: History, a: number, options: SnapshotOptions = {}): { stream: TraceEvent[]; startTs: number } {
   const startTs = before(h.events, a, 1);
   const snapshot = snapshotEvent(h, a, startTs, options);

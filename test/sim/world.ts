@@ -97,7 +97,7 @@ export interface Setup {
 export const LISTENER_PID = 100;
 export const PID_BASE = 300;
 export const BOOT_NS = 5_000_000_000;
-/** Realtime minus boottime: the capture's clock record (2026-01-01T00:00:00Z at boot). */
+/** Realtime minus boottime: the capture's clock event (2026-01-01T00:00:00Z at boot). */
 export const REALTIME_OFFSET_NS = 1_767_225_600_000_000_000;
 
 export function listenerArgv(setup: Setup): string[] {

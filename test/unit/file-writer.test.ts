@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { BatchRecord, TrailerRecord } from '../../capture/format';
+import type { BatchEntry, Trailer } from '../../capture/format';
 import { OutputError } from '../../capture/errors';
 import { scanBuffer } from '../../capture/file-frames';
 import { FrameKind } from '../../capture/frame-header';
@@ -16,7 +16,7 @@ import { zeroCounters } from '../../capture/counters';
 const dir = mkdtempSync(join(tmpdir(), 'sshtrace-writer-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const trailer: TrailerRecord = { k: 'end', ts: 9, clean: true, reason: 'stopped', counters: zeroCounters({}, CAPS.EV_MAX) };
+const trailer: Trailer = { k: 'end', ts: 9, clean: true, reason: 'stopped', counters: zeroCounters({}, CAPS.EV_MAX) };
 const frameKinds = (path: string) => scanBuffer(readFileSync(path)).map((i) => (i.type === 'frame' ? i.header.kind : 'damage'));
 
 describe('FileWriter', () => {
@@ -70,7 +70,7 @@ describe('FileWriter', () => {
   it('cuts a frame at the size threshold and on flush, each frame readable on its own', async () => {
     const path = join(dir, 'frames.sshtrace');
     const writer = await FileWriter.create(path, sampleHeader(), { frameBytes: 10_000 });
-    const ev: BatchRecord = { k: 'ev', d: new Uint8Array(4_000) };
+    const ev: BatchEntry = { k: 'ev', d: new Uint8Array(4_000) };
     await writer.append(ev);
     await writer.append(ev);
     assert.deepEqual(frameKinds(path), [FrameKind.FileHeader]); // 2 × ~4 KB: below the threshold
@@ -82,7 +82,7 @@ describe('FileWriter', () => {
     assert.deepEqual(frameKinds(path), [FrameKind.FileHeader, FrameKind.Batch, FrameKind.Batch]);
     await writer.close(trailer);
     assert.equal(writer.framesWritten, 4);
-    assert.equal(writer.recordsWritten, 4);
+    assert.equal(writer.entriesWritten, 4);
     assert.equal(writer.bytesWritten, statSync(path).size);
   });
 

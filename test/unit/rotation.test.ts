@@ -13,7 +13,7 @@ import { openCaptures } from '../../replay/capture-set';
 import { replayFiles } from '../../replay/pipeline';
 import { runReplay } from '../../cli/replay/run';
 import { Writable } from 'node:stream';
-import type { CaptureHeader, TrailerRecord } from '../../capture/format';
+import type { CaptureHeader, Trailer } from '../../capture/format';
 import { UsageError } from '../../capture/errors';
 import { RotatingWriter, type RotationOptions } from '../../record/rotation';
 import { intervalMs, rotationOptions, sizeBytes } from '../../record/rotation-options';
@@ -52,7 +52,7 @@ function harness(dir: string, options: Partial<RotationOptions>) {
   const stderr: string[] = [];
   const source: SegmentSource = {
     header: (segment) => header(segment, (ts += 1000)),
-    trailer: (reason): TrailerRecord => ({ k: 'end', ts: (ts += 1000), clean: true, reason, counters }),
+    trailer: (reason): Trailer => ({ k: 'end', ts: (ts += 1000), clean: true, reason, counters }),
   };
   const rotation: RotationOptions = { dir, segmentBytes: null, intervalMs: null, maxTotalBytes: null, ...options };
   const start = async (index = 0) => {

@@ -1,8 +1,8 @@
 // Writes a simulated history the way `sshtrace record` writes a capture (record/recorder.ts): the tracer hands
 // over a batch every BATCH_INTERVAL_MS of event time (sooner once BATCH_BYTES are pending); each batch is an `ev`
-// record followed by a `counters` record with the tracer's cumulative counts, through the recorder's own
+// entry followed by a `counters` entry with the tracer's cumulative counts, through the recorder's own
 // FileWriter (frames cut at its size threshold); a clean stop adds the final counters, a clock pair and the trailer.
-// Nothing is lost: `dropped` stays zero and `delivered` counts every record, as on a quiet host.
+// Nothing is lost: `dropped` stays zero and `delivered` counts every event, as on a quiet host.
 import type { KernelEvent, TraceEvent } from '../../../capture/events';
 import type { CaptureHeader, CounterFields } from '../../../capture/format';
 import { CAPS, KIND_BY_TYPE } from '../../../capture/layout';
@@ -40,7 +40,7 @@ export function* repeated(kernel: readonly KernelEvent[], times: number, capture
 
 export interface RecordedCaptureStats {
   readonly kernelEvents: number;
-  readonly countersRecords: number;
+  readonly countersEntries: number;
   readonly bytes: number;
 }
 
@@ -48,16 +48,16 @@ export interface RecordedCaptureStats {
 export async function writeRecordedCapture(path: string, header: CaptureHeader, kernel: Iterable<KernelEvent>): Promise<RecordedCaptureStats> {
   const emitted = new Array<number>(CAPS.EV_MAX).fill(0);
   let delivered = 0;
-  let countersRecords = 0;
+  let countersEntries = 0;
   const counters = (): CounterFields => zeroCounters({ emitted: [...emitted], delivered }, CAPS.EV_MAX);
   const writer = await FileWriter.create(path, header, { force: true });
   const appendCounters = async (ts: number): Promise<void> => {
     await writer.append({ k: 'counters', ts, ...counters() });
-    countersRecords++;
+    countersEntries++;
   };
   let pending: Buffer[] = [];
   let pendingBytes = 0;
-  // The recorder's drain: the records gathered so far, then the counters as they stand after them.
+  // The recorder's drain: the events gathered so far, then the counters as they stand after them.
   const handOver = async (ts: number): Promise<void> => {
     if (pending.length > 0) await writer.append({ k: 'ev', d: Buffer.concat(pending) });
     await appendCounters(ts);
@@ -70,9 +70,9 @@ export async function writeRecordedCapture(path: string, header: CaptureHeader, 
     for (; event.ts >= tick; tick += INTERVAL_NS) await handOver(tick);
     const type = TYPE_BY_KIND.get(event.kind);
     if (type === undefined) throw new Error(`no event type for kind ${event.kind}`);
-    const record = encodeEvent(event);
-    pending.push(record);
-    pendingBytes += record.length;
+    const bytes = encodeEvent(event);
+    pending.push(bytes);
+    pendingBytes += bytes.length;
     emitted[type]!++;
     delivered++;
     last = event.ts;
@@ -84,5 +84,5 @@ export async function writeRecordedCapture(path: string, header: CaptureHeader, 
   await appendCounters(end);
   await writer.append({ k: 'clock', ts: end, realtimeNs: end - header.clock.ts + header.clock.realtimeNs });
   await writer.close({ k: 'end', ts: end, clean: true, reason: 'stopped by SIGTERM', counters: counters() });
-  return { kernelEvents: delivered, countersRecords, bytes: writer.bytesWritten };
+  return { kernelEvents: delivered, countersEntries, bytes: writer.bytesWritten };
 }
