@@ -37,11 +37,11 @@ async function main(): Promise<void> {
   const all = Buffer.concat(raw);
   const count = events.length * connections;
   console.log(`template: ${events.length} events per connection from ${templatePath}; ${connections} connections`);
-  console.log(`raw records: ${count} events, ${(all.length / 1e6).toFixed(1)} MB (${(all.length / count).toFixed(1)} B/event)`);
+  console.log(`raw events: ${count} events, ${(all.length / 1e6).toFixed(1)} MB (${(all.length / count).toFixed(1)} B/event)`);
 
   // Decoded batch by batch, as the reader does: events die young instead of piling up in one array.
   const batches: Buffer[] = [];
-  for (let at = 0; at < all.length; at += batches[batches.length - 1]!.length) batches.push(recordAligned(all, at, 256 * 1024));
+  for (let at = 0; at < all.length; at += batches[batches.length - 1]!.length) batches.push(eventAligned(all, at, 256 * 1024));
   let decoded = 0;
   let t = process.hrtime.bigint();
   const stats = newDecodeStats();
@@ -56,9 +56,9 @@ async function main(): Promise<void> {
     const writer = await FileWriter.create(path, header satisfies CaptureHeader);
     const batch = 256 * 1024; // the recorder's batchBytes
     for (let at = 0; at < all.length; ) {
-      const records = recordAligned(all, at, batch);
-      await writer.append({ k: 'ev', d: records });
-      at += records.length;
+      const chunk = eventAligned(all, at, batch);
+      await writer.append({ k: 'ev', d: chunk });
+      at += chunk.length;
     }
     await writer.close({ k: 'end', ts: 0, clean: true, reason: 'bench', counters: zeroCounters() });
     const writeS = Number(process.hrtime.bigint() - t) / 1e9;
@@ -73,8 +73,8 @@ async function main(): Promise<void> {
   }
 }
 
-/** The records starting at `at` that fit in `max` bytes, cut on a record boundary. */
-function recordAligned(all: Buffer, at: number, max: number): Buffer {
+/** The events starting at `at` that fit in `max` bytes, cut on an event boundary. */
+function eventAligned(all: Buffer, at: number, max: number): Buffer {
   let end = at;
   while (end < all.length && end - at + all.readUInt16LE(end + 2) <= max) end += all.readUInt16LE(end + 2);
   return all.subarray(at, Math.max(end, at + all.readUInt16LE(at + 2)));

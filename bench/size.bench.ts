@@ -1,5 +1,5 @@
 // Benchmark 4, size: bytes on disk per password login (with a command) and per event, where they go
-// (event types, counters records, frame overhead), against bpftrace's text output for the same logins.
+// (event types, counters entries, frame overhead), against bpftrace's text output for the same logins.
 // node dist/bench/size.bench.js [--logins N] [--gap-ms MS] [--keep DIR]
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,15 +82,15 @@ function report(capture: string, logins: number, rootPid: number): void {
   console.log(`capture: ${s.fileBytes} B; header frame ${s.headerFrameBytes} B (once per file)`);
   console.log(`batch frames: ${s.batchFrames}, ${s.batchStoredBytes} B stored (${perLogin(s.batchStoredBytes)} B per login), ` +
     `${s.batchRawBytes} B msgpack (${(s.batchRawBytes / s.batchStoredBytes).toFixed(2)}x); ${s.foreignEvents} events of other sshds left out`);
-  console.log(`events: ${s.events} (${perLogin(s.events)} per login), ${s.kernelRecordBytes} B raw records; ` +
-    `${(s.batchStoredBytes / s.events).toFixed(1)} B stored per event; records by k: ${JSON.stringify(s.records)}`);
+  console.log(`events: ${s.events} (${perLogin(s.events)} per login), ${s.kernelEventBytes} B raw events; ` +
+    `${(s.batchStoredBytes / s.events).toFixed(1)} B stored per event; entries by k: ${JSON.stringify(s.entries)}`);
   const costs = marginalCosts(frames.frames);
   console.log('per login, by event type: count, raw bytes, stored bytes saved if the type were dropped');
   const rows = Object.entries(s.byType).sort((a, b) => b[1].rawBytes - a[1].rawBytes);
   for (const [name, t] of rows) {
     console.log(`  ${name.padEnd(12)} ${(t.count / logins).toFixed(1).padStart(6)} ${perLogin(t.rawBytes).padStart(7)} ${perLogin(costs[name] ?? 0).padStart(6)}`);
   }
-  for (const k of ['(counters records)', '(clock records)']) console.log(`  ${k.padEnd(20)} ${perLogin(costs[k] ?? 0).padStart(13)}`);
+  for (const k of ['(counters entries)', '(clock entries)']) console.log(`  ${k.padEnd(20)} ${perLogin(costs[k] ?? 0).padStart(13)}`);
   console.log(`  (frame headers: ${perLogin(28 * s.batchFrames)} B per login)`);
 }
 

@@ -60,7 +60,7 @@ async function shellStorm(dir: string, commands: number): Promise<void> {
 }
 
 async function rateLadder(dir: string, rates: readonly number[], stepS: number): Promise<void> {
-  heading(`rate ladder: a followed process making getsockname calls (64-byte records), ${stepS} s per step`);
+  heading(`rate ladder: a followed process making getsockname calls (64-byte events), ${stepS} s per step`);
   const binary = join(dir, STORM_NAME);
   execFileSync('cc', ['-O2', '-o', binary, STORM_SOURCE]);
   for (const rate of rates) {

@@ -5,8 +5,8 @@
  * from this file by `npm run gen:layout`; a unit test fails while it is stale).
  *
  * Rules: event type numbers are never reused; only fixed-width fields with
- * explicit padding; every record starts with struct event_header whose `size`
- * says how many bytes the record really uses (variable records end in data[]).
+ * explicit padding; every event starts with struct event_header whose `size`
+ * says how many bytes the event really uses (variable events end in data[]).
  * Changing a layout means bumping EVENTS_LAYOUT_VERSION, running
  * npm run gen:layout and adding an upcaster on the TypeScript side.
  */
@@ -64,7 +64,7 @@ enum event_type {
 
 struct event_header {
 	__u16 type;   /* enum event_type */
-	__u16 size;   /* bytes used by this record, header included */
+	__u16 size;   /* bytes used by this event, header included */
 	__u32 tgid;   /* process that made the call */
 	__u32 tid;    /* thread that made the call */
 	__u32 flags;  /* EVF_* */
@@ -315,9 +315,9 @@ _Static_assert(sizeof(struct frame_desync_event) == 40, "frame_desync_event layo
 
 /* Per-CPU counters (map "counters", key 0); user space sums the CPUs. */
 struct counters {
-	__u64 emitted[EV_MAX];   /* records submitted, by event type */
-	__u64 dropped[EV_MAX];   /* records lost because the ring buffer was full, by type */
-	__u64 truncated;         /* records with EVF_TRUNCATED */
+	__u64 emitted[EV_MAX];   /* events submitted, by type */
+	__u64 dropped[EV_MAX];   /* events lost because the ring buffer was full, by type */
+	__u64 truncated;         /* events with EVF_TRUNCATED */
 	__u64 frame_desync;      /* sockets whose framing was lost */
 	__u64 track_failed;      /* pids that could not be tracked (beyond the map) */
 	__u64 read_failed;       /* bpf_probe_read_* failures on a traced path */

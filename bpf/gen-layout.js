@@ -147,7 +147,7 @@ function structLines(parsed, num) {
     }),
     '} as const satisfies Record<string, Readonly<Record<string, number>>>;',
     '',
-    '/** Fixed (minimum) record size per event type (EV_X → struct x_event): a shorter record is malformed. */',
+    '/** Fixed (minimum) size per event type (EV_X → struct x_event): a shorter event is malformed. */',
     'export const MIN_SIZE_BY_TYPE: Readonly<Record<number, number>> = {',
     ...entries(eventTypeNames(parsed), (n) => `LAYOUT.${n.toLowerCase()}_event.size`, (n) => `[EV.${n}]`),
     '};',

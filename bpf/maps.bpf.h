@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Knobs, maps and the one way records leave the kernel (emit). */
+/* Knobs, maps and the one way events leave the kernel (emit). */
 #ifndef SSHTRACE_MAPS_BPF_H
 #define SSHTRACE_MAPS_BPF_H
 
 #define PID_MAX_LIMIT 4194304
-/* exec records: header + filename + argv, with room for a masked offset */
+/* exec events: header + filename + argv, with room for a masked offset */
 #define SCRATCH_SIZE (sizeof(struct exec_event) + 2 * ARGV_CAP_MAX)
 #define EV_TYPE_MASK (EV_MAX - 1)
 
@@ -39,7 +39,7 @@ struct scratch {
 	__u8 buf[SCRATCH_SIZE];
 };
 
-/* Records are built here, then copied out with bpf_ringbuf_output(h.size) */
+/* Events are built here, then copied out with bpf_ringbuf_output(h.size) */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -87,8 +87,8 @@ static __always_inline void count_track_failed(void)
 #define WAKEUP_BYTES (256 * 1024)
 
 /*
- * Below WAKEUP_BYTES records do not wake the drain thread: it polls the ring every batch interval anyway,
- * and a login's ~120 records used to wake it ~30 times. Above it every record forces a wake-up, so a burst
+ * Below WAKEUP_BYTES events do not wake the drain thread: it polls the ring every batch interval anyway,
+ * and a login's ~120 events used to wake it ~30 times. Above it every event forces a wake-up, so a burst
  * is drained long before the ring fills.
  */
 static __always_inline __u64 wakeup_flag(void)
@@ -99,10 +99,10 @@ static __always_inline __u64 wakeup_flag(void)
 	return bpf_ringbuf_query(&events, RB_AVAIL_DATA) >= threshold ? RB_FORCE_WAKEUP : RB_NO_WAKEUP;
 }
 
-/* Copies h.size bytes of a built record to the ring; a full ring is counted, never silent */
-static __always_inline void emit(void *record)
+/* Copies h.size bytes of a built event to the ring; a full ring is counted, never silent */
+static __always_inline void emit(void *event)
 {
-	struct event_header *h = record;
+	struct event_header *h = event;
 	struct counters *c = counters_buf();
 	__u32 size = h->size;
 	__u32 type = h->type & EV_TYPE_MASK;
@@ -110,7 +110,7 @@ static __always_inline void emit(void *record)
 
 	if (size > SCRATCH_SIZE)
 		return;
-	err = bpf_ringbuf_output(&events, record, size, wakeup_flag());
+	err = bpf_ringbuf_output(&events, event, size, wakeup_flag());
 	if (!c)
 		return;
 	if (err) {

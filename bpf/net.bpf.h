@@ -14,7 +14,7 @@ static __always_inline void on_accept_exit(long ret)
 	struct sock *sk = NULL;
 	__u64 ino = 0;
 
-	ev = begin_syscall_record(EV_ACCEPT, sizeof(*ev), &a, &flags);
+	ev = begin_syscall_event(EV_ACCEPT, sizeof(*ev), &a, &flags);
 	if (!ev)
 		return;
 	if (ret >= 0)
@@ -35,7 +35,7 @@ static __always_inline void on_sockname_exit(long ret, __u32 call)
 	struct sock *sk;
 	__u64 ino = 0;
 
-	ev = begin_syscall_record(EV_SOCKNAME, sizeof(*ev), &a, &flags);
+	ev = begin_syscall_event(EV_SOCKNAME, sizeof(*ev), &a, &flags);
 	if (!ev)
 		return;
 	sk = fd_sock(a.arg[0], &ino);
@@ -126,7 +126,7 @@ static __always_inline void on_connect_exit(long ret)
 	struct syscall_args a;
 	__u64 ino = 0;
 
-	ev = begin_syscall_record(EV_CONNECT, sizeof(*ev), &a, &flags);
+	ev = begin_syscall_event(EV_CONNECT, sizeof(*ev), &a, &flags);
 	if (!ev)
 		return;
 	fd_sock(a.arg[0], &ino);
@@ -134,7 +134,7 @@ static __always_inline void on_connect_exit(long ret)
 	ev->fd = a.arg[0];
 	ev->sock_ino = ino;
 	read_connect_addr(ev, (const __u8 *)a.arg[1], a.arg[2]);
-	/* Nothing listening (nscd, /dev/log, userdb, dbus absent): 18 of a login's 137 records, no evidence */
+	/* Nothing listening (nscd, /dev/log, userdb, dbus absent): 18 of a login's 137 events, no evidence */
 	if (ret < 0 && ev->family == AF_UNIX)
 		return;
 	__builtin_memset(ev->_pad, 0, sizeof(ev->_pad));
@@ -150,7 +150,7 @@ static __always_inline void on_socketpair_exit(long ret)
 	struct sock *sk[2] = {};
 	__s32 fds[2] = { -1, -1 };
 
-	ev = begin_syscall_record(EV_SOCKETPAIR, sizeof(*ev), &a, &flags);
+	ev = begin_syscall_event(EV_SOCKETPAIR, sizeof(*ev), &a, &flags);
 	if (!ev)
 		return;
 	ev->ret = ret;

@@ -114,7 +114,7 @@ static __always_inline bool read_exec_strings(struct exec_event *ev, struct task
 	return true;
 }
 
-/* The kernel names pty slaves "pts3"; records use the /dev path form "pts/3" */
+/* The kernel names pty slaves "pts3"; events use the /dev path form "pts/3" */
 static __always_inline void read_tty_name(struct task_struct *task, char *name)
 {
 	struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
@@ -191,7 +191,7 @@ static __always_inline void on_process_exit(struct task_struct *task)
 	if (!slot || !(*slot & TRACK_FOLLOWED) || !task_group_dead(task))
 		return;
 	flags = *slot;
-	*slot = 0; /* cleared even if the record is dropped: the tgid may be reused */
+	*slot = 0; /* cleared even if the event is dropped: the tgid may be reused */
 	ev = scratch_buf();
 	if (!ev)
 		return;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * sshtrace: follows the sshd process family and emits the records of events.h.
+ * sshtrace: follows the sshd process family and emits the events of events.h.
  * Tracepoints only (trampolines and kprobes are unavailable: docs/architecture.md).
  * Program names follow their hook. The loader disables autoload of every
  * program whose name starts with optin_ unless --file-writes is given, and of

@@ -19,7 +19,7 @@ static __always_inline void on_cred_exit(long ret, __u32 call, int nargs)
 	struct syscall_args a;
 	struct cred_event *ev;
 
-	ev = begin_syscall_record(EV_CRED, sizeof(*ev), &a, &flags);
+	ev = begin_syscall_event(EV_CRED, sizeof(*ev), &a, &flags);
 	if (!ev)
 		return;
 	ev->call = call;
@@ -38,7 +38,7 @@ static __always_inline void on_setgroups_exit(long ret)
 	struct syscall_args a;
 	__u64 n;
 
-	ev = begin_syscall_record(EV_SETGROUPS, sizeof(*ev), &a, &flags);
+	ev = begin_syscall_event(EV_SETGROUPS, sizeof(*ev), &a, &flags);
 	if (!ev)
 		return;
 	ev->ret = ret;
@@ -151,7 +151,7 @@ static __always_inline void on_wait_exit(long ret, __u32 call)
 	struct wait_event *ev;
 	struct syscall_args a;
 
-	ev = begin_syscall_record(EV_WAIT, sizeof(*ev), &a, &flags);
+	ev = begin_syscall_event(EV_WAIT, sizeof(*ev), &a, &flags);
 	if (!ev)
 		return;
 	ev->call = call;

@@ -60,10 +60,10 @@ static __always_inline void read_syscall_args(struct syscall_args *a)
 }
 
 /*
- * What every syscall-exit record starts with: a followed caller (else NULL: the early return untracked
- * processes pay), the per-CPU scratch record, the call's arguments and the common header.
+ * What every syscall-exit event starts with: a followed caller (else NULL: the early return untracked
+ * processes pay), the per-CPU scratch buffer, the call's arguments and the common header.
  */
-static __always_inline void *begin_syscall_record(__u16 type, __u16 size, struct syscall_args *a, __u8 *flags)
+static __always_inline void *begin_syscall_event(__u16 type, __u16 size, struct syscall_args *a, __u8 *flags)
 {
 	struct event_header *h;
 

@@ -152,7 +152,7 @@ struct linux_binprm {
 
 #pragma clang attribute pop
 
-/* Classic syscall tracepoint records (tracefs format files; stable layout) */
+/* Classic syscall tracepoint contexts (tracefs format files; stable layout) */
 struct trace_entry {
 	unsigned short type;
 	unsigned char flags;

@@ -1,18 +1,18 @@
-// Raw kernel records (bpf/events.h, back to back) → capture/events.ts KernelEvents. Never throws:
-// unknown types are counted and skipped, records too short for their type are counted as malformed,
+// Raw kernel events (bpf/events.h, back to back) → capture/events.ts KernelEvents. Never throws:
+// unknown types are counted and skipped, events too short for their type are counted as malformed,
 // and a header that cannot be stepped over ends the buffer as malformed bytes.
 // Every offset and number comes from layout.generated.ts, generated from events.h: nothing is copied by hand.
 import type { KernelEvent } from './events';
 import * as P from './decode-process-events';
 import * as S from './decode-socket-events';
 import { EV, KIND_BY_TYPE, LAYOUT, MIN_SIZE_BY_TYPE } from './layout';
-import { RecordView } from './event-view';
+import { EventView } from './event-view';
 
 const H = LAYOUT.event_header.fields;
 const HEADER_BYTES = LAYOUT.event_header.size;
 
 export interface DecodeStats {
-  records: number;         // records stepped over (decoded or not)
+  events: number;          // events stepped over (decoded or not)
   decoded: number;
   unknown: number;         // type this decoder does not know
   unknownBytes: number;
@@ -26,7 +26,7 @@ export interface DecodeStats {
 
 export function newDecodeStats(skipTypes: ReadonlySet<number> = new Set()): DecodeStats {
   return {
-    records: 0, decoded: 0, unknown: 0, unknownBytes: 0, malformed: 0, malformedBytes: 0, unknownTypes: new Set(),
+    events: 0, decoded: 0, unknown: 0, unknownBytes: 0, malformed: 0, malformedBytes: 0, unknownTypes: new Set(),
     skipTypes, skipped: 0,
   };
 }
@@ -36,7 +36,7 @@ export function typesOfKinds(kinds: readonly string[]): Set<number> {
   return new Set(Object.entries(KIND_BY_TYPE).filter(([, kind]) => kinds.includes(kind)).map(([type]) => Number(type)));
 }
 
-type Decoder = (v: RecordView, at: number, size: number) => KernelEvent | null;
+type Decoder = (v: EventView, at: number, size: number) => KernelEvent | null;
 
 const DECODERS: Readonly<Record<number, Decoder>> = {
   [EV.FORK]: P.decodeFork, [EV.EXEC]: P.decodeExec, [EV.EXIT]: P.decodeExit, [EV.CRED]: P.decodeCred,
@@ -48,21 +48,21 @@ const DECODERS: Readonly<Record<number, Decoder>> = {
   [EV.FRAME_DESYNC]: S.decodeFrameDesync,
 };
 
-/** Decodes every record of `bytes`, in order, adding to `stats`. */
+/** Decodes every event of `bytes`, in order, adding to `stats`. */
 export function decodeEvents(bytes: Uint8Array, stats: DecodeStats = newDecodeStats()): KernelEvent[] {
-  const v = new RecordView(bytes);
+  const v = new EventView(bytes);
   const events: KernelEvent[] = [];
   let at = 0;
   while (at < v.length) {
     const remaining = v.length - at;
     const size = remaining >= HEADER_BYTES ? v.u16(at + H.size) : 0;
     if (size < HEADER_BYTES || size > remaining) {
-      // The size field is the only way to the next record: without it the rest is unreadable.
+      // The size field is the only way to the next event: without it the rest is unreadable.
       stats.malformed++;
       stats.malformedBytes += remaining;
       break;
     }
-    stats.records++;
+    stats.events++;
     const event = decodeOne(v, at, size, stats);
     if (event) events.push(event);
     at += size;
@@ -70,7 +70,7 @@ export function decodeEvents(bytes: Uint8Array, stats: DecodeStats = newDecodeSt
   return events;
 }
 
-function decodeOne(v: RecordView, at: number, size: number, stats: DecodeStats): KernelEvent | null {
+function decodeOne(v: EventView, at: number, size: number, stats: DecodeStats): KernelEvent | null {
   const type = v.u16(at + H.type);
   if (stats.skipTypes.has(type)) {
     stats.skipped++;

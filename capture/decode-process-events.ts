@@ -1,27 +1,27 @@
-// Decoders for process-life and credential records (bpf/events.h). Each gets the record's start
+// Decoders for process-life and credential events (bpf/events.h). Each gets the event's start
 // offset and its validated size (>= the type's fixed size) and returns null for an impossible value.
 import type {
   ChrootEvent, CredCall, CredEvent, ExecEvent, ExitEvent, ForkEvent, PrctlEvent, SetgroupsEvent,
   SetsidEvent, WaitEvent,
 } from './events';
 import { CAPS, ENUMS, EVF, LAYOUT } from './layout';
-import type { RecordView } from './event-view';
+import type { EventView } from './event-view';
 
 const H = LAYOUT.event_header.fields;
 
 export interface Base { ts: number; tgid: number; tid: number; truncated: boolean }
 
-export function decodeBase(v: RecordView, at: number): Base {
+export function decodeBase(v: EventView, at: number): Base {
   return {
     ts: v.u64(at + H.ts_ns), tgid: v.u32(at + H.tgid), tid: v.u32(at + H.tid),
     truncated: (v.u32(at + H.flags) & EVF.TRUNCATED) !== 0,
   };
 }
 
-const flagsOf = (v: RecordView, at: number) => v.u32(at + H.flags);
+const flagsOf = (v: EventView, at: number) => v.u32(at + H.flags);
 
 const FORK = LAYOUT.fork_event.fields;
-export function decodeFork(v: RecordView, at: number): ForkEvent {
+export function decodeFork(v: EventView, at: number): ForkEvent {
   return {
     kind: 'fork', ...decodeBase(v, at), childTgid: v.u32(at + FORK.child_tgid), childTid: v.u32(at + FORK.child_tid),
     thread: (flagsOf(v, at) & EVF.FORK_THREAD) !== 0, creds: v.creds(at + FORK.creds),
@@ -30,7 +30,7 @@ export function decodeFork(v: RecordView, at: number): ForkEvent {
 }
 
 const EXEC = LAYOUT.exec_event.fields;
-export function decodeExec(v: RecordView, at: number, size: number): ExecEvent {
+export function decodeExec(v: EventView, at: number, size: number): ExecEvent {
   const dataAt = at + EXEC.data;
   const room = at + size - dataAt;
   const filenameLen = Math.min(v.u16(at + EXEC.filename_len), room);
@@ -47,7 +47,7 @@ export function decodeExec(v: RecordView, at: number, size: number): ExecEvent {
 }
 
 /** NUL-separated strings; a final NUL ends the last one, a missing one means the list was cut. */
-function splitArgv(v: RecordView, start: number, length: number): string[] {
+function splitArgv(v: EventView, start: number, length: number): string[] {
   const argv: string[] = [];
   const end = start + length;
   let from = start;
@@ -60,7 +60,7 @@ function splitArgv(v: RecordView, start: number, length: number): string[] {
 }
 
 const EXIT = LAYOUT.exit_event.fields;
-export function decodeExit(v: RecordView, at: number): ExitEvent {
+export function decodeExit(v: EventView, at: number): ExitEvent {
   const rawStatus = v.u32(at + EXIT.exit_code);
   const low = rawStatus & 0x7f;
   // WIFEXITED: low 7 bits 0; WIFSIGNALED: neither 0 nor 0x7f (stopped, impossible at exit).
@@ -79,7 +79,7 @@ const CRED_CALLS: Readonly<Record<number, CredCall | undefined>> = {
   [ENUMS.CRED_SETREGID]: 'setregid', [ENUMS.CRED_SETRESUID]: 'setresuid', [ENUMS.CRED_SETRESGID]: 'setresgid',
 };
 const CRED = LAYOUT.cred_event.fields;
-export function decodeCred(v: RecordView, at: number): CredEvent | null {
+export function decodeCred(v: EventView, at: number): CredEvent | null {
   const call = CRED_CALLS[v.u32(at + CRED.call)];
   if (!call) return null;
   const args = [v.u32(at + CRED.args), v.u32(at + CRED.args + 4), v.u32(at + CRED.args + 8)];
@@ -87,7 +87,7 @@ export function decodeCred(v: RecordView, at: number): CredEvent | null {
 }
 
 const SETGROUPS = LAYOUT.setgroups_event.fields;
-export function decodeSetgroups(v: RecordView, at: number): SetgroupsEvent {
+export function decodeSetgroups(v: EventView, at: number): SetgroupsEvent {
   const count = v.u32(at + SETGROUPS.count);
   const groups: number[] = [];
   for (let i = 0; i < Math.min(count, CAPS.SETGROUPS_CAP); i++) groups.push(v.u32(at + SETGROUPS.groups + 4 * i));
@@ -95,13 +95,13 @@ export function decodeSetgroups(v: RecordView, at: number): SetgroupsEvent {
 }
 
 const CHROOT = LAYOUT.chroot_event.fields;
-export function decodeChroot(v: RecordView, at: number, size: number): ChrootEvent {
+export function decodeChroot(v: EventView, at: number, size: number): ChrootEvent {
   const pathLen = Math.min(v.u16(at + CHROOT.path_len), size - CHROOT.path);
   return { kind: 'chroot', ...decodeBase(v, at), ret: v.i32(at + CHROOT.ret), path: v.cstr(at + CHROOT.path, pathLen) };
 }
 
 const SETSID = LAYOUT.setsid_event.fields;
-export function decodeSetsid(v: RecordView, at: number): SetsidEvent {
+export function decodeSetsid(v: EventView, at: number): SetsidEvent {
   return { kind: 'setsid', ...decodeBase(v, at), ret: v.i32(at + SETSID.ret) };
 }
 
@@ -109,7 +109,7 @@ const PRCTL_OPS: Readonly<Record<number, PrctlEvent['op'] | undefined>> = {
   [ENUMS.PRCTL_NO_NEW_PRIVS]: 'no_new_privs', [ENUMS.PRCTL_SECCOMP]: 'seccomp', [ENUMS.SECCOMP_SYSCALL]: 'seccomp_syscall',
 };
 const PRCTL = LAYOUT.prctl_event.fields;
-export function decodePrctl(v: RecordView, at: number): PrctlEvent | null {
+export function decodePrctl(v: EventView, at: number): PrctlEvent | null {
   const op = PRCTL_OPS[v.u32(at + PRCTL.op)];
   if (!op) return null;
   return {
@@ -119,7 +119,7 @@ export function decodePrctl(v: RecordView, at: number): PrctlEvent | null {
 }
 
 const WAIT = LAYOUT.wait_event.fields;
-export function decodeWait(v: RecordView, at: number): WaitEvent | null {
+export function decodeWait(v: EventView, at: number): WaitEvent | null {
   const callNo = v.u32(at + WAIT.call);
   if (callNo !== ENUMS.WAIT_WAIT4 && callNo !== ENUMS.WAIT_WAITID) return null;
   const ret = v.i32(at + WAIT.ret);

@@ -1,22 +1,22 @@
-// Decoders for socket, message and file-write records (bpf/events.h). Variable data is clamped to
-// the record's size, so a lying length field can never read into the next record.
+// Decoders for socket, message and file-write events (bpf/events.h). Variable data is clamped to
+// the event's size, so a lying length field can never read into the next event.
 import type {
   AcceptEvent, BannerEvent, ConnectEvent, DgramEvent, FdpassEvent, FileWriteEvent, FrameDesyncEvent,
   FrameEvent, PipeWriteEvent, SocketpairEvent, SocknameEvent,
 } from './events';
 import { decodeBase } from './decode-process-events';
 import { AF, ARRAY_BYTES, CAPS, ENUMS, EVF, LAYOUT } from './layout';
-import type { RecordView } from './event-view';
+import type { EventView } from './event-view';
 
 const H = LAYOUT.event_header.fields;
 
-/** Bytes of data[] usable: the declared length cut to what the record holds. */
+/** Bytes of data[] usable: the declared length cut to what the event holds. */
 function clampedLength(declared: number, size: number, dataOffset: number): number {
   return Math.max(0, Math.min(declared, size - dataOffset));
 }
 
 const ACCEPT = LAYOUT.accept_event.fields;
-export function decodeAccept(v: RecordView, at: number): AcceptEvent {
+export function decodeAccept(v: EventView, at: number): AcceptEvent {
   return {
     kind: 'accept', ...decodeBase(v, at), fd: v.i32(at + ACCEPT.fd), listenFd: v.i32(at + ACCEPT.listen_fd),
     local: v.endpoint(at + ACCEPT.local), peer: v.endpoint(at + ACCEPT.peer), sockIno: v.u64(at + ACCEPT.sock_ino),
@@ -24,7 +24,7 @@ export function decodeAccept(v: RecordView, at: number): AcceptEvent {
 }
 
 const SOCKNAME = LAYOUT.sockname_event.fields;
-export function decodeSockname(v: RecordView, at: number): SocknameEvent | null {
+export function decodeSockname(v: EventView, at: number): SocknameEvent | null {
   const callNo = v.u32(at + SOCKNAME.call);
   if (callNo !== ENUMS.SOCKNAME_PEER && callNo !== ENUMS.SOCKNAME_SOCK) return null;
   return {
@@ -35,7 +35,7 @@ export function decodeSockname(v: RecordView, at: number): SocknameEvent | null 
 }
 
 const CONNECT = LAYOUT.connect_event.fields;
-export function decodeConnect(v: RecordView, at: number): ConnectEvent {
+export function decodeConnect(v: EventView, at: number): ConnectEvent {
   const family = v.u16(at + CONNECT.family);
   const pathLen = Math.min(v.u16(at + CONNECT.path_len), CAPS.UNIX_PATH_CAP);
   return {
@@ -46,7 +46,7 @@ export function decodeConnect(v: RecordView, at: number): ConnectEvent {
 }
 
 /** Abstract names (leading NUL) print as "@name", as ss(8) does; their trailing NULs are padding. */
-function unixPath(v: RecordView, start: number, length: number): string {
+function unixPath(v: EventView, start: number, length: number): string {
   if (length === 0) return '';
   if (v.u8(start) !== 0) return v.cstr(start, length);
   let end = start + length;
@@ -55,7 +55,7 @@ function unixPath(v: RecordView, start: number, length: number): string {
 }
 
 const SOCKETPAIR = LAYOUT.socketpair_event.fields;
-export function decodeSocketpair(v: RecordView, at: number): SocketpairEvent {
+export function decodeSocketpair(v: EventView, at: number): SocketpairEvent {
   return {
     kind: 'socketpair', ...decodeBase(v, at), ret: v.i32(at + SOCKETPAIR.ret), family: v.u32(at + SOCKETPAIR.family),
     sockType: v.u32(at + SOCKETPAIR.sock_type),
@@ -66,7 +66,7 @@ export function decodeSocketpair(v: RecordView, at: number): SocketpairEvent {
 }
 
 const FRAME = LAYOUT.frame_event.fields;
-export function decodeFrame(v: RecordView, at: number, size: number): FrameEvent {
+export function decodeFrame(v: EventView, at: number, size: number): FrameEvent {
   const withheld = (v.u32(at + H.flags) & EVF.FRAME_WITHHELD) !== 0;
   const bodyLen = withheld ? 0 : clampedLength(v.u16(at + FRAME.body_len), size, FRAME.data);
   return {
@@ -76,7 +76,7 @@ export function decodeFrame(v: RecordView, at: number, size: number): FrameEvent
 }
 
 const FDPASS = LAYOUT.fdpass_event.fields;
-export function decodeFdpass(v: RecordView, at: number): FdpassEvent {
+export function decodeFdpass(v: EventView, at: number): FdpassEvent {
   return {
     kind: 'fdpass', ...decodeBase(v, at), sockIno: v.u64(at + FDPASS.sock_ino),
     controllen: v.u32(at + FDPASS.controllen), datalen: v.u32(at + FDPASS.datalen),
@@ -84,7 +84,7 @@ export function decodeFdpass(v: RecordView, at: number): FdpassEvent {
 }
 
 const DGRAM = LAYOUT.dgram_event.fields;
-export function decodeDgram(v: RecordView, at: number, size: number): DgramEvent | null {
+export function decodeDgram(v: EventView, at: number, size: number): DgramEvent | null {
   const kindNo = v.u32(at + DGRAM.kind);
   if (kindNo !== ENUMS.DGRAM_SYSLOG && kindNo !== ENUMS.DGRAM_AUDIT) return null;
   const len = clampedLength(v.u16(at + DGRAM.len), size, DGRAM.data);
@@ -95,7 +95,7 @@ export function decodeDgram(v: RecordView, at: number, size: number): DgramEvent
 }
 
 const BANNER = LAYOUT.banner_event.fields;
-export function decodeBanner(v: RecordView, at: number, size: number): BannerEvent {
+export function decodeBanner(v: EventView, at: number, size: number): BannerEvent {
   const len = clampedLength(v.u16(at + BANNER.len), size, BANNER.data);
   return {
     kind: 'banner', ...decodeBase(v, at), sockIno: v.u64(at + BANNER.sock_ino),
@@ -104,7 +104,7 @@ export function decodeBanner(v: RecordView, at: number, size: number): BannerEve
 }
 
 const FILE_WRITE = LAYOUT.file_write_event.fields;
-export function decodeFileWrite(v: RecordView, at: number, size: number): FileWriteEvent {
+export function decodeFileWrite(v: EventView, at: number, size: number): FileWriteEvent {
   const len = clampedLength(v.u16(at + FILE_WRITE.len), size, FILE_WRITE.data);
   return {
     kind: 'file_write', ...decodeBase(v, at), fd: v.i32(at + FILE_WRITE.fd), count: v.u32(at + FILE_WRITE.count),
@@ -114,7 +114,7 @@ export function decodeFileWrite(v: RecordView, at: number, size: number): FileWr
 }
 
 const PIPE_WRITE = LAYOUT.pipe_write_event.fields;
-export function decodePipeWrite(v: RecordView, at: number, size: number): PipeWriteEvent {
+export function decodePipeWrite(v: EventView, at: number, size: number): PipeWriteEvent {
   const len = clampedLength(v.u16(at + PIPE_WRITE.len), size, PIPE_WRITE.data);
   return {
     kind: 'pipe_write', ...decodeBase(v, at), fd: v.i32(at + PIPE_WRITE.fd), count: v.u32(at + PIPE_WRITE.count),
@@ -127,7 +127,7 @@ const DESYNC_REASONS: Readonly<Record<number, FrameDesyncEvent['reason'] | undef
   [ENUMS.DESYNC_READ_FAILED]: 'read_failed', [ENUMS.DESYNC_NO_STATE]: 'no_state',
 };
 const DESYNC = LAYOUT.frame_desync_event.fields;
-export function decodeFrameDesync(v: RecordView, at: number): FrameDesyncEvent {
+export function decodeFrameDesync(v: EventView, at: number): FrameDesyncEvent {
   return {
     kind: 'frame_desync', ...decodeBase(v, at), sockIno: v.u64(at + DESYNC.sock_ino),
     reason: DESYNC_REASONS[v.u32(at + DESYNC.reason)] ?? 'unknown', bytes: v.u32(at + DESYNC.bytes),

@@ -5,7 +5,7 @@ import { AF, EV, EVF, ENUMS, LAYOUT } from './layout';
 
 const enc = new TextEncoder();
 
-class RecordWriter {
+class EventWriter {
   readonly buf: Buffer;
   constructor(size: number) { this.buf = Buffer.alloc(size); }
   u8(at: number, v: number) { this.buf.writeUInt8(v, at); }
@@ -46,7 +46,7 @@ const TYPE: Record<KernelEvent['kind'], number> = {
   banner: EV.BANNER, file_write: EV.FILE_WRITE, pipe_write: EV.PIPE_WRITE, frame_desync: EV.FRAME_DESYNC,
 };
 
-function header(w: RecordWriter, e: KernelEvent, flags: number) {
+function header(w: EventWriter, e: KernelEvent, flags: number) {
   const H = LAYOUT.event_header.fields;
   w.u16(H.type, TYPE[e.kind]);
   w.u16(H.size, w.buf.length);
@@ -60,13 +60,13 @@ const cstr = (s: string) => Buffer.concat([Buffer.from(enc.encode(s)), Buffer.fr
 
 export function encodeEvent(e: KernelEvent): Buffer {
   const { size, flags, fill } = body(e);
-  const w = new RecordWriter(size);
+  const w = new EventWriter(size);
   header(w, e, flags);
   fill(w);
   return w.buf;
 }
 
-interface Body { size: number; flags: number; fill: (w: RecordWriter) => void }
+interface Body { size: number; flags: number; fill: (w: EventWriter) => void }
 
 function body(e: KernelEvent): Body {
   const fixed = (layout: { size: number }, fill: Body['fill'], flags = 0): Body => ({ size: layout.size, flags, fill });

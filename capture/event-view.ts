@@ -1,4 +1,4 @@
-// Little-endian field readers over one buffer of raw records (bpf/events.h), plus the shared
+// Little-endian field readers over one buffer of raw events (bpf/events.h), plus the shared
 // decoders for creds, endpoints and text.
 import { isUtf8 } from 'node:buffer';
 import type { Creds, InetEndpoint } from './events';
@@ -8,7 +8,7 @@ const TWO_32 = 4294967296;
 const C = LAYOUT.creds.fields;
 const E = LAYOUT.inet_endpoint.fields;
 
-export class RecordView {
+export class EventView {
   readonly view: DataView;
   readonly buf: Buffer;
 

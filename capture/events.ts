@@ -1,5 +1,5 @@
-// The reducer's input: kernel events decoded from bpf/events.h records, plus the
-// records the recorder itself writes into the capture (snapshot, counters, clock, end).
+// The reducer's input: kernel events decoded from bpf/events.h layouts, plus the meta
+// events made from what the recorder itself writes into the capture (snapshot, counters, clock, end).
 // Times are nanoseconds since boot (CLOCK_BOOTTIME) as JS numbers; replay turns
 // them into wall-clock time with the capture's clock events.
 import type { EventCounterField } from './counters';
@@ -112,7 +112,7 @@ export type KernelEvent =
   | FrameEvent | FdpassEvent | DgramEvent | BannerEvent | FileWriteEvent | PipeWriteEvent
   | FrameDesyncEvent;
 
-// ---- Records the recorder writes beside kernel events --------------------------------
+// ---- Meta events: what the recorder writes beside kernel events ----------------------
 
 /** A process of the sshd family found by the /proc scan at start. */
 export interface SnapshotProcess {
@@ -142,7 +142,7 @@ export type CountersEvent = {
   readonly kind: 'counters'; readonly ts: number;
   readonly emitted: Readonly<Record<string, number>>;  // by event kind
   readonly dropped: Readonly<Record<string, number>>;  // ring buffer full, by event kind
-  readonly unknownEvents: number;       // records of a type this decoder does not know
+  readonly unknownEvents: number;       // events of a type this decoder does not know
 } & { readonly [F in EventCounterField]: number }; // the scalar counters, named in counters.ts
 /** Pairs the kernel clock with wall-clock time. */
 export interface ClockEvent { readonly kind: 'clock'; readonly ts: number; readonly realtimeNs: number }
@@ -150,7 +150,7 @@ export interface ClockEvent { readonly kind: 'clock'; readonly ts: number; reado
 export interface CaptureEndEvent {
   readonly kind: 'capture_end'; readonly ts: number; readonly clean: boolean; readonly reason: string;
 }
-/** Something the reader could not read: damaged frames, unknown records. */
+/** Something the reader could not read: damaged frames, unknown events. */
 export interface GapEvent {
   readonly kind: 'gap'; readonly ts: number; readonly reason: string; readonly bytes: number;
 }

@@ -431,7 +431,7 @@ export const ARRAY_BYTES = {
   },
 } as const satisfies Record<string, Readonly<Record<string, number>>>;
 
-/** Fixed (minimum) record size per event type (EV_X → struct x_event): a shorter record is malformed. */
+/** Fixed (minimum) size per event type (EV_X → struct x_event): a shorter event is malformed. */
 export const MIN_SIZE_BY_TYPE: Readonly<Record<number, number>> = {
   [EV.FORK]: LAYOUT.fork_event.size,
   [EV.EXEC]: LAYOUT.exec_event.size,

@@ -1,5 +1,5 @@
 // Turning connection state into output records. Records go through State.held so that a later counters
-// record showing loss can still mark them incomplete (see step.ts).
+// event showing loss can still mark them incomplete (see step.ts).
 import type { Conn, State, Command, Channel } from './state';
 import type {
   AuthRecord, SessionRecord, ConnectionRecord, AnomalyRecord, SessionStartRecord, SshdPids, Endpoint,

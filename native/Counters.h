@@ -8,7 +8,9 @@
 
 #include "events_cxx.h"
 
-// A point-in-time copy, cheap to pass between threads; field names match TracerCounters in index.ts.
+// A point-in-time copy, cheap to pass between threads; field names match TracerCounters (native/types.ts), i.e. the
+// counter names stored in captures (capture/counters.ts), which keep their first words: frameDesync counts monitor
+// message streams that lost sync, userDroppedRecords kernel events dropped in user space.
 struct CountersSnapshot {
   uint64_t emitted[EV_MAX] = {};
   uint64_t dropped[EV_MAX] = {};

@@ -19,16 +19,16 @@
 
 namespace {
 
-// Room for the record that crosses batchBytes, so a batch rarely reallocates.
+// Room for the event that crosses batchBytes, so a batch rarely reallocates.
 constexpr size_t kSlackBytes = 64u << 10;
 constexpr uint32_t kRingTag = 0;
 constexpr uint32_t kWakeTag = 1;
-// After the links are gone, wait at most this long for records still being written.
+// After the links are gone, wait at most this long for events still being written.
 constexpr int kSettleTries = 50;
 constexpr auto kSettlePause = std::chrono::milliseconds(2);
-// Past the BPF side's wake-up threshold (bpf/maps.bpf.h) every record wakes the reader; letting a burst gather
-// this long first cut the drain thread's CPU per record about fivefold in a fork/exec loop (see the e2e measure
-// test). Below it records wake no one and the epoll timeout (batchIntervalMs) collects them. Capped by batchIntervalMs / 2.
+// Past the BPF side's wake-up threshold (bpf/maps.bpf.h) every event wakes the reader; letting a burst gather
+// this long first cut the drain thread's CPU per event about fivefold in a fork/exec loop (see the e2e measure
+// test). Below it events wake no one and the epoll timeout (batchIntervalMs) collects them. Capped by batchIntervalMs / 2.
 constexpr auto kCoalesce = std::chrono::microseconds(2000);
 
 void EpollAdd(int epollFd, int fd, uint32_t tag) {
@@ -41,9 +41,9 @@ void EpollAdd(int epollFd, int fd, uint32_t tag) {
 }
 
 // Zero-copy hand-over: the Buffer's finaliser frees the vector.
-Napi::Value ToBuffer(Napi::Env env, std::vector<uint8_t>& records) {
-  if (records.empty()) return Napi::Buffer<uint8_t>::New(env, 0);
-  auto holder = std::make_unique<std::vector<uint8_t>>(std::move(records));
+Napi::Value ToBuffer(Napi::Env env, std::vector<uint8_t>& events) {
+  if (events.empty()) return Napi::Buffer<uint8_t>::New(env, 0);
+  auto holder = std::make_unique<std::vector<uint8_t>>(std::move(events));
   auto buffer = Napi::Buffer<uint8_t>::NewOrCopy(
       env, holder->data(), holder->size(),
       [](Napi::Env, uint8_t*, std::vector<uint8_t>* owned) { delete owned; }, holder.get());
@@ -141,9 +141,9 @@ void DrainThread::CallJs(Napi::Env env, Napi::Function onBatch, DrainThread*, Ba
   std::unique_ptr<BatchMessage> owned(message);
   if (env == nullptr || onBatch.IsEmpty()) return;
   try {
-    Napi::Value records = ToBuffer(env, owned->records);
+    Napi::Value events = ToBuffer(env, owned->events);
     Napi::Value error = owned->error.empty() ? env.Undefined() : Napi::String::New(env, owned->error);
-    onBatch.Call({records, Napi::Number::New(env, owned->count), owned->counters.ToJs(env),
+    onBatch.Call({events, Napi::Number::New(env, owned->count), owned->counters.ToJs(env),
                   Napi::Boolean::New(env, owned->final), error});
   } catch (const Napi::Error& error) {
     error.ThrowAsJavaScriptException();  // surfaces as an uncaught exception, as for any callback
@@ -219,7 +219,7 @@ void DrainThread::Append(const uint8_t* data, size_t size) {
   if (!wellFormed) malformed_.fetch_add(1);
   // Only while JavaScript is behind can the pile outgrow a batch; past the cap it is dropped, and counted.
   if (waitingForRoom_.load() && pending_.size() + length > options_.maxPendingBytes) DropPending();
-  // Records that woke no one waited in the ring since the wait began: their batch is that old already.
+  // Events that woke no one waited in the ring since the wait began: their batch is that old already.
   if (pendingCount_ == 0) firstPendingAt_ = pollStart_;
   size_t offset = pending_.size();
   pending_.resize(offset + length, 0);
@@ -229,7 +229,7 @@ void DrainThread::Append(const uint8_t* data, size_t size) {
     std::memcpy(&pending_[offset], &header, sizeof(header));
   }
   pendingCount_++;
-  // Only a full batch leaves mid-consume; an old one leaves after it (Run), else every record of a ring that
+  // Only a full batch leaves mid-consume; an old one leaves after it (Run), else every event of a ring that
   // waited since pollStart_ would leave alone.
   if (pending_.size() >= options_.batchBytes) CutIfDue(Clock::now());
 }
@@ -241,14 +241,14 @@ void DrainThread::CutIfDue(Clock::time_point now) {
   if (full || old) Deliver(false);
 }
 
-// The only place records leave: non-blocking while running, blocking for the final batch.
+// The only place events leave: non-blocking while running, blocking for the final batch.
 bool DrainThread::Deliver(bool final) {
   if (!final && outstanding_.load() >= options_.maxQueuedBatches) {
     waitingForRoom_.store(true);
     return false;
   }
   auto message = std::make_unique<BatchMessage>();
-  message->records.swap(pending_);
+  message->events.swap(pending_);
   message->count = pendingCount_;
   message->final = final;
   message->error = error_;
@@ -264,7 +264,7 @@ bool DrainThread::Deliver(bool final) {
     return true;
   }
   delivered_.fetch_sub(message->count);
-  pending_.swap(message->records);
+  pending_.swap(message->events);
   if (status == napi_queue_full) {
     waitingForRoom_.store(true);
   } else {

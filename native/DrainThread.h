@@ -1,4 +1,4 @@
-// DrainThread: empties the BPF ring buffer on its own thread and hands batches of raw records to JavaScript.
+// DrainThread: empties the BPF ring buffer on its own thread and hands batches of raw events to JavaScript.
 #ifndef SSHTRACE_DRAIN_THREAD_H
 #define SSHTRACE_DRAIN_THREAD_H
 
@@ -26,7 +26,7 @@ struct DrainOptions {
 
 // One delivery to JavaScript; CallJs owns and frees it on every path.
 struct BatchMessage {
-  std::vector<uint8_t> records;  // ring-buffer samples back to back
+  std::vector<uint8_t> events;  // ring-buffer samples back to back
   uint32_t count = 0;
   CountersSnapshot counters;
   bool final = false;
@@ -90,7 +90,7 @@ class DrainThread {
   std::vector<uint8_t> pending_;
   uint32_t pendingCount_ = 0;
   Clock::time_point firstPendingAt_;
-  Clock::time_point pollStart_;  // when the current wait began: records read after it waited in the ring since
+  Clock::time_point pollStart_;  // when the current wait began: events read after it waited in the ring since
   uint64_t seen_ = 0;  // samples read from the ring, kept or not
   bool closing_ = false;
   std::string error_;

@@ -8,7 +8,7 @@ import { TracerError } from './tracer-error';
 export type NativeHandle = { readonly __brand: 'sshtrace-recording' };
 
 export type NativeBatchCallback =
-  (records: Buffer, count: number, counters: TracerCounters, final: boolean, error: string | undefined) => void;
+  (events: Buffer, count: number, counters: TracerCounters, final: boolean, error: string | undefined) => void;
 
 /** The addon's exports (native/addon.cc). */
 export interface NativeAddon {

@@ -17,7 +17,7 @@ namespace {
 using RecordingHandle = Napi::External<std::shared_ptr<Recording>>;
 // Marks handles made by start(), so a stray External cannot be taken for a recording ("sshtrace" "recordng").
 constexpr napi_type_tag kRecordingTag = {0x7373687472616365ULL, 0x7265636f72646e67ULL};
-// Records that may pile up natively while JavaScript is behind, unless options.maxPendingBytes says otherwise.
+// Events that may pile up natively while JavaScript is behind, unless options.maxPendingBytes says otherwise.
 constexpr size_t kDefaultMaxPendingBytes = 64u << 20;
 
 uint32_t ToUint32(Napi::Env env, Napi::Value value, const std::string& name, uint32_t max = UINT32_MAX) {
@@ -105,7 +105,7 @@ Napi::Value Guarded(Napi::Env env, Body body) {
   }
 }
 
-// start(options, onBatch(records, count, counters, final, error)) → { handle, skippedPrograms }
+// start(options, onBatch(events, count, counters, final, error)) → { handle, skippedPrograms }
 Napi::Value Start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsObject()) throw Napi::TypeError::New(env, "start() needs an options object");

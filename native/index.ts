@@ -24,8 +24,8 @@ class NativeTracerSource implements TracerSource {
   constructor(private readonly addon: NativeAddon, options: TracerOptions) {
     this.queue = new BatchQueue(() => this.handle && addon.ack(this.handle), () => this.stop());
     try {
-      const started = addon.start(options, (records, count, counters, final, error) =>
-        this.queue.push({ records, count, counters }, final, error));
+      const started = addon.start(options, (events, count, counters, final, error) =>
+        this.queue.push({ events, count, counters }, final, error));
       this.handle = started.handle;
       this.skippedPrograms = Object.freeze([...started.skippedPrograms]);
     } catch (error) {

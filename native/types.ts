@@ -15,14 +15,14 @@ export interface TracerOptions {
   /** Read sends at the exit of write/writev/sendto/sendmsg even where sock:sock_send_length exists (the
    *  substitute that loads by itself where it does not; every write() on the machine then pays a lookup). */
   readonly syscallSends?: boolean;
-  /** Deliver a batch once this many record bytes are pending... */
+  /** Deliver a batch once this many event bytes are pending... */
   readonly batchBytes: number;
-  /** ...or this long after the first pending record, whichever comes first. */
+  /** ...or this long after the first pending event, whichever comes first. */
   readonly batchIntervalMs: number;
   /** Batches that may wait for JavaScript before further batches are counted as dropped. */
   readonly maxQueuedBatches: number;
   /**
-   * While those batches wait, records pile up natively up to this many bytes (default 64 MiB, at least
+   * While those batches wait, events pile up natively up to this many bytes (default 64 MiB, at least
    * batchBytes); past it the pile is dropped and counted in userDroppedRecords / userDroppedBatches.
    */
   readonly maxPendingBytes?: number;
@@ -34,8 +34,8 @@ export interface TracerOptions {
 export type TracerCounters = CounterFields;
 
 export interface Batch {
-  /** Raw records back to back, each starting with struct event_header whose `size` is its length. */
-  readonly records: Buffer;
+  /** Raw kernel events back to back, each starting with struct event_header whose `size` is its length. */
+  readonly events: Buffer;
   readonly count: number;
   /** Counters read just after this batch was cut. */
   readonly counters: TracerCounters;

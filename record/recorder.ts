@@ -1,6 +1,6 @@
 // The record orchestration, free of process globals so tests can drive it with a fake tracer:
 // output file → tracer → seed tracking from /proc (twice) → header → batches, counters, clock
-// records, a flush every second → trailer when asked to stop.
+// entries, a flush every second → trailer when asked to stop.
 import type { FileHandle } from 'node:fs/promises';
 import type { SnapshotProcess } from '../capture/events';
 import type { TracerOptions, TracerSource } from '../native/index';
@@ -38,7 +38,7 @@ export interface RecorderDeps {
   readonly toolVersion: string;
   readonly selfPid: number;
   readonly intervals?: { readonly flushMs: number; readonly clockMs: number; readonly warnMs: number };
-  /** How long the drain thread may hold records before handing them over (default BATCH_INTERVAL_MS). */
+  /** How long the drain thread may hold events before handing them over (default BATCH_INTERVAL_MS). */
   readonly batchIntervalMs?: number;
 }
 
@@ -53,7 +53,7 @@ export interface RecordSummary {
 }
 
 export const BATCH_BYTES = 256 * 1024;
-// One batch a second, like the flush: a login's records cross to JavaScript in 1-2 batches instead of ~4,
+// One batch a second, like the flush: a login's events cross to JavaScript in 1-2 batches instead of ~4,
 // which cut the recorder's CPU per login by half (docs/performance.md). Bursts still cut at BATCH_BYTES.
 export const BATCH_INTERVAL_MS = 1000;
 
@@ -197,10 +197,10 @@ class Recording {
     for await (const batch of this.source) {
       this.events += batch.count;
       // The last batch may be empty: it still carries the final counters.
-      if (batch.records.length > 0) await this.write(() => this.writer.append({ k: 'ev', d: batch.records }));
+      if (batch.events.length > 0) await this.write(() => this.writer.append({ k: 'ev', d: batch.events }));
       await this.write(() => this.writer.append({ k: 'counters', ts: this.deps.clock.bootNs(), ...copyCounters(batch.counters) }));
       // On disk at once: a batch already waited up to a batch interval, so a SIGKILL loses at most about that.
-      if (batch.records.length > 0) await this.write(() => this.writer.flush());
+      if (batch.events.length > 0) await this.write(() => this.writer.flush());
       this.losses.observe(batch.counters);
     }
   }

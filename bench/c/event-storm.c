@@ -1,5 +1,5 @@
 // The event-rate ladder's load: a process the recorder follows (its binary is named in --family-names)
-// making getsockname(2) calls, each one a 64-byte sockname record, at a steady target rate.
+// making getsockname(2) calls, each one a 64-byte sockname event, at a steady target rate.
 // Usage: sshtr-storm RATE_PER_S SECONDS  →  prints "calls seconds".
 #define _GNU_SOURCE
 #include <netinet/in.h>

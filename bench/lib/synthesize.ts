@@ -1,6 +1,6 @@
 // A large capture made from a real one: the template's kernel events (one sshd listener's tree) repeated
 // as many connections, each copy with its own pids, times, socket inodes and ports, written through the
-// recorder's own FileWriter in recorder-sized batches, each followed by a counters record.
+// recorder's own FileWriter in recorder-sized batches, each followed by a counters entry.
 import { resolve } from 'node:path';
 import type { KernelEvent } from '../../capture/events';
 import { FileWriter } from '../../record/file-writer';

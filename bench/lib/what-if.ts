@@ -1,12 +1,12 @@
 // Size what-ifs on a capture's real frames, for cuts that need a format change or a policy decision:
 // zstd levels, a zstd dictionary trained on the committed corpus captures (not on the frames measured),
-// one counters record per frame, and a longer frame window. Nothing here changes what the recorder writes.
+// one counters entry per frame, and a longer frame window. Nothing here changes what the recorder writes.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Encoder } from '@msgpack/msgpack';
 import { Compressor } from 'zstd-napi';
-import { type BatchRec, readBatchFrames } from './capture-stats';
+import { type StoredEntry, readBatchFrames } from './capture-stats';
 
 const encoder = new Encoder();
 const CORPUS = resolve(__dirname, '../../../corpus/captures');
@@ -36,22 +36,22 @@ export function trainDictionary(dir: string): Buffer | null {
   return readFileSync(out);
 }
 
-function stored(frames: readonly BatchRec[][], level: number, dictionary: Buffer | null): number {
+function stored(frames: readonly StoredEntry[][], level: number, dictionary: Buffer | null): number {
   const compressor = new Compressor();
   compressor.setParameters({ compressionLevel: level });
   if (dictionary) compressor.loadDictionary(dictionary);
   return frames.reduce((sum, f) => sum + FRAME_HEADER_BYTES + compressor.compress(encoder.encode(f)).length, 0);
 }
 
-function lastCountersOnly(frames: readonly BatchRec[][]): BatchRec[][] {
+function lastCountersOnly(frames: readonly StoredEntry[][]): StoredEntry[][] {
   return frames.map((f) => {
     const last = f.map((r) => r.k).lastIndexOf('counters');
     return f.filter((r, i) => r.k !== 'counters' || i === last);
   });
 }
 
-function merged(frames: readonly BatchRec[][], k: number): BatchRec[][] {
-  const out: BatchRec[][] = [];
+function merged(frames: readonly StoredEntry[][], k: number): StoredEntry[][] {
+  const out: StoredEntry[][] = [];
   for (let i = 0; i < frames.length; i += k) out.push(frames.slice(i, i + k).flat());
   return out;
 }
@@ -64,7 +64,7 @@ export function whatIfs(capture: string, rootPid: number, logins: number, dictio
     ['as written (zstd level 3)', per(stored(frames, 3, null))],
     ['zstd level 9', per(stored(frames, 9, null))],
     ['zstd level 19', per(stored(frames, 19, null))],
-    ['one counters record per frame', per(stored(lastCountersOnly(frames), 3, null))],
+    ['one counters entry per frame', per(stored(lastCountersOnly(frames), 3, null))],
     ['frames of 4 flushes (4 s window)', per(stored(merged(frames, 4), 3, null))],
   ];
   if (dictionary) {

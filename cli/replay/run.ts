@@ -1,5 +1,5 @@
 // `sshtrace replay`: captures → events (in frame groups) → bounded reorder → the model's fold → filters →
-// table or JSON lines on stdout. Damage, loss and unknown records are summarised on stderr, one line each.
+// table or JSON lines on stdout. Damage, loss and unknown events are summarised on stderr, one line each.
 import type { Writable } from 'node:stream';
 import type { CountersEvent, TraceEvent } from '../../capture/events';
 import type { OutputRecord } from '../../model/records';
@@ -65,7 +65,7 @@ export async function runReplay(args: ReplayArgs, io: ReplayIo = processIo): Pro
 
 const MAX_RANGES_SHOWN = 5;
 
-/** One line per kind of trouble in a file: damaged ranges (where), a missing trailer, unreadable kernel records. */
+/** One line per kind of trouble in a file: damaged ranges (where), a missing trailer, unreadable kernel events. */
 export function fileProblems({ file, summary }: FileSummary): string[] {
   const out: string[] = [];
   const damage = summary.damage;

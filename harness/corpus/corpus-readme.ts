@@ -9,8 +9,8 @@ export interface ReadmeInputs {
   readonly captureBytes: number;
   readonly capturedAt: Date;
   readonly loginGraceTime: number;
-  /** Kernel records of other sshd processes on the machine, left out of the capture. */
-  readonly foreignRecordsRemoved: number;
+  /** Kernel events of other sshd processes on the machine, left out of the capture. */
+  readonly foreignEventsRemoved: number;
 }
 
 export function renderReadme(r: ReadmeInputs): string {
@@ -31,7 +31,7 @@ export function renderReadme(r: ReadmeInputs): string {
     `| sshd | \`${build.banner}\`${build.package === null ? '' : `, package openssh-server \`${build.package}\``} |`,
     `| Distribution | ${how}, sshd chrooted into it on 127.0.0.1 with the fixture's own config, host keys and \`sshtr_\` users |`,
     `| LoginGraceTime | ${r.loginGraceTime} s |`,
-    `| Recorder | \`sshtrace record\` with its defaults, one run for this scenario alone${isolated(r.foreignRecordsRemoved)} |`,
+    `| Recorder | \`sshtrace record\` with its defaults, one run for this scenario alone${isolated(r.foreignEventsRemoved)} |`,
     `| Kernel | ${release()} |`,
     `| Capture | \`capture.sshtrace\`, ${r.captureBytes} bytes |`,
     `| Command | \`${rerun}\` |`,
@@ -46,7 +46,7 @@ export function renderReadme(r: ReadmeInputs): string {
   ].join('\n');
 }
 
-/** Another sshd on the recording machine was busy: its records were left out, the fixture's kept byte for byte. */
+/** Another sshd on the recording machine was busy: its events were left out, the fixture's kept byte for byte. */
 function isolated(removed: number): string {
   return removed === 0 ? '' : `; ${removed} kernel records of other sshd processes busy on the machine were left out`
     + ' (corpus/foreign-activity.ts isolateCapture), every record of the fixture\'s process tree kept as recorded';

@@ -91,7 +91,7 @@ async function recordOne(opts: CorpusRecordOptions, buildDir: string, scenario: 
     writeFileSync(join(staging, SECRETS_FILE), renderSecretsFile(raw.passwords));
     writeFileSync(join(staging, README_FILE), renderReadme({ target: opts.target, scenario: scenario.name,
       description: scenario.description, captureBytes, capturedAt: new Date(), loginGraceTime: graceFor(scenario),
-      foreignRecordsRemoved: raw.removed }));
+      foreignEventsRemoved: raw.removed }));
     // Committed files: readable by all (no live secret is in them: the capture and expected.json hold no
     // password, checked above, and the sidecar's users are gone), unlike the recorder's 0600.
     chmodSync(staging, 0o755);

@@ -57,7 +57,7 @@ export async function collect(source: TracerSource): Promise<Batch[]> {
   return batches;
 }
 
-export interface RawRecord {
+export interface RawEvent {
   readonly type: number;
   readonly size: number;
   readonly tgid: number;
@@ -66,46 +66,46 @@ export interface RawRecord {
 }
 
 /** Walks struct event_header (bpf/events.h) through every batch; throws if a size does not tile the batch. */
-export function walkRecords(batches: readonly Batch[]): RawRecord[] {
+export function walkEvents(batches: readonly Batch[]): RawEvent[] {
   const header = LAYOUT.event_header.fields;
-  const records: RawRecord[] = [];
-  for (const { records: buffer, count } of batches) {
+  const events: RawEvent[] = [];
+  for (const { events: buffer, count } of batches) {
     let offset = 0;
     let seen = 0;
     while (offset < buffer.length) {
       const size = buffer.readUInt16LE(offset + header.size);
       if (size < LAYOUT.event_header.size || offset + size > buffer.length) throw new Error(`bad size ${size} at ${offset}`);
-      records.push({
+      events.push({
         type: buffer.readUInt16LE(offset + header.type), size, tgid: buffer.readUInt32LE(offset + header.tgid),
         flags: buffer.readUInt32LE(offset + header.flags), bytes: buffer.subarray(offset, offset + size),
       });
       offset += size;
       seen++;
     }
-    if (seen !== count) throw new Error(`batch says ${count} records, holds ${seen}`);
+    if (seen !== count) throw new Error(`batch says ${count} events, holds ${seen}`);
   }
-  return records;
+  return events;
 }
 
 /** exec_event: the filename at the start of data[]. */
-export function execFilename(record: RawRecord): string {
+export function execFilename(event: RawEvent): string {
   const fields = LAYOUT.exec_event.fields;
-  const length = record.bytes.readUInt16LE(fields.filename_len);
-  return record.bytes.subarray(fields.data, fields.data + length).toString('latin1').replace(/\0+$/, '');
+  const length = event.bytes.readUInt16LE(fields.filename_len);
+  return event.bytes.subarray(fields.data, fields.data + length).toString('latin1').replace(/\0+$/, '');
 }
 
 /** exit_event.exit_code: (status << 8) | signal. */
-export function exitCode(record: RawRecord): number {
-  return record.bytes.readUInt32LE(LAYOUT.exit_event.fields.exit_code);
+export function exitCode(event: RawEvent): number {
+  return event.bytes.readUInt32LE(LAYOUT.exit_event.fields.exit_code);
 }
 
 /** fork_event.child_tgid. */
-export function forkChild(record: RawRecord): number {
-  return record.bytes.readUInt32LE(LAYOUT.fork_event.fields.child_tgid);
+export function forkChild(event: RawEvent): number {
+  return event.bytes.readUInt32LE(LAYOUT.fork_event.fields.child_tgid);
 }
 
-export function ofType(records: readonly RawRecord[], type: number): RawRecord[] {
-  return records.filter((record) => record.type === type);
+export function ofType(events: readonly RawEvent[], type: number): RawEvent[] {
+  return events.filter((event) => event.type === type);
 }
 
 export const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);

@@ -1,4 +1,4 @@
-// End-to-end: the addon loads the real BPF object, follows a process family and delivers every record.
+// End-to-end: the addon loads the real BPF object, follows a process family and delivers every event.
 // Needs root and BTF; skips with the reason otherwise (CI has both and must run it).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { COUNTER_NAMES, PER_TYPE_COUNTERS } from '../../capture/counters';
 import { CAPS, EVF } from '../../capture/layout';
 import {
   addonSkipReason, bpfSkipReason, collect, EV, execFilename, exitCode, forkChild, makeFamilyShell, ofType, run, sum,
-  threadCpuSeconds, tracerOptions, walkRecords,
+  threadCpuSeconds, tracerOptions, walkEvents,
 } from './native-tracer-helpers';
 
 // The record layer checks options as the user gave them (test/unit/record-options.test.ts); the addon only guards
@@ -44,33 +44,33 @@ describe('native tracer (root + BTF)', { skip }, () => {
         run('/bin/true', []),
       ]);
       await source.stop();
-      const records = walkRecords(await collecting);
+      const events = walkEvents(await collecting);
       assert.equal(root.code, 0);
 
-      const rootExec = ofType(records, EV.EXEC).find((r) => r.tgid === root.pid);
+      const rootExec = ofType(events, EV.EXEC).find((r) => r.tgid === root.pid);
       assert.ok(rootExec, 'EV_EXEC of the family root');
       assert.ok(rootExec.flags & EVF.EXEC_FAMILY_ROOT, 'the root exec carries EVF_EXEC_FAMILY_ROOT');
       assert.equal(execFilename(rootExec), family.shell);
 
-      const children = ofType(records, EV.FORK).filter((r) => r.tgid === root.pid).map(forkChild);
+      const children = ofType(events, EV.FORK).filter((r) => r.tgid === root.pid).map(forkChild);
       assert.equal(children.length, 2, 'the root forked once for /bin/true and once for /bin/sh');
-      const childExecs = ofType(records, EV.EXEC).filter((r) => children.includes(r.tgid));
+      const childExecs = ofType(events, EV.EXEC).filter((r) => children.includes(r.tgid));
       assert.deepEqual(childExecs.map(execFilename).sort(), ['/bin/sh', '/bin/true']);
 
-      const exits = new Map(ofType(records, EV.EXIT).map((r) => [r.tgid, exitCode(r)]));
+      const exits = new Map(ofType(events, EV.EXIT).map((r) => [r.tgid, exitCode(r)]));
       const shPid = childExecs.find((r) => execFilename(r) === '/bin/sh')!.tgid;
       assert.equal(exits.get(shPid), 7 << 8, "sh -c 'exit 7' exits with status 7");
       assert.equal(exits.get(root.pid), 0);
       assert.equal(exits.size, 3, 'exits of the root and its two children');
 
-      const strangers = records.filter((r) => r.tgid === unrelated.pid || r.tgid === process.pid);
+      const strangers = events.filter((r) => r.tgid === unrelated.pid || r.tgid === process.pid);
       assert.deepEqual(strangers, [], 'nothing from the unrelated /bin/true or from the recorder');
     } finally {
       family.cleanup();
     }
   });
 
-  test('stop() delivers every emitted record, ends the iteration, and is safe twice', async () => {
+  test('stop() delivers every emitted event, ends the iteration, and is safe twice', async () => {
     const family = makeFamilyShell();
     const loops = 300;
     try {
@@ -79,15 +79,15 @@ describe('native tracer (root + BTF)', { skip }, () => {
       const root = await run(family.shell, ['-c', `i=0; while [ $i -lt ${loops} ]; do /bin/true; i=$((i+1)); done`]);
       await Promise.all([source.stop(), source.stop()]);
       const batches = await collecting;
-      const records = walkRecords(batches);
+      const events = walkEvents(batches);
       const final = batches.at(-1)!.counters;
 
       assert.equal(root.code, 0);
-      assert.equal(ofType(records, EV.FORK).filter((r) => r.tgid === root.pid).length, loops);
-      assert.equal(ofType(records, EV.EXEC).length, loops + 1, 'the root exec and one per /bin/true');
-      assert.equal(ofType(records, EV.EXIT).length, loops + 1);
-      assert.equal(final.delivered, records.length);
-      assert.equal(sum(final.emitted), final.delivered, 'every emitted record reached JavaScript');
+      assert.equal(ofType(events, EV.FORK).filter((r) => r.tgid === root.pid).length, loops);
+      assert.equal(ofType(events, EV.EXEC).length, loops + 1, 'the root exec and one per /bin/true');
+      assert.equal(ofType(events, EV.EXIT).length, loops + 1);
+      assert.equal(final.delivered, events.length);
+      assert.equal(sum(final.emitted), final.delivered, 'every emitted event reached JavaScript');
       assert.equal(sum(final.dropped) + final.userDroppedRecords + final.malformed, 0);
       assert.deepEqual(source.counters(), final, 'counters() after stop are the final ones');
       assert.deepEqual(Object.keys(final), [...PER_TYPE_COUNTERS, ...COUNTER_NAMES], 'the addon reports the counters of capture/counters.ts, in order');
@@ -99,16 +99,16 @@ describe('native tracer (root + BTF)', { skip }, () => {
 
   test('a tiny ring buffer makes the kernel drop, and the drops are counted', async () => {
     const family = makeFamilyShell();
-    const longArg = 'x'.repeat(900); // exec records of ~1 KiB: a 4 KiB ring holds three
+    const longArg = 'x'.repeat(900); // exec events of ~1 KiB: a 4 KiB ring holds three
     try {
       const source = start(tracerOptions({ ringBufferBytes: 4096, batchIntervalMs: 50 }));
       const collecting = collect(source);
       await run(family.shell, ['-c', `for i in $(seq 1 400); do /bin/true ${longArg} & done; wait`]);
       await source.stop();
-      const records = walkRecords(await collecting);
+      const events = walkEvents(await collecting);
       const final = source.counters();
       assert.ok(sum(final.dropped) > 0, `expected drops, counters: ${JSON.stringify(final.dropped)}`);
-      assert.equal(final.delivered, records.length);
+      assert.equal(final.delivered, events.length);
       assert.equal(sum(final.emitted), final.delivered, 'what was not dropped was delivered');
     } finally {
       family.cleanup();
@@ -125,7 +125,7 @@ describe('native tracer (root + BTF)', { skip }, () => {
       const final = source.counters();
       assert.equal(root.code, 0);
       assert.equal(batches.length, 2, 'the one queued batch, then everything else in the final one');
-      assert.equal(ofType(walkRecords(batches), EV.EXEC).length, 101);
+      assert.equal(ofType(walkEvents(batches), EV.EXEC).length, 101);
       assert.equal(final.userDroppedRecords + final.userDroppedBatches, 0);
       assert.equal(sum(final.emitted), final.delivered);
     } finally {
@@ -139,11 +139,11 @@ describe('native tracer (root + BTF)', { skip }, () => {
       const source = start(tracerOptions({ batchBytes: 4096, maxQueuedBatches: 1, maxPendingBytes: 64 << 10 }));
       await run(family.shell, ['-c', 'i=0; while [ $i -lt 400 ]; do /bin/true; i=$((i+1)); done']);
       await source.stop();
-      const records = walkRecords(await collect(source));
+      const events = walkEvents(await collect(source));
       const final = source.counters();
       assert.ok(final.userDroppedBatches >= 1, `expected user-space drops: ${JSON.stringify(final)}`);
-      assert.equal(final.delivered, records.length);
-      assert.equal(sum(final.emitted), final.delivered + final.userDroppedRecords, 'every record is delivered or counted');
+      assert.equal(final.delivered, events.length);
+      assert.equal(sum(final.emitted), final.delivered + final.userDroppedRecords, 'every event is delivered or counted');
     } finally {
       family.cleanup();
     }
@@ -209,7 +209,7 @@ describe('native tracer (root + BTF)', { skip }, () => {
       const idle = await measure(() => new Promise((resolve) => setTimeout(resolve, Math.min(burst.seconds, 3) * 1000)));
       for (const [name, m] of [['burst', burst], ['idle', idle]] as const) {
         t.diagnostic(`${name}: ${m.seconds.toFixed(2)} s, ${m.batches} batches (${(m.batches / m.seconds).toFixed(1)}/s), ` +
-          `${m.records} records (${(m.records / m.seconds).toFixed(0)}/s), process CPU ${m.processCpu.toFixed(3)} s ` +
+          `${m.events} events (${(m.events / m.seconds).toFixed(0)}/s), process CPU ${m.processCpu.toFixed(3)} s ` +
           `(${(100 * m.processCpu / m.seconds).toFixed(1)}%), drain thread CPU ${m.drainCpu.toFixed(2)} s, ` +
           `dropped ${m.dropped}`);
       }
@@ -223,11 +223,11 @@ describe('native tracer (root + BTF)', { skip }, () => {
 async function measure(work: () => Promise<unknown>) {
   const source = start(tracerOptions({ batchBytes: 1 << 20, batchIntervalMs: 100 }));
   let batches = 0;
-  let records = 0;
+  let events = 0;
   const consuming = (async () => {
     for await (const batch of source) {
       batches++;
-      records += batch.count;
+      events += batch.count;
     }
   })();
   const drainBefore = threadCpuSeconds('sshtrace-drain') ?? 0;
@@ -240,5 +240,5 @@ async function measure(work: () => Promise<unknown>) {
   await source.stop();
   await consuming;
   const dropped = sum(source.counters().dropped) + source.counters().userDroppedRecords;
-  return { seconds, batches, records, processCpu: (cpu.user + cpu.system) / 1e6, drainCpu, dropped };
+  return { seconds, batches, events, processCpu: (cpu.user + cpu.system) / 1e6, drainCpu, dropped };
 }

@@ -30,7 +30,7 @@ export interface SessionTruth {
 export interface LoopOptions {
   /** Seconds of /bin/sleep after each command (0: none). */
   readonly pauseSeconds?: number;
-  /** An extra argument of this many bytes on each command: big exec records (to overflow a tiny ring buffer). */
+  /** An extra argument of this many bytes on each command: big exec events (to overflow a tiny ring buffer). */
   readonly padBytes?: number;
 }
 

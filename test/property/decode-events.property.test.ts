@@ -6,7 +6,7 @@ import { kernelEvent } from '../arbitraries/kernel-events';
 import { encodeEvent } from '../../capture/encode-events';
 
 describe('decodeEvents (properties)', () => {
-  it('decodes what the kernel layout encodes, record for record', () => {
+  it('decodes what the kernel layout encodes, event for event', () => {
     fc.assert(fc.property(fc.array(kernelEvent, { maxLength: 30 }), (events) => {
       const stats = newDecodeStats();
       assert.deepStrictEqual(decodeEvents(Buffer.concat(events.map(encodeEvent)), stats), events);
@@ -20,11 +20,11 @@ describe('decodeEvents (properties)', () => {
       const stats = newDecodeStats();
       const events = decodeEvents(bytes, stats);
       assert.equal(events.length, stats.decoded);
-      assert.ok(stats.malformed <= stats.records + 1);
+      assert.ok(stats.malformed <= stats.events + 1);
     }), { numRuns: 2000 });
   });
 
-  it('never throws on valid records with bytes flipped anywhere', () => {
+  it('never throws on valid events with bytes flipped anywhere', () => {
     const mutated = fc.array(kernelEvent, { minLength: 1, maxLength: 8 }).chain((events) => {
       const raw = Buffer.concat(events.map(encodeEvent));
       return fc.tuple(fc.constant(raw), fc.array(fc.tuple(fc.nat(raw.length - 1), fc.integer({ min: 1, max: 255 })), { maxLength: 6 }));

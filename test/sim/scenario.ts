@@ -119,7 +119,7 @@ export function scenarioArb(generation: KnownGenerationName, options: ScenarioOp
   return fc.record({ setup: setupArb(generation, without), commands });
 }
 
-/** The capture's opening records: the clock pairing, then the /proc snapshot (with the listener, or empty). */
+/** The capture's opening events: the clock pairing, then the /proc snapshot (with the listener, or empty). */
 /** The capture header's tables that come with every snapshot: OpenSSH version per binary, user names by uid. */
 export function captureHeader(setup: Setup): { opensshVersions: Record<string, string>; users: [string, number][] } {
   const r = setup.release;

@@ -74,7 +74,7 @@ export function cutRange(h: History): { min: number; max: number } {
   return { min: 2, max: h.events.length - 2 };
 }
 
-/** Boot-clock ns just before event `i` (events are at least 1 µs apart: room for a few records). */
+/** Boot-clock ns just before event `i` (events are at least 1 µs apart: room for a few more). */
 const before = (events: readonly TraceEvent[], i: number, k: number): number => events[i]!.ts - k;
 const after = (events: readonly TraceEvent[], i: number, k: number): number => events[i]!.ts + k;
 

@@ -56,7 +56,7 @@ async function collect(paths: string[], onFileEnd?: (s: FileSummary) => void): P
 const header = sampleHeader({ snapshot: [listener] });
 
 describe('reading captures', () => {
-  it('yields the snapshot and clock first, then the records in order, then a clean end', async () => {
+  it('yields the snapshot and clock first, then the events in order, then a clean end', async () => {
     const events = await collect([await writeCapture('clean.sshtrace', header)]);
     assert.deepEqual(events, [
       {

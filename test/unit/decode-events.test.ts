@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { ExecEvent, ExitEvent, KernelEvent } from '../../capture/events';
 import { decodeEvents, newDecodeStats } from '../../capture/decode-events';
 import { AF, EV, LAYOUT } from '../../capture/layout';
-import { formatIpv6, RecordView } from '../../capture/event-view';
+import { formatIpv6, EventView } from '../../capture/event-view';
 import { encodeEvent } from '../../capture/encode-events';
 
 const creds = { uid: 0, euid: 0, suid: 0, fsuid: 0, gid: 0, egid: 0, sgid: 0, fsgid: 0, auid: 4294967295, sessionid: 4294967295 };
@@ -41,31 +41,31 @@ describe('decodeEvents', () => {
   });
 
   it('decodes valid UTF-8 as UTF-8 and anything else as latin1, losing no byte', () => {
-    const view = new RecordView(Buffer.from([0x63, 0x61, 0x66, 0xc3, 0xa9, 0x00, 0xff, 0xfe, 0x41, 0x00]));
+    const view = new EventView(Buffer.from([0x63, 0x61, 0x66, 0xc3, 0xa9, 0x00, 0xff, 0xfe, 0x41, 0x00]));
     assert.equal(view.cstr(0, 10), 'café');
     assert.equal(view.cstr(6, 4), '\u00ff\u00feA');
   });
 
-  it('skips and counts unknown types, counts records too short for their type, never throws', () => {
+  it('skips and counts unknown types, counts events too short for their type, never throws', () => {
     const known = encodeEvent({ kind: 'setsid', ...base, ret: 812 });
     const unknown = Buffer.alloc(H.size + 8);
     unknown.writeUInt16LE(99, H.fields.type);
     unknown.writeUInt16LE(unknown.length, H.fields.size);
-    const short = Buffer.alloc(LAYOUT.fork_event.size - 1); // one byte short of a fork record
+    const short = Buffer.alloc(LAYOUT.fork_event.size - 1); // one byte short of a fork event
     short.writeUInt16LE(EV.FORK, H.fields.type);
     short.writeUInt16LE(short.length, H.fields.size);
     const stats = newDecodeStats();
     const events = decodeEvents(Buffer.concat([unknown, known, short, known]), stats);
     assert.equal(events.length, 2);
-    assert.deepEqual({ unknown: stats.unknown, malformed: stats.malformed, decoded: stats.decoded, records: stats.records },
-      { unknown: 1, malformed: 1, decoded: 2, records: 4 });
+    assert.deepEqual({ unknown: stats.unknown, malformed: stats.malformed, decoded: stats.decoded, events: stats.events },
+      { unknown: 1, malformed: 1, decoded: 2, events: 4 });
     assert.deepEqual([...stats.unknownTypes], [99]);
   });
 
   it('stops at a header whose size cannot be stepped over and counts the rest as malformed', () => {
     const known = encodeEvent({ kind: 'setsid', ...base, ret: 1 });
     const stats = newDecodeStats();
-    const zeroSize = Buffer.alloc(40); // size 0: no way to the next record
+    const zeroSize = Buffer.alloc(40); // size 0: no way to the next event
     assert.equal(decodeEvents(Buffer.concat([known, zeroSize, known]), stats).length, 1);
     assert.equal(stats.malformedBytes, 40 + known.length);
     const tail = newDecodeStats();

@@ -28,7 +28,7 @@ describe('model: losses across a recorder restart', () => {
     for (const field of ['trackFailed', 'readFailed', 'frameDesync'] as const) {
       assert.equal(lossAnomalies([snapshot(2e9), { ...counters(3e9, 0), [field]: 2 }]), 1, field);
     }
-    assert.equal(lossAnomalies([snapshot(2e9), { ...counters(3e9, 0), truncated: 5 }]), 0, 'a truncated record is flagged on itself');
+    assert.equal(lossAnomalies([snapshot(2e9), { ...counters(3e9, 0), truncated: 5 }]), 0, 'a truncated event is flagged on itself');
   });
 
   it('within one run, a counter that does not grow is no new loss', () => {

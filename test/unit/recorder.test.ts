@@ -31,7 +31,7 @@ const monitor = proc(900, 812, ['sshd: sshtr_alice [priv]'], 3);
 const forkEvent = (ts: number, child: number): KernelEvent =>
   ({ kind: 'fork', ts, tgid: 812, tid: 812, truncated: false, childTgid: child, childTid: child, thread: false, creds, comm: 'sshd' });
 const batchOf = (events: KernelEvent[], c = counters()): Batch =>
-  ({ records: Buffer.concat(events.map(encodeEvent)), count: events.length, counters: c });
+  ({ events: Buffer.concat(events.map(encodeEvent)), count: events.length, counters: c });
 
 function options(name: string, overrides: Partial<RecordOptions> = {}): RecordOptions {
   return {
@@ -148,7 +148,7 @@ describe('record (with a fake tracer)', () => {
     assert.equal((await eventsOf(opts.output)).at(-1)!.kind, 'capture_end');
   });
 
-  it('flushes pending records within the flush interval, before any stop', async () => {
+  it('flushes pending events within the flush interval, before any stop', async () => {
     const opts = options('flush.sshtrace');
     const tracer = new FakeTracer();
     const h = harness(tracer, opts);
@@ -162,7 +162,7 @@ describe('record (with a fake tracer)', () => {
     assert.deepEqual(beforeStop, ['snapshot', 'clock', 'fork', 'counters', 'capture_end']);
   });
 
-  it('warns once on stderr when records are lost, and counts them in the summary', async () => {
+  it('warns once on stderr when events are lost, and counts them in the summary', async () => {
     const opts = options('losses.sshtrace');
     const tracer = new FakeTracer();
     const h = harness(tracer, opts);

@@ -1,7 +1,7 @@
 // Issue #6, bad input to `replay` and `dump`, through the real CLI (a child process: the exit code and
 // stderr a person sees). test/unit/cli.test.ts and capture-reader.test.ts cover missing files, text files,
 // cut first frames and newer versions at the library level; this adds what the CLI says for each, per command,
-// and the one non-fatal case: kernel records of an unknown type inside a frame. The last describe checks that
+// and the one non-fatal case: kernel events of an unknown type inside a frame. The last describe checks that
 // every bad input issue #6 lists (here and in test/e2e/reliability-record-errors.test.ts) has its own exit code.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,8 +32,8 @@ const exit: KernelEvent = {
   rawStatus: 0, ppid: 812, startBoottime: 6e9, creds, comm: 'sshd',
 };
 
-/** A kernel record of type 77 (no such type in layout 1), between two known ones. */
-function unknownRecordBlob(): Buffer {
+/** A kernel event of type 77 (no such type in layout 1), between two known ones. */
+function unknownEventBlob(): Buffer {
   const unknown = Buffer.from(encodeEvent(fork));
   unknown.writeUInt16LE(77, LAYOUT.event_header.fields.type);
   return Buffer.concat([encodeEvent(fork), unknown, encodeEvent(exit)]);
@@ -90,7 +90,7 @@ describe('unusable input: one line, a distinct exit code, for replay and dump al
       /^sshtrace: .*text\.sshtrace is not an sshtrace capture \(no frame found anywhere in it\): name a file written by sshtrace record$/],
     [newer, ' (frame version)', path('newer-frame.sshtrace'), /^sshtrace: .* uses frame version 2; this sshtrace reads up to 1: upgrade sshtrace$/],
     [newer, ' (capture format)', path('newer-format.sshtrace'), /^sshtrace: .* is capture format 9; this sshtrace reads up to 1: upgrade sshtrace$/],
-    [newer, ' (kernel record layout)', path('newer-layout.sshtrace'), /^sshtrace: .* holds kernel records of layout 9; .*: upgrade sshtrace$/],
+    [newer, ' (kernel event layout)', path('newer-layout.sshtrace'), /^sshtrace: .* holds kernel records of layout 9; .*: upgrade sshtrace$/],
   ];
   for (const [what, variant, file, pattern] of cases) {
     for (const command of COMMANDS) {
@@ -106,9 +106,9 @@ describe('unusable input: one line, a distinct exit code, for replay and dump al
   }
 });
 
-describe('a kernel record of an unknown type inside a frame', () => {
-  it('is skipped and counted: the records around it are read, a warning says so, exit 0', async () => {
-    const capture = await writeCapture('unknown-type.sshtrace', unknownRecordBlob());
+describe('a kernel event of an unknown type inside a frame', () => {
+  it('is skipped and counted: the events around it are read, a warning says so, exit 0', async () => {
+    const capture = await writeCapture('unknown-type.sshtrace', unknownEventBlob());
     const dump = await runCli(['dump', '--kinds', 'fork,exit,gap', capture]);
     observe('an unknown event type inside a frame', dump.code);
     assert.equal(dump.code, 0, dump.stderr);
@@ -122,7 +122,7 @@ describe('a kernel record of an unknown type inside a frame', () => {
   });
 
   it('makes replay --strict exit with the damage code', async () => {
-    const capture = await writeCapture('unknown-type-strict.sshtrace', unknownRecordBlob());
+    const capture = await writeCapture('unknown-type-strict.sshtrace', unknownEventBlob());
     const replay = await runCli(['replay', '--format', 'jsonl', '--strict', capture]);
     assert.equal(replay.code, EXIT.damaged, replay.stderr);
     assert.match(lines(replay.stderr).at(-1)!, /^sshtrace: the capture is damaged or events were lost \(--strict\): see the warnings above$/);
