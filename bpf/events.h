@@ -22,7 +22,7 @@
 #define ARGV_CAP_MAX 8192  /* exec: filename + argv bytes kept at most */
 #define PATH_CAP 256       /* chroot path */
 #define UNIX_PATH_CAP 108  /* sizeof(sun_path) */
-#define FRAME_BODY_CAP 1024 /* monitor frame body bytes kept at most (allowed types only) */
+#define MSG_BODY_CAP 1024   /* monitor message body bytes kept at most (allowed types only) */
 #define DGRAM_CAP 512      /* syslog / audit datagram text */
 #define BANNER_CAP 255     /* "SSH-2.0-..." line */
 #define FILE_WRITE_CAP 400 /* one utmp record is 384 bytes */
@@ -42,15 +42,15 @@ enum event_type {
 	EV_ACCEPT = 9,       /* accept/accept4 returned a connected socket */
 	EV_SOCKNAME = 10,    /* getpeername/getsockname returned */
 	EV_CONNECT = 11,
-	EV_SOCKETPAIR = 12,  /* AF_UNIX socketpair; says whether its ends are framed */
+	EV_SOCKETPAIR = 12,  /* AF_UNIX socketpair; says whether its ends carry monitor messages */
 	EV_WAIT = 13,        /* wait4/waitid reaped (or failed) */
-	EV_FRAME = 14,       /* one monitor-protocol message sent on a framed socket */
-	EV_FDPASS = 15,      /* sendmsg with SCM_RIGHTS on a framed socket (not a frame) */
+	EV_MONITOR_MSG = 14, /* one monitor-protocol message sent on a monitor socket */
+	EV_FDPASS = 15,      /* sendmsg with SCM_RIGHTS on a monitor socket (not a message) */
 	EV_DGRAM = 16,       /* syslog line to /dev/log, or an audit netlink message */
 	EV_BANNER = 17,      /* the "SSH-" identification line written on a TCP socket */
 	EV_FILE_WRITE = 18,  /* opt-in: write to utmp/wtmp/btmp/lastlog/loginuid */
 	EV_PIPE_WRITE = 19,  /* opt-in: write to a pipe by a chrooted sshd (preauth log) */
-	EV_FRAME_DESYNC = 20,/* framing lost on a socket: no more frames from it */
+	EV_MSG_DESYNC = 20,  /* message boundaries lost on a socket: no more messages from it */
 };
 
 /* event_header.flags bits, meaning per type */
@@ -58,8 +58,8 @@ enum event_type {
 #define EVF_FORK_THREAD     (1u << 1) /* EV_FORK created a thread, not a process */
 #define EVF_EXEC_FAMILY_ROOT (1u << 2) /* EV_EXEC of a binary named in family_names */
 #define EVF_EXEC_WAS_TRACKED (1u << 3) /* the process was tracked before this exec */
-#define EVF_FRAME_WITHHELD  (1u << 4) /* EV_FRAME type not on the allow-list: no body bytes */
-#define EVF_SOCK_FRAMED     (1u << 5) /* EV_SOCKETPAIR ends are followed by the framer */
+#define EVF_MSG_WITHHELD    (1u << 4) /* EV_MONITOR_MSG type not on the allow-list: no body bytes */
+#define EVF_SOCK_MONITOR    (1u << 5) /* EV_SOCKETPAIR ends are followed by the message splitter */
 #define EVF_PROC_CHROOTED   (1u << 6) /* the writing process had chrooted (per tracked flags) */
 
 struct event_header {
@@ -234,7 +234,7 @@ struct wait_event {
 };
 _Static_assert(sizeof(struct wait_event) == 56, "wait_event layout");
 
-struct frame_event {
+struct monitor_msg_event {
 	struct event_header h; /* tgid: the writer */
 	__u64 sock_ino;        /* the writing end */
 	__u32 len;             /* declared length: type byte + body */
@@ -243,7 +243,7 @@ struct frame_event {
 	__u16 body_len;        /* bytes of body in data[] (allowed types only) */
 	__u8 data[];
 };
-_Static_assert(sizeof(struct frame_event) == 40, "frame_event layout");
+_Static_assert(sizeof(struct monitor_msg_event) == 40, "monitor_msg_event layout");
 
 struct fdpass_event {
 	struct event_header h;
@@ -300,25 +300,25 @@ _Static_assert(sizeof(struct pipe_write_event) == 48, "pipe_write_event layout")
 
 enum desync_reason {
 	DESYNC_BAD_LENGTH = 1,   /* a header declared a length of 0 or over the protocol maximum */
-	DESYNC_TOO_MANY = 2,     /* more frame boundaries in one write than the program follows */
+	DESYNC_TOO_MANY = 2,     /* more message boundaries in one write than the program follows */
 	DESYNC_READ_FAILED = 3,  /* the user buffer could not be read */
-	DESYNC_NO_STATE = 4,     /* framing state for the socket was evicted */
+	DESYNC_NO_STATE = 4,     /* the socket's message stream state was evicted */
 };
 
-struct frame_desync_event {
+struct msg_desync_event {
 	struct event_header h;
 	__u64 sock_ino;
 	__u32 reason;          /* enum desync_reason */
 	__u32 bytes;           /* size of the write that desynced */
 };
-_Static_assert(sizeof(struct frame_desync_event) == 40, "frame_desync_event layout");
+_Static_assert(sizeof(struct msg_desync_event) == 40, "msg_desync_event layout");
 
 /* Per-CPU counters (map "counters", key 0); user space sums the CPUs. */
 struct counters {
 	__u64 emitted[EV_MAX];   /* events submitted, by type */
 	__u64 dropped[EV_MAX];   /* events lost because the ring buffer was full, by type */
 	__u64 truncated;         /* events with EVF_TRUNCATED */
-	__u64 frame_desync;      /* sockets whose framing was lost */
+	__u64 msg_desync;        /* sockets whose message boundaries were lost */
 	__u64 track_failed;      /* pids that could not be tracked (beyond the map) */
 	__u64 read_failed;       /* bpf_probe_read_* failures on a traced path */
 };

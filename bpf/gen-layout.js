@@ -12,6 +12,18 @@ const ROOT = path.resolve(__dirname, '..');
 const HEADER = path.join(ROOT, 'bpf', 'events.h');
 const OUTPUT = path.join(ROOT, 'capture', 'layout.generated.ts');
 
+/**
+ * Event kinds are dump's output and --kinds values: they keep their first names. An EV_ name maps to its kind
+ * in lower case, except these, renamed in events.h after their kinds were public.
+ */
+const KEPT_KINDS = {
+  MONITOR_MSG: 'frame',        // EV_MONITOR_MSG was EV_FRAME
+  MSG_DESYNC: 'frame_desync',  // EV_MSG_DESYNC was EV_FRAME_DESYNC
+};
+
+/** The capture/events.ts kind of an EV_ name (without the prefix). */
+const kindOf = (name) => KEPT_KINDS[name] ?? name.toLowerCase();
+
 /** gcc, else cc; null when neither runs. */
 function findCompiler() {
   return ['gcc', 'cc'].find((cc) => spawnSync(cc, ['--version'], { stdio: 'ignore' }).status === 0) ?? null;
@@ -103,9 +115,9 @@ function constantLines(parsed, num) {
     '/** enum event_type, without the EV_ prefix. */',
     'export const EV = {', ...entries(evNames, (n) => num(`value EV_${n}`)), '} as const;',
     '',
-    '/** Event type number → capture/events.ts kind (the EV_ name in lower case; counters are reported by kind). */',
+    '/** Event type number → capture/events.ts kind (the EV_ name in lower case, or its kept first name; counters are reported by kind). */',
     'export const KIND_BY_TYPE: Readonly<Record<number, string>> = {',
-    ...entries(evNames, (n) => `'${n.toLowerCase()}'`, (n) => `[EV.${n}]`),
+    ...entries(evNames, (n) => `'${kindOf(n)}'`, (n) => `[EV.${n}]`),
     '};',
     '',
     '/** event_header.flags bits (EVF_*). */',
@@ -183,4 +195,4 @@ function main() {
 
 if (require.main === module) main();
 
-module.exports = { HEADER, OUTPUT, findCompiler, parseHeader, measure, generateLayout };
+module.exports = { HEADER, OUTPUT, KEPT_KINDS, findCompiler, parseHeader, measure, generateLayout };

@@ -141,7 +141,7 @@ static __always_inline void on_connect_exit(long ret)
 	emit(ev);
 }
 
-/* socketpair(family, type, protocol, sv[2]): AF_UNIX stream pairs of sshd are framed */
+/* socketpair(family, type, protocol, sv[2]): AF_UNIX stream pairs of sshd carry monitor messages */
 static __always_inline void on_socketpair_exit(long ret)
 {
 	__u8 flags;
@@ -168,9 +168,9 @@ static __always_inline void on_socketpair_exit(long ret)
 	}
 	if (ev->family == AF_UNIX && ev->sock_type == SOCK_STREAM && (flags & TRACK_SSHD_IMAGE) &&
 	    sk[0] && sk[1]) {
-		framer_register(ev->ino[0], sk[0]);
-		framer_register(ev->ino[1], sk[1]);
-		ev->h.flags |= EVF_SOCK_FRAMED;
+		msg_stream_register(ev->ino[0], sk[0]);
+		msg_stream_register(ev->ino[1], sk[1]);
+		ev->h.flags |= EVF_SOCK_MONITOR;
 	}
 	emit(ev);
 }

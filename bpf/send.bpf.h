@@ -76,36 +76,36 @@ static __always_inline void emit_fdpass(__u64 ino, struct send_data *d, int sent
 }
 
 /*
- * A framed socket's stream must be seen whole: a send the framer cannot follow
+ * A monitor socket's stream must be seen whole: a send the splitter cannot follow
  * (another syscall, more than one iovec, a sender that is not an sshd image)
  * desyncs the socket for good instead of risking a misparse of later bytes.
  */
 static __always_inline void on_unix_stream_send(struct sock *sk, int sent, __u8 flags, bool by_ino)
 {
-	struct frame_cursor c = { .ino = sock_ino(sk), .sent = sent, .track_flags = flags };
-	struct frame_state *st = framer_state(sk, &c, by_ino);
+	struct msg_cursor c = { .ino = sock_ino(sk), .sent = sent, .track_flags = flags };
+	struct msg_stream *st = msg_stream_get(sk, &c, by_ino);
 	struct send_data d;
 
 	if (!st)
 		return;
 	if (!read_send_data(&d) || !(flags & TRACK_SSHD_IMAGE)) {
 		if (!st->desynced)
-			emit_desync(st, &c, DESYNC_READ_FAILED);
+			emit_msg_desync(st, &c, DESYNC_READ_FAILED);
 		return;
 	}
 	if (d.controllen) {
-		emit_fdpass(c.ino, &d, sent, flags); /* SCM_RIGHTS byte: not part of the frame stream */
+		emit_fdpass(c.ino, &d, sent, flags); /* SCM_RIGHTS byte: not part of the message stream */
 		return;
 	}
 	if (st->desynced)
 		return;
 	if ((__u64)sent > d.buf_len) {
-		emit_desync(st, &c, DESYNC_READ_FAILED); /* bytes beyond the first iovec */
+		emit_msg_desync(st, &c, DESYNC_READ_FAILED); /* bytes beyond the first iovec */
 		return;
 	}
 	c.p = d.buf;
 	c.left = sent;
-	framer_feed(st, &c);
+	msg_stream_feed(st, &c);
 }
 
 /* A syslog line (starts with '<') or an audit netlink message, raw */
@@ -168,7 +168,7 @@ static __always_inline void emit_banner(struct sock *sk, struct send_data *d, in
 	emit(ev);
 }
 
-/* `by_ino`: the framer's state store (see framer_state), a constant at each call site */
+/* `by_ino`: the splitter's state store (see msg_stream_get), a constant at each call site */
 static __always_inline void on_sock_send(struct sock *sk, int sent, bool by_ino)
 {
 	struct send_data d;

@@ -5,7 +5,7 @@
  * Program names follow their hook. The loader disables autoload of every
  * program whose name starts with optin_ unless --file-writes is given, and of
  * a kfix_ program when its hook is missing from the running kernel (see there).
- * docs/bpf.md describes hooks, flags, the frame policy and measured costs.
+ * docs/bpf.md describes hooks, flags, the message policy and measured costs.
  */
 #include "vmlinux_min.h"
 #include <bpf/bpf_helpers.h>
@@ -15,8 +15,8 @@
 #include "core_fixes.bpf.h"
 #include "maps.bpf.h"
 #include "task.bpf.h"
-#include "frame_policy.h"
-#include "framer.bpf.h"
+#include "msg_policy.h"
+#include "monitor_msg.bpf.h"
 #include "proc.bpf.h"
 #include "send.bpf.h"
 #include "syscalls.bpf.h"
@@ -56,7 +56,7 @@ int BPF_PROG(tp_btf__sched_process_exit, struct task_struct *task)
  * kfix_: sock:sock_send_length is missing on older kernels (Debian 12's 6.1 has
  * none). The loader disables autoload of this program when vmlinux BTF has no
  * typedef btf_trace_sock_send_length (tracefs: events/sock/sock_send_length) and
- * reports that frames, fd passing, syslog, audit and banners are unavailable.
+ * reports that monitor messages, fd passing, syslog, audit and banners are unavailable.
  */
 SEC("tp_btf/sock_send_length")
 int BPF_PROG(kfix_tp_btf__sock_send_length, struct sock *sk, int ret, int flags)
@@ -67,8 +67,8 @@ int BPF_PROG(kfix_tp_btf__sock_send_length, struct sock *sk, int ret, int flags)
 
 /*
  * kalt_: what replaces the kfix_ program above where it cannot load. The struct sock comes from the fd table,
- * which socket storage does not accept, so the framer keeps its state by socket inode here. writev is taken
- * so that a framed socket written with it desyncs (read_send_data knows only write, sendto and sendmsg), as
+ * which socket storage does not accept, so the message splitter keeps its state by socket inode here. writev is taken
+ * so that a monitor socket written with it desyncs (read_send_data knows only write, sendto and sendmsg), as
  * it does above.
  */
 #define SEND_EXIT(name) \

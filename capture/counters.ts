@@ -23,9 +23,9 @@ export const COUNTERS = {
     countedBy: 'kernel', eventField: 'truncated', losesEvidence: false, warnsWhileRecording: false,
     meaning: 'a variable field (argv, a message body) was cut at its cap; the event says so itself',
   },
-  frameDesync: {
+  frameDesync: { // a stored and dumped name, kept: counts message desyncs (EV_MSG_DESYNC)
     countedBy: 'kernel', eventField: 'frameDesync', losesEvidence: true, warnsWhileRecording: false,
-    meaning: 'the monitor message framer lost sync with a socket stream',
+    meaning: 'the monitor message splitter lost sync with a socket stream',
   },
   trackFailed: {
     countedBy: 'kernel', eventField: 'trackFailed', losesEvidence: true, warnsWhileRecording: true,

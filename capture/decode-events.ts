@@ -43,9 +43,9 @@ const DECODERS: Readonly<Record<number, Decoder>> = {
   [EV.SETGROUPS]: P.decodeSetgroups, [EV.CHROOT]: P.decodeChroot, [EV.SETSID]: P.decodeSetsid,
   [EV.PRCTL]: P.decodePrctl, [EV.WAIT]: P.decodeWait, [EV.ACCEPT]: S.decodeAccept,
   [EV.SOCKNAME]: S.decodeSockname, [EV.CONNECT]: S.decodeConnect, [EV.SOCKETPAIR]: S.decodeSocketpair,
-  [EV.FRAME]: S.decodeFrame, [EV.FDPASS]: S.decodeFdpass, [EV.DGRAM]: S.decodeDgram,
+  [EV.MONITOR_MSG]: S.decodeMonitorMessage, [EV.FDPASS]: S.decodeFdpass, [EV.DGRAM]: S.decodeDgram,
   [EV.BANNER]: S.decodeBanner, [EV.FILE_WRITE]: S.decodeFileWrite, [EV.PIPE_WRITE]: S.decodePipeWrite,
-  [EV.FRAME_DESYNC]: S.decodeFrameDesync,
+  [EV.MSG_DESYNC]: S.decodeMessageDesync,
 };
 
 /** Decodes every event of `bytes`, in order, adding to `stats`. */

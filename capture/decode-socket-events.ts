@@ -1,8 +1,8 @@
 // Decoders for socket, message and file-write events (bpf/events.h). Variable data is clamped to
 // the event's size, so a lying length field can never read into the next event.
 import type {
-  AcceptEvent, BannerEvent, ConnectEvent, DgramEvent, FdpassEvent, FileWriteEvent, FrameDesyncEvent,
-  FrameEvent, PipeWriteEvent, SocketpairEvent, SocknameEvent,
+  AcceptEvent, BannerEvent, ConnectEvent, DgramEvent, FdpassEvent, FileWriteEvent, MessageDesyncEvent,
+  MonitorMessageEvent, PipeWriteEvent, SocketpairEvent, SocknameEvent,
 } from './events';
 import { decodeBase } from './decode-process-events';
 import { AF, ARRAY_BYTES, CAPS, ENUMS, EVF, LAYOUT } from './layout';
@@ -61,17 +61,17 @@ export function decodeSocketpair(v: EventView, at: number): SocketpairEvent {
     sockType: v.u32(at + SOCKETPAIR.sock_type),
     fds: [v.i32(at + SOCKETPAIR.fds), v.i32(at + SOCKETPAIR.fds + 4)],
     inos: [v.u64(at + SOCKETPAIR.ino), v.u64(at + SOCKETPAIR.ino + 8)],
-    framed: (v.u32(at + H.flags) & EVF.SOCK_FRAMED) !== 0,
+    framed: (v.u32(at + H.flags) & EVF.SOCK_MONITOR) !== 0,
   };
 }
 
-const FRAME = LAYOUT.frame_event.fields;
-export function decodeFrame(v: EventView, at: number, size: number): FrameEvent {
-  const withheld = (v.u32(at + H.flags) & EVF.FRAME_WITHHELD) !== 0;
-  const bodyLen = withheld ? 0 : clampedLength(v.u16(at + FRAME.body_len), size, FRAME.data);
+const MSG = LAYOUT.monitor_msg_event.fields;
+export function decodeMonitorMessage(v: EventView, at: number, size: number): MonitorMessageEvent {
+  const withheld = (v.u32(at + H.flags) & EVF.MSG_WITHHELD) !== 0;
+  const bodyLen = withheld ? 0 : clampedLength(v.u16(at + MSG.body_len), size, MSG.data);
   return {
-    kind: 'frame', ...decodeBase(v, at), sockIno: v.u64(at + FRAME.sock_ino), len: v.u32(at + FRAME.len),
-    msgType: v.u8(at + FRAME.msg_type), withheld, body: v.bytes(at + FRAME.data, bodyLen),
+    kind: 'frame', ...decodeBase(v, at), sockIno: v.u64(at + MSG.sock_ino), len: v.u32(at + MSG.len),
+    msgType: v.u8(at + MSG.msg_type), withheld, body: v.bytes(at + MSG.data, bodyLen),
   };
 }
 
@@ -122,12 +122,12 @@ export function decodePipeWrite(v: EventView, at: number, size: number): PipeWri
   };
 }
 
-const DESYNC_REASONS: Readonly<Record<number, FrameDesyncEvent['reason'] | undefined>> = {
+const DESYNC_REASONS: Readonly<Record<number, MessageDesyncEvent['reason'] | undefined>> = {
   [ENUMS.DESYNC_BAD_LENGTH]: 'bad_length', [ENUMS.DESYNC_TOO_MANY]: 'too_many',
   [ENUMS.DESYNC_READ_FAILED]: 'read_failed', [ENUMS.DESYNC_NO_STATE]: 'no_state',
 };
-const DESYNC = LAYOUT.frame_desync_event.fields;
-export function decodeFrameDesync(v: EventView, at: number): FrameDesyncEvent {
+const DESYNC = LAYOUT.msg_desync_event.fields;
+export function decodeMessageDesync(v: EventView, at: number): MessageDesyncEvent {
   return {
     kind: 'frame_desync', ...decodeBase(v, at), sockIno: v.u64(at + DESYNC.sock_ino),
     reason: DESYNC_REASONS[v.u32(at + DESYNC.reason)] ?? 'unknown', bytes: v.u32(at + DESYNC.bytes),

@@ -42,8 +42,8 @@ function ipv6Bytes(ip: string): Uint8Array {
 const TYPE: Record<KernelEvent['kind'], number> = {
   fork: EV.FORK, exec: EV.EXEC, exit: EV.EXIT, cred: EV.CRED, setgroups: EV.SETGROUPS, chroot: EV.CHROOT,
   setsid: EV.SETSID, prctl: EV.PRCTL, accept: EV.ACCEPT, sockname: EV.SOCKNAME, connect: EV.CONNECT,
-  socketpair: EV.SOCKETPAIR, wait: EV.WAIT, frame: EV.FRAME, fdpass: EV.FDPASS, dgram: EV.DGRAM,
-  banner: EV.BANNER, file_write: EV.FILE_WRITE, pipe_write: EV.PIPE_WRITE, frame_desync: EV.FRAME_DESYNC,
+  socketpair: EV.SOCKETPAIR, wait: EV.WAIT, frame: EV.MONITOR_MSG, fdpass: EV.FDPASS, dgram: EV.DGRAM,
+  banner: EV.BANNER, file_write: EV.FILE_WRITE, pipe_write: EV.PIPE_WRITE, frame_desync: EV.MSG_DESYNC,
 };
 
 function header(w: EventWriter, e: KernelEvent, flags: number) {
@@ -188,13 +188,13 @@ function socketBody(
       return fixed(LAYOUT.socketpair_event, (w) => {
         w.i32(X.ret, e.ret); w.u32(X.family, e.family); w.u32(X.sock_type, e.sockType);
         w.i32(X.fds, e.fds[0]); w.i32(X.fds + 4, e.fds[1]); w.u64(X.ino, e.inos[0]); w.u64(X.ino + 8, e.inos[1]);
-      }, e.framed ? EVF.SOCK_FRAMED : 0);
+      }, e.framed ? EVF.SOCK_MONITOR : 0);
     }
     case 'frame': {
-      const X = LAYOUT.frame_event.fields;
-      return withData(LAYOUT.frame_event, e.body, (w) => {
+      const X = LAYOUT.monitor_msg_event.fields;
+      return withData(LAYOUT.monitor_msg_event, e.body, (w) => {
         w.u64(X.sock_ino, e.sockIno); w.u32(X.len, e.len); w.u8(X.msg_type, e.msgType); w.u16(X.body_len, e.body.length);
-      }, e.withheld ? EVF.FRAME_WITHHELD : 0);
+      }, e.withheld ? EVF.MSG_WITHHELD : 0);
     }
     case 'fdpass': {
       const X = LAYOUT.fdpass_event.fields;
@@ -223,8 +223,8 @@ function socketBody(
       });
     }
     case 'frame_desync': {
-      const X = LAYOUT.frame_desync_event.fields;
-      return fixed(LAYOUT.frame_desync_event, (w) => { w.u64(X.sock_ino, e.sockIno); w.u32(X.reason, DESYNC_REASON[e.reason]); w.u32(X.bytes, e.bytes); });
+      const X = LAYOUT.msg_desync_event.fields;
+      return fixed(LAYOUT.msg_desync_event, (w) => { w.u64(X.sock_ino, e.sockIno); w.u32(X.reason, DESYNC_REASON[e.reason]); w.u32(X.bytes, e.bytes); });
     }
     default:
       throw new Error(`encoder: unexpected kind ${e.kind}`);

@@ -73,7 +73,8 @@ export interface ConnectEvent extends Base {
 }
 export interface SocketpairEvent extends Base {
   readonly kind: 'socketpair'; readonly ret: number; readonly family: number; readonly sockType: number;
-  readonly fds: readonly [number, number]; readonly inos: readonly [number, number]; readonly framed: boolean;
+  readonly fds: readonly [number, number]; readonly inos: readonly [number, number];
+  readonly framed: boolean;                // EVF_SOCK_MONITOR: its ends carry monitor messages (a dump field: name kept)
 }
 export interface WaitEvent extends Base {
   readonly kind: 'wait'; readonly call: 'wait4' | 'waitid'; readonly ret: number;
@@ -82,7 +83,8 @@ export interface WaitEvent extends Base {
   readonly status: number | null;          // wait4 status word, when read
   readonly siCode: number; readonly siStatus: number;
 }
-export interface FrameEvent extends Base {
+/** One monitor message (EV_MONITOR_MSG); kind 'frame' kept: event kinds are dump's output and --kinds values. */
+export interface MonitorMessageEvent extends Base {
   readonly kind: 'frame'; readonly sockIno: number; readonly len: number; readonly msgType: number;
   readonly withheld: boolean;              // type not on the allow-list: body never captured
   readonly body: Uint8Array;               // captured body bytes (allowed types), maybe truncated
@@ -101,7 +103,8 @@ export interface FileWriteEvent extends Base {
 export interface PipeWriteEvent extends Base {
   readonly kind: 'pipe_write'; readonly fd: number; readonly count: number; readonly ino: number; readonly data: Uint8Array;
 }
-export interface FrameDesyncEvent extends Base {
+/** A monitor socket whose message boundaries were lost (EV_MSG_DESYNC); kind 'frame_desync' kept, as above. */
+export interface MessageDesyncEvent extends Base {
   readonly kind: 'frame_desync'; readonly sockIno: number;
   readonly reason: 'bad_length' | 'too_many' | 'read_failed' | 'no_state' | 'unknown'; readonly bytes: number;
 }
@@ -109,8 +112,8 @@ export interface FrameDesyncEvent extends Base {
 export type KernelEvent =
   | ForkEvent | ExecEvent | ExitEvent | CredEvent | SetgroupsEvent | ChrootEvent | SetsidEvent
   | PrctlEvent | AcceptEvent | SocknameEvent | ConnectEvent | SocketpairEvent | WaitEvent
-  | FrameEvent | FdpassEvent | DgramEvent | BannerEvent | FileWriteEvent | PipeWriteEvent
-  | FrameDesyncEvent;
+  | MonitorMessageEvent | FdpassEvent | DgramEvent | BannerEvent | FileWriteEvent | PipeWriteEvent
+  | MessageDesyncEvent;
 
 // ---- Meta events: what the recorder writes beside kernel events ----------------------
 

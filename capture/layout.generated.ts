@@ -18,16 +18,16 @@ export const EV = {
   CONNECT: 11,
   SOCKETPAIR: 12,
   WAIT: 13,
-  FRAME: 14,
+  MONITOR_MSG: 14,
   FDPASS: 15,
   DGRAM: 16,
   BANNER: 17,
   FILE_WRITE: 18,
   PIPE_WRITE: 19,
-  FRAME_DESYNC: 20,
+  MSG_DESYNC: 20,
 } as const;
 
-/** Event type number → capture/events.ts kind (the EV_ name in lower case; counters are reported by kind). */
+/** Event type number → capture/events.ts kind (the EV_ name in lower case, or its kept first name; counters are reported by kind). */
 export const KIND_BY_TYPE: Readonly<Record<number, string>> = {
   [EV.FORK]: 'fork',
   [EV.EXEC]: 'exec',
@@ -42,13 +42,13 @@ export const KIND_BY_TYPE: Readonly<Record<number, string>> = {
   [EV.CONNECT]: 'connect',
   [EV.SOCKETPAIR]: 'socketpair',
   [EV.WAIT]: 'wait',
-  [EV.FRAME]: 'frame',
+  [EV.MONITOR_MSG]: 'frame',
   [EV.FDPASS]: 'fdpass',
   [EV.DGRAM]: 'dgram',
   [EV.BANNER]: 'banner',
   [EV.FILE_WRITE]: 'file_write',
   [EV.PIPE_WRITE]: 'pipe_write',
-  [EV.FRAME_DESYNC]: 'frame_desync',
+  [EV.MSG_DESYNC]: 'frame_desync',
 };
 
 /** event_header.flags bits (EVF_*). */
@@ -57,8 +57,8 @@ export const EVF = {
   FORK_THREAD: 2,
   EXEC_FAMILY_ROOT: 4,
   EXEC_WAS_TRACKED: 8,
-  FRAME_WITHHELD: 16,
-  SOCK_FRAMED: 32,
+  MSG_WITHHELD: 16,
+  SOCK_MONITOR: 32,
   PROC_CHROOTED: 64,
 } as const;
 
@@ -79,7 +79,7 @@ export const CAPS = {
   ARGV_CAP_MAX: 8192,
   PATH_CAP: 256,
   UNIX_PATH_CAP: 108,
-  FRAME_BODY_CAP: 1024,
+  MSG_BODY_CAP: 1024,
   DGRAM_CAP: 512,
   BANNER_CAP: 255,
   FILE_WRITE_CAP: 400,
@@ -296,7 +296,7 @@ export const LAYOUT = {
       has_status: 52,
     },
   },
-  frame_event: {
+  monitor_msg_event: {
     size: 40,
     fields: {
       h: 0,
@@ -364,7 +364,7 @@ export const LAYOUT = {
       data: 48,
     },
   },
-  frame_desync_event: {
+  msg_desync_event: {
     size: 40,
     fields: {
       h: 0,
@@ -379,7 +379,7 @@ export const LAYOUT = {
       emitted: 0,
       dropped: 256,
       truncated: 512,
-      frame_desync: 520,
+      msg_desync: 520,
       track_failed: 528,
       read_failed: 536,
     },
@@ -446,11 +446,11 @@ export const MIN_SIZE_BY_TYPE: Readonly<Record<number, number>> = {
   [EV.CONNECT]: LAYOUT.connect_event.size,
   [EV.SOCKETPAIR]: LAYOUT.socketpair_event.size,
   [EV.WAIT]: LAYOUT.wait_event.size,
-  [EV.FRAME]: LAYOUT.frame_event.size,
+  [EV.MONITOR_MSG]: LAYOUT.monitor_msg_event.size,
   [EV.FDPASS]: LAYOUT.fdpass_event.size,
   [EV.DGRAM]: LAYOUT.dgram_event.size,
   [EV.BANNER]: LAYOUT.banner_event.size,
   [EV.FILE_WRITE]: LAYOUT.file_write_event.size,
   [EV.PIPE_WRITE]: LAYOUT.pipe_write_event.size,
-  [EV.FRAME_DESYNC]: LAYOUT.frame_desync_event.size,
+  [EV.MSG_DESYNC]: LAYOUT.msg_desync_event.size,
 };

@@ -2,7 +2,7 @@
 // ANS_AUTHPASSWORD, ANS_KEYALLOWED (a refused key is a failed attempt), ANS_KEYVERIFY, ANS_PAM_RESPOND, then
 // the PAM account check (ANS_PAM_ACCOUNT) when PAM is in use. The client's "none" probe never reaches the
 // monitor, so it is never reported.
-import type { FrameEvent } from '../capture/events';
+import type { MonitorMessageEvent } from '../capture/events';
 import type { Conn, Pending, State } from './state';
 import {
   Msg, KNOWN_TYPES, parseAnsPwnam, parseKeyAllowed, parsePwnam, parseU32, parseAnsPty, parseCstring, ttyName,
@@ -12,7 +12,7 @@ import { putConn, hold, markIncomplete } from './update';
 const AUDIT_ROOT_DENIED = 1; // ssh_audit_event_t SSH_LOGIN_ROOT_DENIED
 import { anomaly, authRecord, sessionStartRecord } from './emit';
 
-export function onFrame(s: State, e: FrameEvent): State {
+export function onMonitorMessage(s: State, e: MonitorMessageEvent): State {
   const writer = s.procs.get(e.tgid);
   const c = writer?.conn == null ? undefined : s.conns.get(writer.conn);
   if (writer === undefined || c === undefined) return s;
@@ -24,7 +24,7 @@ export function onFrame(s: State, e: FrameEvent): State {
 }
 
 /** Requests: the pre-auth child asks, the post-auth child reports session events. */
-function fromChild(s: State, c: Conn, e: FrameEvent): State {
+function fromChild(s: State, c: Conn, e: MonitorMessageEvent): State {
   switch (e.msgType) {
     case Msg.PWNAM: return putConn(s, { ...c, user: parsePwnam(e.body) ?? c.user });
     case Msg.PAM_START: return putConn(s, { ...c, pam: true });
@@ -51,7 +51,7 @@ function fromChild(s: State, c: Conn, e: FrameEvent): State {
 }
 
 /** Answers from the monitor decide attempts; ANS_PTY announces a channel's tty. */
-function fromMonitor(s: State, c: Conn, e: FrameEvent): State {
+function fromMonitor(s: State, c: Conn, e: MonitorMessageEvent): State {
   switch (e.msgType) {
     case Msg.ANS_PWNAM: {
       const ans = parseAnsPwnam(e.body);
@@ -89,7 +89,7 @@ function startAttempt(s: State, c: Conn, p: Pending): State {
   return putConn(s, { ...c, pending: p });
 }
 
-function onKeyAllowed(s: State, c: Conn, e: FrameEvent): State {
+function onKeyAllowed(s: State, c: Conn, e: MonitorMessageEvent): State {
   const pending = c.pending;
   if (pending === null || pending.stage !== 'answer') return s;
   const allowed = (parseU32(e.body) ?? 0) !== 0;
@@ -102,7 +102,7 @@ function onKeyAllowed(s: State, c: Conn, e: FrameEvent): State {
 /** An answer decided the attempt: a failure is final; a success waits for the login itself (KEYEXPORT,
  *  the pre-auth child's exit 0, the post-auth child), because the monitor may still refuse it afterwards
  *  (PermitRootLogin, the PAM account check, partial success). */
-function decide(s: State, c: Conn, e: FrameEvent, method: string, ok: boolean): State {
+function decide(s: State, c: Conn, e: MonitorMessageEvent, method: string, ok: boolean): State {
   const pending: Pending = c.pending ?? { method, key: null, stage: 'answer', signed: null, ts: e.ts };
   if (!ok) return fail(s, c, e.ts, pending, null);
   return putConn(s, { ...c, pending: { ...pending, stage: 'account', ts: e.ts } });

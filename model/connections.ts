@@ -1,5 +1,5 @@
 // Connections: the listener's accepts, the per-connection process's peer, and how a connection ends.
-import type { InetEndpoint, AcceptEvent, SocknameEvent, ExitEvent, BannerEvent, WaitEvent, FrameDesyncEvent } from '../capture/events';
+import type { InetEndpoint, AcceptEvent, SocknameEvent, ExitEvent, BannerEvent, WaitEvent, MessageDesyncEvent } from '../capture/events';
 import type { Conn, Proc, State } from './state';
 import { preauthExitReasons, versionInBanner } from './versions';
 import { generationAtEnd } from './generation';
@@ -53,7 +53,7 @@ export function onBanner(s: State, e: BannerEvent): State {
   return putConn(s, { ...c, opensshVersion: version });
 }
 
-export function onDesync(s: State, e: FrameDesyncEvent): State {
+export function onDesync(s: State, e: MessageDesyncEvent): State {
   const p = s.procs.get(e.tgid);
   const c = p?.conn == null ? undefined : s.conns.get(p.conn);
   return c === undefined ? s : putConn(s, markIncomplete(c, `monitor framing lost (${e.reason})`));

@@ -8,7 +8,7 @@ import type { OutputRecord } from './records';
 import type { State } from './state';
 import { onFork, onExec, onCred, onSetsid } from './processes';
 import { onAccept, onSockname, onBanner, onDesync, onWait, onExit, closeAtEnd, refusedIfPending } from './connections';
-import { onFrame } from './authentication';
+import { onMonitorMessage } from './authentication';
 import { onSnapshot } from './snapshot';
 import { markIncomplete, hold } from './update';
 import { anomaly } from './emit';
@@ -40,7 +40,7 @@ function apply(s: State, e: Exclude<TraceEvent, CountersEvent | { kind: 'capture
     case 'setsid': return onSetsid(s, e);
     case 'accept': return onAccept(s, e);
     case 'sockname': return onSockname(s, e);
-    case 'frame': return onFrame(s, e);
+    case 'frame': return onMonitorMessage(s, e);
     case 'frame_desync': return onDesync(s, e);
     case 'banner': return onBanner(s, e);
     case 'wait': return onWait(s, e);

@@ -29,7 +29,7 @@ Napi::Object CountersSnapshot::ToJs(Napi::Env env) const {
   object.Set("emitted", ToJsArray(env, emitted));
   object.Set("dropped", ToJsArray(env, dropped));
   object.Set("truncated", double(truncated));
-  object.Set("frameDesync", double(frameDesync));
+  object.Set("frameDesync", double(msgDesync));  // its stored name (capture/counters.ts)
   object.Set("trackFailed", double(trackFailed));
   object.Set("readFailed", double(readFailed));
   object.Set("userDroppedRecords", double(userDroppedRecords));
@@ -54,14 +54,14 @@ bool KernelCounters::ReadInto(CountersSnapshot& out) const {
       sum.dropped[i] += cpu.dropped[i];
     }
     sum.truncated += cpu.truncated;
-    sum.frameDesync += cpu.frame_desync;
+    sum.msgDesync += cpu.msg_desync;
     sum.trackFailed += cpu.track_failed;
     sum.readFailed += cpu.read_failed;
   }
   std::copy(std::begin(sum.emitted), std::end(sum.emitted), std::begin(out.emitted));
   std::copy(std::begin(sum.dropped), std::end(sum.dropped), std::begin(out.dropped));
   out.truncated = sum.truncated;
-  out.frameDesync = sum.frameDesync;
+  out.msgDesync = sum.msgDesync;
   out.trackFailed = sum.trackFailed;
   out.readFailed = sum.readFailed;
   return true;

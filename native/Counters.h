@@ -8,14 +8,14 @@
 
 #include "events_cxx.h"
 
-// A point-in-time copy, cheap to pass between threads; field names match TracerCounters (native/types.ts), i.e. the
-// counter names stored in captures (capture/counters.ts), which keep their first words: frameDesync counts monitor
-// message streams that lost sync, userDroppedRecords kernel events dropped in user space.
+// A point-in-time copy, cheap to pass between threads. ToJs() gives TracerCounters (native/types.ts): the counter
+// names stored in captures (capture/counters.ts), which keep their first words: msgDesync is stored as frameDesync,
+// and userDroppedRecords counts kernel events dropped in user space.
 struct CountersSnapshot {
   uint64_t emitted[EV_MAX] = {};
   uint64_t dropped[EV_MAX] = {};
   uint64_t truncated = 0;
-  uint64_t frameDesync = 0;
+  uint64_t msgDesync = 0;
   uint64_t trackFailed = 0;
   uint64_t readFailed = 0;
   uint64_t userDroppedRecords = 0;

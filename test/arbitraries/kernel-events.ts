@@ -85,7 +85,7 @@ const socket: fc.Arbitrary<Body>[] = [
   }),
   fc.boolean().chain((withheld) => fc.record({
     kind: fc.constant('frame' as const), sockIno: u64, len: u32, msgType: fc.nat(255), withheld: fc.constant(withheld),
-    body: withheld ? fc.constant(new Uint8Array(0)) : bytes(CAPS.FRAME_BODY_CAP),
+    body: withheld ? fc.constant(new Uint8Array(0)) : bytes(CAPS.MSG_BODY_CAP),
   })),
   fc.record({ kind: fc.constant('fdpass' as const), sockIno: u64, controllen: u32, datalen: u32 }),
   fc.record({ kind: fc.constant('dgram' as const), dgram: fc.constantFrom('syslog', 'audit' as const), sockIno: u64, text: cText(CAPS.DGRAM_CAP) }),

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { scenarioNamed, type GroundTruth } from '../../harness/scenarios';
 import { recordScenarios, type RecordedScenarios } from '../../harness/record-scenarios';
 import { readEvents } from '../../replay';
-import type { AcceptEvent, ExecEvent, ExitEvent, FrameEvent, TraceEvent } from '../../capture/events';
+import type { AcceptEvent, ExecEvent, ExitEvent, MonitorMessageEvent, TraceEvent } from '../../capture/events';
 import { secretsInCapture } from './support/secrets';
 
 const ADDON = resolve(__dirname, '../../../native/build/Release/sshtrace.node');
@@ -35,8 +35,8 @@ describe('sshtrace record against a real sshd (dumped events)', { skip }, () => 
     for (const e of events) if (e.kind === 'fork' && pids.has(e.tgid)) pids.add(e.childTgid);
     return events.filter((e) => 'tgid' in e && pids.has(e.tgid));
   };
-  const frames = (sourcePort: number, type?: number) => connectionEvents(sourcePort)
-    .filter((e): e is FrameEvent => e.kind === 'frame' && (type === undefined || e.msgType === type));
+  const messages = (sourcePort: number, type?: number) => connectionEvents(sourcePort)
+    .filter((e): e is MonitorMessageEvent => e.kind === 'frame' && (type === undefined || e.msgType === type));
 
   before(async () => {
     if (skip) return;
@@ -55,26 +55,26 @@ describe('sshtrace record against a real sshd (dumped events)', { skip }, () => 
 
   it('names the user of every connection in MONITOR_REQ_PWNAM', () => {
     for (const name of SCENARIO_NAMES) {
-      const users = frames(port(name), 8).map((f) => cstring(f.body));
+      const users = messages(port(name), 8).map((m) => cstring(m.body));
       assert.deepEqual(users, [truth(name).connections[0]!.attempts[0]!.user], name);
     }
   });
 
   it('shows each password attempt as a withheld request and its answer', () => {
-    const answers = (name: string) => frames(port(name)).filter((f) => f.msgType === 12 || f.msgType === 13)
-      .map((f) => (f.msgType === 12 ? `12 withheld=${f.withheld} bytes=${f.body.length}` : `13 ${u32(f.body)}`));
+    const answers = (name: string) => messages(port(name)).filter((m) => m.msgType === 12 || m.msgType === 13)
+      .map((m) => (m.msgType === 12 ? `12 withheld=${m.withheld} bytes=${m.body.length}` : `13 ${u32(m.body)}`));
     const wrong = '12 withheld=true bytes=0';
     assert.deepEqual(answers('wrong_passwords'), [wrong, '13 0', wrong, '13 0', wrong, '13 0']);
     assert.deepEqual(answers('invalid_user'), [wrong, '13 0']);
     assert.deepEqual(answers('password_command_fails'), [wrong, '13 1']);
-    const pwnam = frames(port('invalid_user'), 9)[0]!;
+    const pwnam = messages(port('invalid_user'), 9)[0]!;
     assert.equal(pwnam.body[0], 0, 'ANS_PWNAM says the user is invalid');
   });
 
   it('shows the publickey verification and the pty', () => {
     const p = port('publickey_pty_session');
-    assert.equal(frames(p, 25).map((f) => u32(f.body)).at(-1), 0, 'ANS_KEYVERIFY ok');
-    assert.match(cstring(frames(p, 29)[0]!.body.subarray(4)), /^\/dev\/pts\/\d+$/);
+    assert.equal(messages(p, 25).map((m) => u32(m.body)).at(-1), 0, 'ANS_KEYVERIFY ok');
+    assert.match(cstring(messages(p, 29)[0]!.body.subarray(4)), /^\/dev\/pts\/\d+$/);
     const login = connectionEvents(p).find((e): e is ExecEvent => e.kind === 'exec' && e.argv[0] === '-bash');
     assert.ok(login, 'the login shell exec');
   });

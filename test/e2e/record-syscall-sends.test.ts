@@ -1,4 +1,4 @@
-// The substitute for kernels without sock:sock_send_length (Debian 12's 6.1): monitor frames, syslog and banners
+// The substitute for kernels without sock:sock_send_length (Debian 12's 6.1): monitor messages, syslog and banners
 // read at the exit of write/writev/sendto/sendmsg (bpf/send.bpf.h, kalt_ programs). Forced here with
 // --send-hook syscalls, since this kernel has the tracepoint: every scenario must replay into its ground truth
 // exactly as with the tracepoint, with no anomaly, and no password may reach the capture.
@@ -40,7 +40,7 @@ describe('sends read at syscall exit (--send-hook syscalls)', { skip }, () => {
 
   it('replays into exactly the records the scenarios describe', () => {
     const auths = records.filter((r) => r.type === 'auth');
-    assert.ok(auths.length >= SCENARIOS.length, `${auths.length} auth records: frames were read`);
+    assert.ok(auths.length >= SCENARIOS.length, `${auths.length} auth records: monitor messages were read`);
     const problems = run.outcomes.flatMap((o) => compareWithTruth(o.truth!, records));
     assert.equal(problems.length, 0, `replay differs from the ground truth:\n${formatMismatches(problems)}`);
   });

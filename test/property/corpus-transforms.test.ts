@@ -1,5 +1,5 @@
 // On every committed corpus capture, the reducer's output must not change under what must not matter:
-// the capture re-written with other frame and batch boundaries (by the real log writer), events arriving
+// the capture re-written with other frame and batch boundaries (by the real FileWriter), events arriving
 // out of order within the reorder window, and a second replay. Files only: no root.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

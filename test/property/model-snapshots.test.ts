@@ -23,7 +23,7 @@ import {
   reconcileTimes, story, viewExpected, viewRecords, wallTime, type ConnView, type RecordsView,
 } from '../sim/compare';
 import { REFUSED_REASON, sourceKey, type ExpectedCommand } from '../sim/oracle';
-import { MON } from '../sim/frames';
+import { MON } from '../sim/messages';
 import { knownFault, knownFaults } from '../support/fault-ledger';
 import {
   aliveAt, ambiguousReuse, channelForks, cutRange, firstAcceptLost, handOverLost, lives, loginShows, midStream,

@@ -7,7 +7,7 @@ import {
   dropAtPamPrompt, kbdintAttempt, noneProbe, pamAccount, passwordAttempt, publickeyAttempt, rootDenied, type PublickeyVariant,
 } from './sshd-auth';
 import { loginSucceeded } from './sshd-session';
-import { keyBlob, fingerprint } from './frames';
+import { keyBlob, fingerprint } from './messages';
 import { closeConn, expectAuth, openConns, pick, preauthEndReason, type Model, type OracleConn } from './oracle';
 import { account } from './world';
 import type { PrivsepCommand, Real } from './cmd-connect';

@@ -3,7 +3,7 @@
 // pool only when their zombie is reaped (wait4 by the parent, or init for orphans), as on Linux.
 import type { Creds, InetEndpoint, KernelEvent, TraceEvent, CredCall } from '../../capture/events';
 import { CAPS } from '../../capture/layout';
-import { frameBodyCap } from './frames';
+import { msgBodyCap } from './messages';
 
 export type ProcessEnd = { readonly code: number } | { readonly signal: number };
 
@@ -287,9 +287,9 @@ export class KernelSim {
     return inos;
   }
 
-  /** One monitor-protocol message as the BPF framer reports it: withheld types carry no body at all. */
-  frame(pid: number, sockIno: number, msgType: number, body: Uint8Array): number {
-    const cap = frameBodyCap(msgType);
+  /** One monitor-protocol message as the BPF message splitter reports it: withheld types carry no body at all. */
+  message(pid: number, sockIno: number, msgType: number, body: Uint8Array): number {
+    const cap = msgBodyCap(msgType);
     const kept = body.subarray(0, Math.min(cap, body.length));
     this.push({
       kind: 'frame', ...this.base(pid), truncated: cap > 0 && body.length > cap, sockIno, len: body.length + 1,

@@ -13,7 +13,7 @@ export {
 } from './cmd-auth';
 export { CloseChannelCommand, EndSessionCommand, OpenChannelCommand, RunProgramCommand } from './cmd-session';
 export { prog } from './programs';
-export { fingerprint, keyBlob } from './frames';
+export { fingerprint, keyBlob } from './messages';
 export { KEYS } from './cmd-auth';
 
 /** Debian-like defaults for one OpenSSH version ("9.2p1", "10.0p2", ...), with a roomy pid pool. */

@@ -9,7 +9,7 @@ import { basename, type KernelSim, type SimProcess } from './kernel';
 import type { OracleConn } from './oracle';
 import { captureHeader, type History } from './scenario';
 import { LISTENER_PID, REALTIME_OFFSET_NS } from './world';
-import { MON } from './frames';
+import { MON } from './messages';
 import { FAMILY_NAMES } from '../../model/versions';
 
 /** USER_HZ: /proc/pid/stat counts start times in 10 ms ticks (the kernel truncates). */
@@ -121,7 +121,7 @@ export interface Life {
 
 export function lives(h: History): Life[] {
   const ev = h.events;
-  const frameOf = (c: OracleConn, type: number, pid = c.pids.preauth): number | null => {
+  const messageOf = (c: OracleConn, type: number, pid = c.pids.preauth): number | null => {
     const i = ev.findIndex((e, j) => j > c.startedAt && e.kind === 'frame' && e.tgid === pid && e.msgType === type);
     return i < 0 || i > c.endedAt! ? null : i;
   };
@@ -130,8 +130,8 @@ export function lives(h: History): Life[] {
     let reap = exit + 1;
     while (reap < ev.length && !(ev[reap]!.kind === 'wait' && (ev[reap] as { reapedPid: number | null }).reapedPid === c.pids.monitor)) reap += 1;
     const login = c.loginTs === null ? null : ev.findIndex((e) => e.ts === c.loginTs);
-    return { conn: c, fork: c.startedAt, exit, reap, login, pwnam: frameOf(c, MON.PWNAM),
-      ansPwnam: frameOf(c, MON.ANS_PWNAM, c.pids.monitor), keyexport: frameOf(c, MON.KEYEXPORT) };
+    return { conn: c, fork: c.startedAt, exit, reap, login, pwnam: messageOf(c, MON.PWNAM),
+      ansPwnam: messageOf(c, MON.ANS_PWNAM, c.pids.monitor), keyexport: messageOf(c, MON.KEYEXPORT) };
   });
 }
 

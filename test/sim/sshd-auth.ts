@@ -5,7 +5,7 @@ import { KernelSim } from './kernel';
 import {
   MON, AUDIT, PAM_MSG, ansAuthPassword, ansKeyAllowed, ansKeyVerify, ansPamQuery, ansPwnam, cstringBody, empty,
   filler, keyAllowed, pamRespond, u32Body, Buf,
-} from './frames';
+} from './messages';
 import { exitMonitor, monitorVisitsUser, preauthExitCode, proctitle, type SshdConn } from './sshd-connect';
 import { account, pwnamFormat } from './world';
 
@@ -14,12 +14,12 @@ export function noneProbe(sim: KernelSim, c: SshdConn, userName: string): void {
   const child = c.preauth!;
   c.userName = userName;
   c.user = account(userName);
-  sim.frame(child, c.childIno, MON.PWNAM, cstringBody(userName));
-  sim.frame(c.monitor, c.monitorIno, MON.ANS_PWNAM, ansPwnam(c.user, pwnamFormat(c.release), c.release.pwnamOptionsLen));
+  sim.message(child, c.childIno, MON.PWNAM, cstringBody(userName));
+  sim.message(c.monitor, c.monitorIno, MON.ANS_PWNAM, ansPwnam(c.user, pwnamFormat(c.release), c.release.pwnamOptionsLen));
   proctitle(sim, c.monitor, `${c.user === null ? 'unknown' : userName} [priv]`);
-  if (c.user === null) sim.frame(child, c.childIno, MON.AUDIT_EVENT, u32Body(AUDIT.INVALID_USER));
-  if (c.setup.usePam) sim.frame(child, c.childIno, MON.PAM_START, empty());
-  sim.frame(child, c.childIno, MON.AUTHSERV, new Buf().string('ssh-connection').string('').bytes());
+  if (c.user === null) sim.message(child, c.childIno, MON.AUDIT_EVENT, u32Body(AUDIT.INVALID_USER));
+  if (c.setup.usePam) sim.message(child, c.childIno, MON.PAM_START, empty());
+  sim.message(child, c.childIno, MON.AUTHSERV, new Buf().string('ssh-connection').string('').bytes());
   proctitle(sim, child, `${c.user === null ? 'unknown' : userName} [net]`);
 }
 
@@ -36,9 +36,9 @@ function unixChkpwd(sim: KernelSim, c: SshdConn, parent: number, mode: 'nonull' 
 
 /** Returns when the attempt was decided: the monitor's ANS_AUTHPASSWORD. */
 export function passwordAttempt(sim: KernelSim, c: SshdConn, ok: boolean): number {
-  sim.frame(c.preauth!, c.childIno, MON.AUTHPASSWORD, cstringBody('not-a-real-password-xx'));
+  sim.message(c.preauth!, c.childIno, MON.AUTHPASSWORD, cstringBody('not-a-real-password-xx'));
   unixChkpwd(sim, c, c.monitor, 'nonull', ok);
-  const decided = sim.frame(c.monitor, c.monitorIno, MON.ANS_AUTHPASSWORD, ansAuthPassword(ok));
+  const decided = sim.message(c.monitor, c.monitorIno, MON.ANS_AUTHPASSWORD, ansAuthPassword(ok));
   c.attempted = true;
   if (!ok) c.failures += 1;
   return decided;
@@ -55,9 +55,9 @@ export type PublickeyVariant =
 /** One KEYALLOWED exchange; the monitor reads authorized_keys as the user (valid users only). Returns the time
  *  of the monitor's answer. */
 function keyAllowedExchange(sim: KernelSim, c: SshdConn, blob: Uint8Array, signed: boolean, allowed: boolean): number {
-  sim.frame(c.preauth!, c.childIno, MON.KEYALLOWED, keyAllowed(blob, signed));
+  sim.message(c.preauth!, c.childIno, MON.KEYALLOWED, keyAllowed(blob, signed));
   if (c.user !== null) monitorVisitsUser(sim, c, c.user);
-  return sim.frame(c.monitor, c.monitorIno, MON.ANS_KEYALLOWED, ansKeyAllowed(allowed));
+  return sim.message(c.monitor, c.monitorIno, MON.ANS_KEYALLOWED, ansKeyAllowed(allowed));
 }
 
 /** Returns when the attempt was decided (a refused key at ANS_KEYALLOWED, a signature at ANS_KEYVERIFY), or
@@ -70,8 +70,8 @@ export function publickeyAttempt(sim: KernelSim, c: SshdConn, blob: Uint8Array, 
   if (v === 'query-only') return null;
   const refused = keyAllowedExchange(sim, c, blob, true, v !== 'refused-signed');
   if (v === 'refused-signed') { c.failures += 1; return refused; }
-  sim.frame(c.preauth!, c.childIno, MON.KEYVERIFY, filler(180));
-  const verified = sim.frame(c.monitor, c.monitorIno, MON.ANS_KEYVERIFY, ansKeyVerify(v !== 'bad-signature'));
+  sim.message(c.preauth!, c.childIno, MON.KEYVERIFY, filler(180));
+  const verified = sim.message(c.monitor, c.monitorIno, MON.ANS_KEYVERIFY, ansKeyVerify(v !== 'bad-signature'));
   if (v === 'bad-signature') c.failures += 1;
   return verified;
 }
@@ -87,26 +87,26 @@ export type KbdintVariant = 'right' | 'wrong' | 'wrong-with-message';
 export function kbdintAttempt(sim: KernelSim, c: SshdConn, v: KbdintVariant): number {
   const child = c.preauth!;
   const { thread, pamMonitorEnd, pamThreadEnd } = pamPrompt(sim, c);
-  sim.frame(child, c.childIno, MON.PAM_RESPOND, pamRespond(['not-a-real-password-xx']));
-  sim.frame(c.monitor, pamMonitorEnd, PAM_MSG.AUTHTOK, cstringBody('not-a-real-password-xx'));
-  sim.frame(c.monitor, c.monitorIno, MON.ANS_PAM_RESPOND, u32Body(1));
+  sim.message(child, c.childIno, MON.PAM_RESPOND, pamRespond(['not-a-real-password-xx']));
+  sim.message(c.monitor, pamMonitorEnd, PAM_MSG.AUTHTOK, cstringBody('not-a-real-password-xx'));
+  sim.message(c.monitor, c.monitorIno, MON.ANS_PAM_RESPOND, u32Body(1));
   unixChkpwd(sim, c, thread, 'nonull', v === 'right');
   const verdict = v === 'right' ? PAM_MSG.SUCCESS : PAM_MSG.AUTH_ERR;
-  if (v === 'wrong-with-message') sim.frame(thread, pamThreadEnd, 3, cstringBody('Account locked'));
-  sim.frame(thread, pamThreadEnd, verdict, cstringBody(v === 'right' ? 'Success' : 'Authentication failure'));
+  if (v === 'wrong-with-message') sim.message(thread, pamThreadEnd, 3, cstringBody('Account locked'));
+  sim.message(thread, pamThreadEnd, verdict, cstringBody(v === 'right' ? 'Success' : 'Authentication failure'));
   sim.exit(thread, { code: 0 }, 'parent');
   sim.wait(c.monitor, thread, { code: 0 }, thread);
-  sim.frame(child, c.childIno, MON.PAM_QUERY, empty());
+  sim.message(child, c.childIno, MON.PAM_QUERY, empty());
   let answered: number | null = null;
   if (v === 'wrong') {
-    sim.frame(c.monitor, c.monitorIno, MON.ANS_PAM_QUERY, ansPamQuery(0xffffffff, null));
+    sim.message(c.monitor, c.monitorIno, MON.ANS_PAM_QUERY, ansPamQuery(0xffffffff, null));
   } else {
-    sim.frame(c.monitor, c.monitorIno, MON.ANS_PAM_QUERY, ansPamQuery(0, null, v === 'right' ? '' : 'Account locked\n'));
-    sim.frame(child, c.childIno, MON.PAM_RESPOND, pamRespond([]));
-    answered = sim.frame(c.monitor, c.monitorIno, MON.ANS_PAM_RESPOND, u32Body(v === 'right' ? 0 : 0xffffffff));
+    sim.message(c.monitor, c.monitorIno, MON.ANS_PAM_QUERY, ansPamQuery(0, null, v === 'right' ? '' : 'Account locked\n'));
+    sim.message(child, c.childIno, MON.PAM_RESPOND, pamRespond([]));
+    answered = sim.message(c.monitor, c.monitorIno, MON.ANS_PAM_RESPOND, u32Body(v === 'right' ? 0 : 0xffffffff));
   }
-  const decide = sim.frame(child, c.childIno, MON.PAM_FREE_CTX, empty());
-  sim.frame(c.monitor, c.monitorIno, MON.ANS_PAM_FREE_CTX, empty());
+  const decide = sim.message(child, c.childIno, MON.PAM_FREE_CTX, empty());
+  sim.message(c.monitor, c.monitorIno, MON.ANS_PAM_FREE_CTX, empty());
   c.attempted = true;
   if (v !== 'right') c.failures += 1;
   return answered ?? decide;
@@ -116,12 +116,12 @@ export function kbdintAttempt(sim: KernelSim, c: SshdConn, v: KbdintVariant): nu
 function pamPrompt(sim: KernelSim, c: SshdConn): { thread: number; pamMonitorEnd: number; pamThreadEnd: number } {
   const child = c.preauth!;
   const [pamMonitorEnd, pamThreadEnd] = sim.socketpair(c.monitor, [7, 8]);
-  sim.frame(child, c.childIno, MON.PAM_INIT_CTX, empty());
+  sim.message(child, c.childIno, MON.PAM_INIT_CTX, empty());
   const thread = sim.fork(c.monitor);
-  sim.frame(c.monitor, c.monitorIno, MON.ANS_PAM_INIT_CTX, u32Body(1));
-  sim.frame(child, c.childIno, MON.PAM_QUERY, empty());
-  sim.frame(thread, pamThreadEnd, PAM_MSG.PROMPT_ECHO_OFF, cstringBody('Password: '));
-  sim.frame(c.monitor, c.monitorIno, MON.ANS_PAM_QUERY, ansPamQuery(0, 'Password: '));
+  sim.message(c.monitor, c.monitorIno, MON.ANS_PAM_INIT_CTX, u32Body(1));
+  sim.message(child, c.childIno, MON.PAM_QUERY, empty());
+  sim.message(thread, pamThreadEnd, PAM_MSG.PROMPT_ECHO_OFF, cstringBody('Password: '));
+  sim.message(c.monitor, c.monitorIno, MON.ANS_PAM_QUERY, ansPamQuery(0, 'Password: '));
   return { thread, pamMonitorEnd, pamThreadEnd };
 }
 
@@ -138,10 +138,10 @@ export function dropAtPamPrompt(sim: KernelSim, c: SshdConn): void {
  *  Returns the time of ANS_PAM_ACCOUNT (null without PAM). */
 export function pamAccount(sim: KernelSim, c: SshdConn, ok = true): number | null {
   if (!c.setup.usePam) return null;
-  sim.frame(c.preauth!, c.childIno, MON.PAM_ACCOUNT, empty());
+  sim.message(c.preauth!, c.childIno, MON.PAM_ACCOUNT, empty());
   unixChkpwd(sim, c, c.monitor, 'chkexpiry', ok);
   const loginmsg = ok ? '' : 'Your account has expired; please contact your system administrator.\n';
-  const answered = sim.frame(c.monitor, c.monitorIno, MON.ANS_PAM_ACCOUNT, new Buf().u32(ok ? 1 : 0).string(loginmsg).bytes());
+  const answered = sim.message(c.monitor, c.monitorIno, MON.ANS_PAM_ACCOUNT, new Buf().u32(ok ? 1 : 0).string(loginmsg).bytes());
   if (!ok) c.failures += 1;
   return answered;
 }
@@ -149,7 +149,7 @@ export function pamAccount(sim: KernelSim, c: SshdConn, ok = true): number | nul
 /** PermitRootLogin no: the key verifies, then auth_root_allowed() says no; the child reports ROOT_DENIED (the
  *  first sign of the refusal on the wire: returns its time). */
 export function rootDenied(sim: KernelSim, c: SshdConn): number {
-  const denied = sim.frame(c.preauth!, c.childIno, MON.AUDIT_EVENT, u32Body(AUDIT.ROOT_DENIED));
+  const denied = sim.message(c.preauth!, c.childIno, MON.AUDIT_EVENT, u32Body(AUDIT.ROOT_DENIED));
   c.failures += 1;
   return denied;
 }

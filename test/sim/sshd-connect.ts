@@ -3,7 +3,7 @@
 // sshd-auth.c for 9.8+; docs/openssh-versions.md §2–§4 and §7).
 import type { InetEndpoint } from '../../capture/events';
 import { KernelSim, ROOT_CREDS, basename } from './kernel';
-import { MON, AUDIT, empty, filler, u32Body } from './frames';
+import { MON, AUDIT, empty, filler, u32Body } from './messages';
 import {
   BOOT_NS, LISTENER_BINARY, LISTENER_PID, bannerBySshdAuth, listenerArgv, perConnectionBinary, preauthBinary,
   type Account, type Release, type Setup,
@@ -17,7 +17,7 @@ export interface SshdConn {
   readonly monitor: number;
   preauth: number | null;
   postauth: number | null;
-  /** The monitor's and the current child's ends of the monitor socketpair (frames are tagged by writer end). */
+  /** The monitor's and the current child's ends of the monitor socketpair (messages are tagged by writer end). */
   monitorIno: number;
   childIno: number;
   user: Account | null;
@@ -77,7 +77,7 @@ export function acceptConnection(sim: KernelSim, setup: Setup, peer: InetEndpoin
   }
   const monitor = sim.fork(LISTENER_PID);
   proctitle(sim, monitor, '[accepted]');
-  sim.frame(LISTENER_PID, configIno, 0, filler(460)); // the rexec config: type 0, withheld by the policy
+  sim.message(LISTENER_PID, configIno, 0, filler(460)); // the rexec config: type 0, withheld by the policy
   sim.holdPeer(LISTENER_PID, null); // the listener closes its copy of the socket
   sim.setsid(monitor);
   if (!r.generation.reexecCanBeOff || setup.rexec) {
@@ -104,8 +104,8 @@ function startPreauthChild(sim: KernelSim, c: SshdConn, sockIno: number): void {
   const binary = preauthBinary(r);
   if (binary !== null) {
     sim.exec(child, binary, [binary, ...listenerArgv(c.setup).slice(1), '-R'], { familyRoot: true });
-    sim.frame(child, c.childIno, MON.STATE, empty());
-    sim.frame(c.monitor, c.monitorIno, MON.ANS_STATE, filler(r.ansStateLen));
+    sim.message(child, c.childIno, MON.STATE, empty());
+    sim.message(c.monitor, c.monitorIno, MON.ANS_STATE, filler(r.ansStateLen));
   }
   sim.chroot(child, '/run/sshd');
   sim.setgroups(child, [65534]);
@@ -120,10 +120,10 @@ function startPreauthChild(sim: KernelSim, c: SshdConn, sockIno: number): void {
   proctitle(sim, child, '[net]');
   if (bannerBySshdAuth(r)) {
     sim.banner(child, sockIno, r.banner + '\r\n');
-    sim.frame(child, c.childIno, MON.SETCOMPAT, u32Body(0x04000000));
+    sim.message(child, c.childIno, MON.SETCOMPAT, u32Body(0x04000000));
   }
-  sim.frame(child, c.childIno, MON.SIGN, filler(r.generation.seenInTraces.signRequestBodyLen));
-  sim.frame(c.monitor, c.monitorIno, MON.ANS_SIGN, filler(87));
+  sim.message(child, c.childIno, MON.SIGN, filler(r.generation.seenInTraces.signRequestBodyLen));
+  sim.message(c.monitor, c.monitorIno, MON.ANS_SIGN, filler(87));
 }
 
 /** The monitor's exit status before authentication, by the versions table's codes. */
@@ -145,7 +145,7 @@ export type PreauthEnd = 'drop' | 'grace' | 'maxtries' | 'crash';
  */
 export function endPreauth(sim: KernelSim, c: SshdConn, how: PreauthEnd): void {
   const child = c.preauth!;
-  if (how === 'maxtries') sim.frame(child, c.childIno, MON.AUDIT_EVENT, u32Body(AUDIT.MAXTRIES));
+  if (how === 'maxtries') sim.message(child, c.childIno, MON.AUDIT_EVENT, u32Body(AUDIT.MAXTRIES));
   if (how === 'crash' && c.release.generation.preauthExit.crashed !== null) {
     sim.exit(child, { signal: 31 }, 'parent'); // a monitor with a crash code reaps the child to tell a crash from a close
     sim.wait(c.monitor, child, { signal: 31 }, child);

@@ -2,7 +2,7 @@
 // do_child, serverloop.c, monitor.c mm_answer_pty/mm_answer_term): the login, channels, the user's programs, and
 // the end of the connection. Every exec in the user's tree is reported to `ExecLog`, the oracle's ground truth.
 import { KernelSim, basename, type ProcessEnd } from './kernel';
-import { MON, AUDIT, ansPty, cstringBody, empty, filler, u32Body } from './frames';
+import { MON, AUDIT, ansPty, cstringBody, empty, filler, u32Body } from './messages';
 import { exitMonitor, monitorVisitsUser, proctitle, type SshdConn } from './sshd-connect';
 import type { Account } from './world';
 
@@ -36,7 +36,7 @@ const MOTD = '/usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin run-parts --lsbs
 /** KEYEXPORT, the pre-auth child's exit 0, PAM session (pam_motd), then the post-auth child drops to the user. */
 export function loginSucceeded(sim: KernelSim, c: SshdConn): void {
   const user = c.user!;
-  sim.frame(c.preauth!, c.childIno, MON.KEYEXPORT, filler(1500));
+  sim.message(c.preauth!, c.childIno, MON.KEYEXPORT, filler(1500));
   sim.exit(c.preauth!, { code: 0 }, 'parent');
   sim.wait(c.monitor, c.preauth!, { code: 0 }, c.preauth!);
   c.authenticated = true;
@@ -93,13 +93,13 @@ export function openChannel(sim: KernelSim, c: SshdConn, kind: ChannelKind, comm
   const pts = pty ? sim.allocPty() : null;
   const privsep = c.postauth !== null;
   if (pts !== null && privsep) {
-    sim.frame(c.postauth!, c.childIno, MON.PTY, empty());
-    sim.frame(c.monitor, c.monitorIno, MON.ANS_PTY, ansPty(`/dev/pts/${pts}`, ''));
+    sim.message(c.postauth!, c.childIno, MON.PTY, empty());
+    sim.message(c.monitor, c.monitorIno, MON.ANS_PTY, ansPty(`/dev/pts/${pts}`, ''));
     sim.fdpass(c.monitor, c.monitorIno);
     sim.fdpass(c.monitor, c.monitorIno);
   }
   const audited = command ?? (pty ? null : user.shell);
-  if (privsep && audited !== null) sim.frame(c.postauth!, c.childIno, MON.AUDIT_COMMAND, cstringBody(audited));
+  if (privsep && audited !== null) sim.message(c.postauth!, c.childIno, MON.AUDIT_COMMAND, cstringBody(audited));
   if (pts !== null) proctitle(sim, server(c), `${user.name}@pts/${pts}`); // session_tty_list(), simplified
   const pid = sim.fork(server(c));
   sim.holdPeer(pid, null); // do_child closes the connection's descriptors
@@ -144,7 +144,7 @@ export function closeChannel(
   else log.ended(ch.pid, end, sim.exit(ch.pid, end, 'parent'));
   sim.wait(server(c), ch.pid, final);
   if (ch.pts !== null) {
-    if (c.postauth !== null) sim.frame(c.postauth, c.childIno, MON.PTYCLEANUP, cstringBody(`/dev/pts/${ch.pts}`));
+    if (c.postauth !== null) sim.message(c.postauth, c.childIno, MON.PTYCLEANUP, cstringBody(`/dev/pts/${ch.pts}`));
     sim.freePty(ch.pts);
   }
 }
@@ -158,8 +158,8 @@ export function endSession(sim: KernelSim, c: SshdConn, how: 'disconnect' | 'ter
   const child = c.postauth;
   if (how === 'term') {
     if (child !== null) {
-      sim.frame(child, c.childIno, MON.AUDIT_EVENT, u32Body(AUDIT.CONNECTION_CLOSE));
-      sim.frame(child, c.childIno, MON.TERM, empty());
+      sim.message(child, c.childIno, MON.AUDIT_EVENT, u32Body(AUDIT.CONNECTION_CLOSE));
+      sim.message(child, c.childIno, MON.TERM, empty());
       sim.exit(child, { code: 0 }, 'parent');
       sim.wait(c.monitor, child, { code: 0 }, child);
     }

@@ -4,7 +4,7 @@
 import {
   GENERATIONS, SSHD, generationOfVersion, hasFeature, type Generation, type KnownGenerationName,
 } from '../../model/versions';
-import type { Passwd } from './frames';
+import type { Passwd } from './messages';
 
 /** One simulated build of sshd: its version (which names its row of the versions table) and its own details. */
 export interface Release {

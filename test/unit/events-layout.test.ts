@@ -9,6 +9,7 @@ import * as layout from '../../capture/layout';
 interface Generator {
   HEADER: string;
   OUTPUT: string;
+  KEPT_KINDS: Readonly<Record<string, string>>;
   findCompiler(): string | null;
   parseHeader(text: string): unknown;
   measure(parsed: unknown, compiler: string): Map<string, number>;
@@ -47,9 +48,14 @@ describe('capture/layout.generated.ts ↔ bpf/events.h', () => {
 
 it('names a kind and a minimum size for every event type', () => {
   for (const [name, type] of Object.entries(layout.EV)) {
-    assert.equal(layout.KIND_BY_TYPE[type], name.toLowerCase(), `EV_${name}`);
+    assert.equal(layout.KIND_BY_TYPE[type], generator.KEPT_KINDS[name] ?? name.toLowerCase(), `EV_${name}`);
     assert.ok(layout.MIN_SIZE_BY_TYPE[type]! >= layout.LAYOUT.event_header.size, `EV_${name}`);
   }
+});
+
+it('keeps the monitor message kinds dump prints and --kinds takes: frame and frame_desync', () => {
+  assert.equal(layout.KIND_BY_TYPE[layout.EV.MONITOR_MSG], 'frame');
+  assert.equal(layout.KIND_BY_TYPE[layout.EV.MSG_DESYNC], 'frame_desync');
 });
 
 /** The generated module's numbers, keyed as measure() keys gcc's. */

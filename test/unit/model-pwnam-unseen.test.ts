@@ -6,7 +6,7 @@ import { reduce } from '../../model';
 import type { SessionRecord } from '../../model/records';
 import { runScenario } from '../sim/scenario';
 import { ConnectCommand, OpenChannelCommand, SucceedCommand, fixedSetup } from '../sim/script';
-import { MON } from '../sim/frames';
+import { MON } from '../sim/messages';
 import { midStream } from '../sim/snapshot';
 
 describe('model: a login whose PWNAM exchange was not captured', () => {

@@ -169,7 +169,7 @@ describe('record (with a fake tracer)', () => {
     const running = record(opts, h.deps);
     await nextTick();
     const dropped = Array(CAPS.EV_MAX).fill(0);
-    dropped[EV.FRAME] = 30;
+    dropped[EV.MONITOR_MSG] = 30;
     tracer.push(batchOf([forkEvent(6e9, 1001)], counters({ dropped, userDroppedRecords: 5 })));
     await nextTick(10);
     tracer.push(batchOf([forkEvent(6e9, 1002)], counters({ dropped, userDroppedRecords: 9 })));

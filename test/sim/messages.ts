@@ -1,6 +1,6 @@
 // Monitor-protocol message bodies exactly as OpenSSH encodes them (monitor.c mm_answer_*, monitor_wrap.c mm_*;
 // sshbuf: big-endian u32, string = u32 length + bytes, cstring likewise without NUL), and the BPF allow-list
-// (bpf/frame_policy.h) that decides which bodies leave the kernel. Written from the OpenSSH source, not from
+// (bpf/msg_policy.h) that decides which bodies leave the kernel. Written from the OpenSSH source, not from
 // model/monitor-messages.ts, so that the two can disagree.
 import { createHash } from 'node:crypto';
 
@@ -20,8 +20,8 @@ export const PAM_MSG = { SUCCESS: 0, PROMPT_ECHO_OFF: 1, AUTH_ERR: 7, AUTHTOK: 6
 /** audit.h ssh_audit_event_t. */
 export const AUDIT = { MAXTRIES: 0, ROOT_DENIED: 1, INVALID_USER: 9, CONNECTION_CLOSE: 11 } as const;
 
-/** bpf/frame_policy.h: body bytes kept per type; 0 = withheld (header only). */
-export function frameBodyCap(msgType: number): number {
+/** bpf/msg_policy.h: body bytes kept per type; 0 = withheld (header only). */
+export function msgBodyCap(msgType: number): number {
   const caps: Readonly<Record<number, number>> = {
     4: 128, 8: 260, 9: 512, 13: 16, 18: 16, 22: 1024, 23: 64, 25: 16, 29: 256, 30: 64,
     103: 256, 105: 16, 107: 512, 109: 16, 111: 16, 112: 16, 113: 1024,

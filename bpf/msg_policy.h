@@ -3,16 +3,16 @@
  * Which monitor-protocol message bodies may leave the kernel, and how much of
  * each. Hard-coded as immediates in the BPF instructions (not a map, not
  * .rodata), so user space can never widen it. Every type not listed here is
- * header-only (EVF_FRAME_WITHHELD): in particular 0 (rexec config, PAM_SUCCESS),
+ * header-only (EVF_MSG_WITHHELD): in particular 0 (rexec config, PAM_SUCCESS),
  * 6/7 SIGN (and PAM_AUTHTOK on the PAM socket), 12 AUTHPASSWORD (plaintext
  * password), 24 KEYVERIFY, 26 KEYEXPORT (session keys), 51/52 STATE and
  * 108 PAM_RESPOND (passwords/OTPs).
  */
-#ifndef SSHTRACE_FRAME_POLICY_H
-#define SSHTRACE_FRAME_POLICY_H
+#ifndef SSHTRACE_MSG_POLICY_H
+#define SSHTRACE_MSG_POLICY_H
 
 /* Maximum body bytes kept for a message type; 0 = withheld */
-static __always_inline __u32 frame_body_cap(__u8 msg_type)
+static __always_inline __u32 msg_body_cap(__u8 msg_type)
 {
 	switch (msg_type) {
 	case 4:   return 128;  /* REQ_AUTHSERV: service, style */
@@ -36,4 +36,4 @@ static __always_inline __u32 frame_body_cap(__u8 msg_type)
 	}
 }
 
-#endif /* SSHTRACE_FRAME_POLICY_H */
+#endif /* SSHTRACE_MSG_POLICY_H */
