@@ -1,5 +1,5 @@
 // The frame layout of a capture file (docs/capture-format.md). Shared by the writer (record/) and the
-// reader (replay/): a fixed little-endian header, then zstd(msgpack(value)).
+// reader (file-reader.ts): a fixed little-endian header, then zstd(msgpack(value)).
 import { crc32 } from 'node:zlib';
 
 /** "\x89STF": the high byte catches 7-bit mangling, "STF" = sshtrace frame. */

@@ -7,7 +7,7 @@ let cached: string | null = null;
 export function toolVersion(): string {
   if (cached === null) {
     try {
-      // dist/replay/version.js → the package root is two levels up from dist/replay.
+      // dist/capture/tool-version.js → the package root is two levels up from dist/capture.
       cached = String(JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version);
     } catch {
       cached = '0.0.0-unknown';

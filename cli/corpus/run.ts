@@ -1,4 +1,4 @@
-// The implementation behind `sshtrace corpus record` and `sshtrace corpus check` (replay/cli/commands/corpus.ts).
+// The implementation behind `sshtrace corpus record` and `sshtrace corpus check` (cli/corpus/command.ts).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT, SshtraceError, UsageError } from '../../capture/errors';

@@ -1,5 +1,5 @@
 // Property 3: events that reach the ring buffer slightly out of time order (CPUs reserve in their own order)
-// give the same records once model/reorder.ts has restored the order, as long as no event is overtaken by one
+// give the same records once replay/reorder.ts has restored the order, as long as no event is overtaken by one
 // more than the reorder window later.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

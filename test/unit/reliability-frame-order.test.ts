@@ -1,4 +1,4 @@
-// Issue #6, damaged captures: frames copied to the wrong place are read in sequence order (replay/frame-order.ts).
+// Issue #6, damaged captures: frames copied to the wrong place are read in sequence order (capture/frame-order.ts).
 // Given scanned items in file order, when reordered, then the frames come out as the recorder wrote them; a
 // copy found too late becomes damage; copies of a frame already read pass on for the decoder to report.
 import assert from 'node:assert/strict';
