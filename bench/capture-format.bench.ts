@@ -16,7 +16,6 @@ import { DEFAULT_TEMPLATE, readTemplate } from './lib/synthesize';
 import { encodeEvent } from '../capture/encode-events';
 import { zeroCounters } from '../capture/counters';
 
-
 /** Connection i: same syscalls, its own pids, ports, inodes and a later time. */
 function shifted(e: KernelEvent, i: number): KernelEvent {
   const pid = (p: number) => (p > 1000 ? p + i * 16 : p);
@@ -37,17 +36,22 @@ async function main(): Promise<void> {
   const all = Buffer.concat(raw);
   const count = events.length * connections;
   console.log(`template: ${events.length} events per connection from ${templatePath}; ${connections} connections`);
-  console.log(`raw events: ${count} events, ${(all.length / 1e6).toFixed(1)} MB (${(all.length / count).toFixed(1)} B/event)`);
+  console.log(
+    `raw events: ${count} events, ${(all.length / 1e6).toFixed(1)} MB (${(all.length / count).toFixed(1)} B/event)`,
+  );
 
   // Decoded batch by batch, as the reader does: events die young instead of piling up in one array.
   const batches: Buffer[] = [];
-  for (let at = 0; at < all.length; at += batches[batches.length - 1]!.length) batches.push(eventAligned(all, at, 256 * 1024));
+  for (let at = 0; at < all.length; at += batches[batches.length - 1]!.length)
+    batches.push(eventAligned(all, at, 256 * 1024));
   let decoded = 0;
   let t = process.hrtime.bigint();
   const stats = newDecodeStats();
   for (const b of batches) decoded += decodeEvents(b, stats).length;
   const decodeS = Number(process.hrtime.bigint() - t) / 1e9;
-  console.log(`decodeEvents: ${decoded} events in ${decodeS.toFixed(2)} s = ${(decoded / decodeS / 1e6).toFixed(2)} M events/s, ${(all.length / decodeS / 1e6).toFixed(0)} MB/s`);
+  console.log(
+    `decodeEvents: ${decoded} events in ${decodeS.toFixed(2)} s = ${(decoded / decodeS / 1e6).toFixed(2)} M events/s, ${(all.length / decodeS / 1e6).toFixed(0)} MB/s`,
+  );
 
   const dir = mkdtempSync(join(tmpdir(), 'sshtrace-bench-'));
   try {
@@ -63,7 +67,9 @@ async function main(): Promise<void> {
     await writer.close({ k: 'end', ts: 0, clean: true, reason: 'bench', counters: zeroCounters() });
     const writeS = Number(process.hrtime.bigint() - t) / 1e9;
     const size = statSync(path).size;
-    console.log(`write: ${writer.framesWritten} frames, ${(size / 1e6).toFixed(1)} MB, ${(size / writer.framesWritten / 1024).toFixed(1)} KiB/frame, ratio ${(all.length / size).toFixed(2)}x, ${(size / count).toFixed(2)} B/event stored, ${(all.length / writeS / 1e6).toFixed(0)} MB/s raw in ${writeS.toFixed(2)} s`);
+    console.log(
+      `write: ${writer.framesWritten} frames, ${(size / 1e6).toFixed(1)} MB, ${(size / writer.framesWritten / 1024).toFixed(1)} KiB/frame, ratio ${(all.length / size).toFixed(2)}x, ${(size / count).toFixed(2)} B/event stored, ${(all.length / writeS / 1e6).toFixed(0)} MB/s raw in ${writeS.toFixed(2)} s`,
+    );
     frameStats(path);
 
     // Read in a fresh process, so its memory figure is the reader's alone.
@@ -85,7 +91,9 @@ function frameStats(path: string): void {
   const batches = frames.filter((f) => f.header.kind === 2);
   const stored = batches.reduce((a, f) => a + f.header.storedLength, 0);
   const rawBytes = batches.reduce((a, f) => a + f.header.rawLength, 0);
-  console.log(`batch frames: ${batches.length}, mean raw ${(rawBytes / batches.length / 1024).toFixed(1)} KiB → stored ${(stored / batches.length / 1024).toFixed(1)} KiB (+28 B header), payload ratio ${(rawBytes / stored).toFixed(2)}x`);
+  console.log(
+    `batch frames: ${batches.length}, mean raw ${(rawBytes / batches.length / 1024).toFixed(1)} KiB → stored ${(stored / batches.length / 1024).toFixed(1)} KiB (+28 B header), payload ratio ${(rawBytes / stored).toFixed(2)}x`,
+  );
 }
 
 /** Streams a capture like replay will, and reports speed and peak memory. */
@@ -99,7 +107,9 @@ async function readOnly(path: string): Promise<void> {
     if ((read & 0x3fff) === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }
   const readS = Number(process.hrtime.bigint() - t) / 1e9;
-  console.log(`read (scan+zstd+msgpack+decode): ${read} events in ${readS.toFixed(2)} s = ${(read / readS / 1e6).toFixed(2)} M events/s, ${(size / readS / 1e6).toFixed(1)} MB/s of file; peak RSS ${(peakRss / 1e6).toFixed(0)} MB`);
+  console.log(
+    `read (scan+zstd+msgpack+decode): ${read} events in ${readS.toFixed(2)} s = ${(read / readS / 1e6).toFixed(2)} M events/s, ${(size / readS / 1e6).toFixed(1)} MB/s of file; peak RSS ${(peakRss / 1e6).toFixed(0)} MB`,
+  );
 }
 
 if (process.argv[2] === '--read') void readOnly(process.argv[3]!);

@@ -19,8 +19,14 @@ type Variant = (typeof VARIANTS)[number];
 const COMMAND = 'id -un';
 
 interface Sample {
-  wallS: number; sshdCpuS: number; clientCpuS: number; tracerCpuS: number; busyS: number;
-  jsMs: number; drainMs: number; drainWakeups: number; // sshtrace's main (JS) and drain threads
+  wallS: number;
+  sshdCpuS: number;
+  clientCpuS: number;
+  tracerCpuS: number;
+  busyS: number;
+  jsMs: number;
+  drainMs: number;
+  drainWakeups: number; // sshtrace's main (JS) and drain threads
 }
 
 function startTracer(variant: Variant, dir: string, round: number): Promise<RunningTracer> {
@@ -44,9 +50,13 @@ async function measure(server: BenchServer, tracer: RunningTracer, logins: numbe
   const threads = tracer.pid === null ? {} : threadsByName(tracer.pid);
   const delta = (name: string, key: 'ms' | 'wakeups') => (threads[name]?.[key] ?? 0) - (threads0[name]?.[key] ?? 0);
   return {
-    jsMs: delta('node', 'ms'), drainMs: delta('sshtrace-drain', 'ms'), drainWakeups: delta('sshtrace-drain', 'wakeups'),
-    wallS, sshdCpuS: statCpuSeconds(server.fixture.pid).children - sshd0,
-    clientCpuS: statCpuSeconds(process.pid).children - client0, tracerCpuS: tracer.cpuSeconds() - tracer0,
+    jsMs: delta('node', 'ms'),
+    drainMs: delta('sshtrace-drain', 'ms'),
+    drainWakeups: delta('sshtrace-drain', 'wakeups'),
+    wallS,
+    sshdCpuS: statCpuSeconds(server.fixture.pid).children - sshd0,
+    clientCpuS: statCpuSeconds(process.pid).children - client0,
+    tracerCpuS: tracer.cpuSeconds() - tracer0,
     busyS: machineBusySeconds() - busy0,
   };
 }
@@ -58,9 +68,12 @@ export async function loginBench(argv: readonly string[]): Promise<void> {
   const server = await startBenchServer();
   const samples: Record<Variant, Sample[]> = { none: [], sshtrace: [], bpftrace: [] };
   const variants = VARIANTS.filter((v) => v !== 'bpftrace' || bpftraceAvailable());
-  if (variants.length < VARIANTS.length) console.log('bpftrace not found (apt-get install bpftrace): its baseline is skipped');
+  if (variants.length < VARIANTS.length)
+    console.log('bpftrace not found (apt-get install bpftrace): its baseline is skipped');
   try {
-    heading(`login overhead: ${logins} sequential password logins running \`${COMMAND}\`, ${rounds} interleaved rounds`);
+    heading(
+      `login overhead: ${logins} sequential password logins running \`${COMMAND}\`, ${rounds} interleaved rounds`,
+    );
     await interleave(variants, rounds, async (variant, round) => {
       const tracer = await startTracer(variant, dir, round);
       try {
@@ -89,8 +102,10 @@ async function inKernelTime(server: BenchServer, variant: Variant, dir: string, 
     const after = bpfRunTime(tracer.pid!);
     const runs = (after.runs - before.runs) / logins;
     const us = (after.ns - before.ns) / logins / 1000;
-    console.log(`${variant.padEnd(8)} in-kernel BPF time per login: ${us.toFixed(1)} us over ${runs.toFixed(0)} program runs ` +
-      `(${((us * 1000) / Math.max(runs, 1)).toFixed(0)} ns per run, bpf_stats on; other sshds' runs included)`);
+    console.log(
+      `${variant.padEnd(8)} in-kernel BPF time per login: ${us.toFixed(1)} us over ${runs.toFixed(0)} program runs ` +
+        `(${((us * 1000) / Math.max(runs, 1)).toFixed(0)} ns per run, bpf_stats on; other sshds' runs included)`,
+    );
   } finally {
     restore();
     await tracer.stop();
@@ -105,17 +120,27 @@ function report(samples: Record<Variant, Sample[]>, logins: number): void {
     const s = samples[variant];
     if (s.length === 0) continue;
     const ms = (values: number[]) => formatSummary(summarise(values.map((v) => (v / logins) * 1000)), 2);
-    console.log(`${variant.padEnd(8)} wall/login ms ${ms(wall(s))}; sshd CPU/login ms ${ms(s.map((x) => x.sshdCpuS))}; ` +
-      `tracer CPU/login ms ${ms(s.map((x) => x.tracerCpuS))}; client CPU/login ms ${ms(s.map((x) => x.clientCpuS))}; ` +
-      `machine busy/login ms ${ms(s.map((x) => x.busyS))}`);
+    console.log(
+      `${variant.padEnd(8)} wall/login ms ${ms(wall(s))}; sshd CPU/login ms ${ms(s.map((x) => x.sshdCpuS))}; ` +
+        `tracer CPU/login ms ${ms(s.map((x) => x.tracerCpuS))}; client CPU/login ms ${ms(s.map((x) => x.clientCpuS))}; ` +
+        `machine busy/login ms ${ms(s.map((x) => x.busyS))}`,
+    );
     if (variant === 'none') continue;
     if (variant === 'sshtrace') {
-      console.log(`${''.padEnd(8)} per login: JS thread ms ${ms(s.map((x) => x.jsMs / 1000))}; drain thread ms ` +
-        `${ms(s.map((x) => x.drainMs / 1000))}; drain wake-ups ${formatSummary(summarise(s.map((x) => x.drainWakeups / logins)), 1)}`);
+      console.log(
+        `${''.padEnd(8)} per login: JS thread ms ${ms(s.map((x) => x.jsMs / 1000))}; drain thread ms ` +
+          `${ms(s.map((x) => x.drainMs / 1000))}; drain wake-ups ${formatSummary(summarise(s.map((x) => x.drainWakeups / logins)), 1)}`,
+      );
     }
-    console.log(`${''.padEnd(8)} ratio to none: wall ${formatSummary(summarise(roundRatios(wall(s), wall(base))))}; ` +
-      `sshd+tracer CPU ${formatSummary(summarise(roundRatios(cpu(s), cpu(base))))}`);
+    console.log(
+      `${''.padEnd(8)} ratio to none: wall ${formatSummary(summarise(roundRatios(wall(s), wall(base))))}; ` +
+        `sshd+tracer CPU ${formatSummary(summarise(roundRatios(cpu(s), cpu(base))))}`,
+    );
   }
 }
 
-if (require.main === module) void loginBench(process.argv.slice(2)).catch((e) => { console.error(e); process.exitCode = 1; });
+if (require.main === module)
+  void loginBench(process.argv.slice(2)).catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  });

@@ -20,7 +20,11 @@ const MODES = ['floor', 'floor-skip', 'replay'] as const;
 type Mode = (typeof MODES)[number];
 
 interface RunResult {
-  readonly events: number; readonly records: number; readonly seconds: number; readonly cpuSeconds: number; readonly peakRssMb: number;
+  readonly events: number;
+  readonly records: number;
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+  readonly peakRssMb: number;
 }
 
 export async function replayBench(argv: readonly string[]): Promise<void> {
@@ -36,7 +40,9 @@ export async function replayBench(argv: readonly string[]): Promise<void> {
       const t0 = process.hrtime.bigint();
       const written = await synthesize(template, path, size);
       const writeS = Number(process.hrtime.bigint() - t0) / 1e9;
-      console.log(`capture: ${written} events, ${(statSync(path).size / 1e6).toFixed(1)} MB, written in ${writeS.toFixed(1)} s`);
+      console.log(
+        `capture: ${written} events, ${(statSync(path).size / 1e6).toFixed(1)} MB, written in ${writeS.toFixed(1)} s`,
+      );
       const results: Record<Mode, RunResult[]> = { floor: [], 'floor-skip': [], replay: [] };
       await interleave(MODES, rounds, async (mode) => {
         results[mode].push(runChild(mode, path));
@@ -51,7 +57,10 @@ export async function replayBench(argv: readonly string[]): Promise<void> {
 }
 
 function runChild(mode: Mode, path: string): RunResult {
-  const out = execFileSync(process.execPath, [__filename, '--child', mode, path], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const out = execFileSync(process.execPath, [__filename, '--child', mode, path], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(out.trim().split('\n').at(-1)!) as RunResult;
 }
 
@@ -61,14 +70,18 @@ function report(results: Record<Mode, RunResult[]>): void {
   const cpuRate = (r: RunResult[]) => r.map((x) => inCapture / x.cpuSeconds / 1e6);
   for (const mode of MODES) {
     const r = results[mode];
-    console.log(`${mode.padEnd(10)} M events/s (wall) ${formatSummary(summarise(rate(r)), 2)}; per CPU-second ${formatSummary(summarise(cpuRate(r)), 2)}; ` +
-      `peak RSS MB ${formatSummary(summarise(r.map((x) => x.peakRssMb)), 0)}; ${r[0]!.events} events → ${r[0]!.records} records`);
+    console.log(
+      `${mode.padEnd(10)} M events/s (wall) ${formatSummary(summarise(rate(r)), 2)}; per CPU-second ${formatSummary(summarise(cpuRate(r)), 2)}; ` +
+        `peak RSS MB ${formatSummary(summarise(r.map((x) => x.peakRssMb)), 0)}; ${r[0]!.events} events → ${r[0]!.records} records`,
+    );
   }
   const times = (r: RunResult[]) => r.map((x) => x.seconds);
   const cpus = (r: RunResult[]) => r.map((x) => x.cpuSeconds);
   for (const floor of ['floor', 'floor-skip'] as const) {
-    console.log(`replay / ${floor}: wall time ${formatSummary(summarise(roundRatios(times(results.replay), times(results[floor]))), 2)}; ` +
-      `CPU time ${formatSummary(summarise(roundRatios(cpus(results.replay), cpus(results[floor]))), 2)}`);
+    console.log(
+      `replay / ${floor}: wall time ${formatSummary(summarise(roundRatios(times(results.replay), times(results[floor]))), 2)}; ` +
+        `CPU time ${formatSummary(summarise(roundRatios(cpus(results.replay), cpus(results[floor]))), 2)}`,
+    );
   }
 }
 
@@ -83,7 +96,10 @@ async function child(mode: Mode, path: string): Promise<void> {
     for await (const group of set.batches({ skipKinds })) events += group.length;
   } else {
     const counted = (async function* () {
-      for await (const group of set.batches({ skipKinds })) { events += group.length; yield group; }
+      for await (const group of set.batches({ skipKinds })) {
+        events += group.length;
+        yield group;
+      }
     })();
     for await (const group of reduceGroups(counted)) records += group.length;
   }
@@ -96,5 +112,8 @@ async function child(mode: Mode, path: string): Promise<void> {
 if (require.main === module) {
   const argv = process.argv.slice(2);
   const run = argv[0] === '--child' ? child(argv[1] as Mode, argv[2]!) : replayBench(argv);
-  void run.catch((e) => { console.error(e); process.exitCode = 1; });
+  void run.catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
 }

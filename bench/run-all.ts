@@ -33,8 +33,12 @@ async function main(): Promise<void> {
     return;
   }
   console.log(`# sshtrace benchmarks${smoke ? ' (smoke: sizes too small to mean anything)' : ''}`);
-  console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, kernel ${release()}, node ${process.version}, ` +
-    `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, ${new Date().toISOString()}`);
+  console.log(
+    `machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, kernel ${release()}, node ${process.version}, ` +
+      `load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}, ${new Date().toISOString()}`,
+  );
   for (const [name, bench, args] of FULL) {
     if (only.length > 0 && !only.includes(name)) continue;
     await bench(smoke ? SMOKE_ARGS[name]! : args);

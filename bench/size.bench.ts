@@ -42,13 +42,18 @@ export async function sizeBench(argv: readonly string[]): Promise<void> {
     await loginsUnder(server, await startSshtrace(capture), logins, gapMs);
     report(capture, logins, server.fixture.pid);
     const dictionary = trainDictionary(dir);
-    console.log(`what-ifs, bytes per login (${dictionary ? `a ${dictionary.length} B dictionary trained on the corpus captures` : 'no corpus or zstd: no dictionary'}):`);
-    for (const [what, bytes] of whatIfs(capture, server.fixture.pid, logins, dictionary)) console.log(`  ${what.padEnd(52)} ${bytes}`);
+    console.log(
+      `what-ifs, bytes per login (${dictionary ? `a ${dictionary.length} B dictionary trained on the corpus captures` : 'no corpus or zstd: no dictionary'}):`,
+    );
+    for (const [what, bytes] of whatIfs(capture, server.fixture.pid, logins, dictionary))
+      console.log(`  ${what.padEnd(52)} ${bytes}`);
     if (bpftraceAvailable()) {
       const text = join(dir, 'logins.bpftrace.txt');
       await loginsUnder(server, await startBpftrace(BPFTRACE_SCRIPT, text), logins, gapMs);
       const printed = treeTextBytes(text, server.fixture.pid);
-      console.log(`bpftrace text output (this sshd's lines): ${printed.lines} lines, ${printed.bytes} B = ${(printed.bytes / logins).toFixed(0)} B per login`);
+      console.log(
+        `bpftrace text output (this sshd's lines): ${printed.lines} lines, ${printed.bytes} B = ${(printed.bytes / logins).toFixed(0)} B per login`,
+      );
     } else {
       console.log('bpftrace: not measured (not installed: apt-get install bpftrace)');
     }
@@ -68,10 +73,24 @@ async function auditdSizes(server: BenchServer, dir: string, logins: number, gap
   }
   for (const execveRule of [false, true]) {
     const auditd = await startAuditd(dir, execveRule);
-    await loginsUnder(server, { pid: null, cpuSeconds: () => 0, stop: async () => { await auditd.stop(); return ''; } }, logins, gapMs);
+    await loginsUnder(
+      server,
+      {
+        pid: null,
+        cpuSeconds: () => 0,
+        stop: async () => {
+          await auditd.stop();
+          return '';
+        },
+      },
+      logins,
+      gapMs,
+    );
     const mine = userAuditBytes(auditd.log, server.user.name, server.user.uid);
-    console.log(`auditd${execveRule ? ' + execve rule' : ' (PAM records only)'}: ${mine.lines} lines of this user, ` +
-      `${mine.bytes} B = ${(mine.bytes / logins).toFixed(0)} B per login (log_format ENRICHED)`);
+    console.log(
+      `auditd${execveRule ? ' + execve rule' : ' (PAM records only)'}: ${mine.lines} lines of this user, ` +
+        `${mine.bytes} B = ${(mine.bytes / logins).toFixed(0)} B per login (log_format ENRICHED)`,
+    );
   }
 }
 
@@ -80,18 +99,29 @@ function report(capture: string, logins: number, rootPid: number): void {
   const s = captureStats(frames);
   const perLogin = (n: number) => (n / logins).toFixed(0);
   console.log(`capture: ${s.fileBytes} B; header frame ${s.headerFrameBytes} B (once per file)`);
-  console.log(`batch frames: ${s.batchFrames}, ${s.batchStoredBytes} B stored (${perLogin(s.batchStoredBytes)} B per login), ` +
-    `${s.batchRawBytes} B msgpack (${(s.batchRawBytes / s.batchStoredBytes).toFixed(2)}x); ${s.foreignEvents} events of other sshds left out`);
-  console.log(`events: ${s.events} (${perLogin(s.events)} per login), ${s.kernelEventBytes} B raw events; ` +
-    `${(s.batchStoredBytes / s.events).toFixed(1)} B stored per event; entries by k: ${JSON.stringify(s.entries)}`);
+  console.log(
+    `batch frames: ${s.batchFrames}, ${s.batchStoredBytes} B stored (${perLogin(s.batchStoredBytes)} B per login), ` +
+      `${s.batchRawBytes} B msgpack (${(s.batchRawBytes / s.batchStoredBytes).toFixed(2)}x); ${s.foreignEvents} events of other sshds left out`,
+  );
+  console.log(
+    `events: ${s.events} (${perLogin(s.events)} per login), ${s.kernelEventBytes} B raw events; ` +
+      `${(s.batchStoredBytes / s.events).toFixed(1)} B stored per event; entries by k: ${JSON.stringify(s.entries)}`,
+  );
   const costs = marginalCosts(frames.frames);
   console.log('per login, by event type: count, raw bytes, stored bytes saved if the type were dropped');
   const rows = Object.entries(s.byType).sort((a, b) => b[1].rawBytes - a[1].rawBytes);
   for (const [name, t] of rows) {
-    console.log(`  ${name.padEnd(12)} ${(t.count / logins).toFixed(1).padStart(6)} ${perLogin(t.rawBytes).padStart(7)} ${perLogin(costs[name] ?? 0).padStart(6)}`);
+    console.log(
+      `  ${name.padEnd(12)} ${(t.count / logins).toFixed(1).padStart(6)} ${perLogin(t.rawBytes).padStart(7)} ${perLogin(costs[name] ?? 0).padStart(6)}`,
+    );
   }
-  for (const k of ['(counters entries)', '(clock entries)']) console.log(`  ${k.padEnd(20)} ${perLogin(costs[k] ?? 0).padStart(13)}`);
+  for (const k of ['(counters entries)', '(clock entries)'])
+    console.log(`  ${k.padEnd(20)} ${perLogin(costs[k] ?? 0).padStart(13)}`);
   console.log(`  (frame headers: ${perLogin(28 * s.batchFrames)} B per login)`);
 }
 
-if (require.main === module) void sizeBench(process.argv.slice(2)).catch((e) => { console.error(e); process.exitCode = 1; });
+if (require.main === module)
+  void sizeBench(process.argv.slice(2)).catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  });

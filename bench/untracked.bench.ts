@@ -23,11 +23,16 @@ const PIN_CPU = '1';
 function startTracer(variant: Variant, dir: string, round: number): Promise<RunningTracer> {
   const capture = join(dir, `r${round}.sshtrace`);
   switch (variant) {
-    case 'none': return Promise.resolve(NO_TRACER);
-    case 'flag only': return startBpftrace(join(dir, 'flag-only.bt'), join(dir, `r${round}.txt`));
-    case 'sshtrace': return startSshtrace(capture);
-    case 'sshtrace --file-writes': return startSshtrace(capture, ['--file-writes']);
-    case 'sshtrace --send-hook syscalls': return startSshtrace(capture, ['--send-hook', 'syscalls']);
+    case 'none':
+      return Promise.resolve(NO_TRACER);
+    case 'flag only':
+      return startBpftrace(join(dir, 'flag-only.bt'), join(dir, `r${round}.txt`));
+    case 'sshtrace':
+      return startSshtrace(capture);
+    case 'sshtrace --file-writes':
+      return startSshtrace(capture, ['--file-writes']);
+    case 'sshtrace --send-hook syscalls':
+      return startSshtrace(capture, ['--send-hook', 'syscalls']);
   }
 }
 
@@ -63,13 +68,16 @@ export async function untrackedBench(argv: readonly string[]): Promise<void> {
   const quietWaitMs = argNumber(argv, '--quiet-wait-s', 30) * 1000;
   const discarded: string[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'sshtr-bench-untracked-'));
-  const samples = Object.fromEntries(LOOPS.map((l) => [l, Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]]))])) as
-    Record<Loop, Record<Variant, number[]>>;
+  const samples = Object.fromEntries(
+    LOOPS.map((l) => [l, Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]]))]),
+  ) as Record<Loop, Record<Variant, number[]>>;
   try {
     const binary = join(dir, 'syscall-loop');
     execFileSync('cc', ['-O2', '-o', binary, SOURCE]);
     writeFileSync(join(dir, 'flag-only.bt'), FLAG_ONLY_SCRIPT);
-    heading(`untracked overhead: ${iterations} calls per loop pinned to CPU ${PIN_CPU}, best of ${repeats}, ${rounds} interleaved rounds`);
+    heading(
+      `untracked overhead: ${iterations} calls per loop pinned to CPU ${PIN_CPU}, best of ${repeats}, ${rounds} interleaved rounds`,
+    );
     const variants = VARIANTS.filter((v) => v !== 'flag only' || bpftraceAvailable());
     if (variants.length < VARIANTS.length) console.log('bpftrace not found: the flag-only floor is not measured');
     await interleave(variants, rounds, async (variant, round) => {
@@ -89,17 +97,24 @@ export async function untrackedBench(argv: readonly string[]): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   for (const loop of LOOPS) report(loop, samples[loop]);
-  if (discarded.length > 0) console.log(`discarded (another process held syscall tracepoints throughout): ${discarded.join('; ')}`);
+  if (discarded.length > 0)
+    console.log(`discarded (another process held syscall tracepoints throughout): ${discarded.join('; ')}`);
 }
 
 function report(loop: Loop, s: Record<Variant, number[]>): void {
   for (const variant of VARIANTS) {
     if (s[variant].length === 0) continue;
     const ns = formatSummary(summarise(s[variant]), 1);
-    const ratio = variant === 'none' ? '' : `; ratio to none ${formatSummary(summarise(roundRatios(s[variant], s.none)))}`;
-    const delta = variant === 'none' ? '' : `; +${(summarise(s[variant]).median - summarise(s.none).median).toFixed(1)} ns`;
+    const ratio =
+      variant === 'none' ? '' : `; ratio to none ${formatSummary(summarise(roundRatios(s[variant], s.none)))}`;
+    const delta =
+      variant === 'none' ? '' : `; +${(summarise(s[variant]).median - summarise(s.none).median).toFixed(1)} ns`;
     console.log(`${loop.padEnd(6)} ${variant.padEnd(22)} ns/call ${ns}${ratio}${delta}`);
   }
 }
 
-if (require.main === module) void untrackedBench(process.argv.slice(2)).catch((e) => { console.error(e); process.exitCode = 1; });
+if (require.main === module)
+  void untrackedBench(process.argv.slice(2)).catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  });

@@ -12,7 +12,10 @@ import type { OutputRecord } from '../model/records';
 import { argNumber, heading } from './lib/args';
 import { formatSummary, summarise } from './lib/stats';
 
-interface Seen { readonly at: number; readonly r: OutputRecord }
+interface Seen {
+  readonly at: number;
+  readonly r: OutputRecord;
+}
 
 export async function watchLatencyBench(argv: readonly string[]): Promise<void> {
   const logins = argNumber(argv, '--logins', 8);
@@ -28,7 +31,10 @@ export async function watchLatencyBench(argv: readonly string[]): Promise<void> 
   });
   let stderr = '';
   await new Promise<void>((ready, fail) => {
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); if (/^sshtrace: watching /m.test(stderr)) ready(); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (/^sshtrace: watching /m.test(stderr)) ready();
+    });
     child.once('exit', (code) => fail(new Error(`watch exited with ${code}:\n${stderr}`)));
   });
   const fixture = await startPrivateSshd();
@@ -38,9 +44,17 @@ export async function watchLatencyBench(argv: readonly string[]): Promise<void> 
     const alice = await fixture.createUser({ key: true });
     user = alice.name;
     for (let i = 0; i < logins; i++) {
-      await withWorkspace('watch-latency', (ws) => runClient(fixture, ws, {
-        program: 'ssh', args: [...onlyMethod('publickey'), ...keyOptions(alice.key!.privateKeyPath), target(fixture, alice.name), 'true'],
-      }));
+      await withWorkspace('watch-latency', (ws) =>
+        runClient(fixture, ws, {
+          program: 'ssh',
+          args: [
+            ...onlyMethod('publickey'),
+            ...keyOptions(alice.key!.privateKeyPath),
+            target(fixture, alice.name),
+            'true',
+          ],
+        }),
+      );
       ended.push(Date.now());
       await new Promise((r) => setTimeout(r, gapMs));
     }
@@ -51,11 +65,17 @@ export async function watchLatencyBench(argv: readonly string[]): Promise<void> 
   }
   const mine = seen.filter((s) => 'user' in s.r && s.r.user === user);
   const after = (type: OutputRecord['type'], field: 'time' | 'start') =>
-    mine.filter((s) => s.r.type === type).map((s) => (s.at - Date.parse((s.r as unknown as Record<string, string>)[field]!)) / 1000);
+    mine
+      .filter((s) => s.r.type === type)
+      .map((s) => (s.at - Date.parse((s.r as unknown as Record<string, string>)[field]!)) / 1000);
   const sessions = mine.filter((s) => s.r.type === 'session').map((s, i) => (s.at - ended[i]!) / 1000);
   console.log(`auth line after sshd decided, s: ${formatSummary(summarise(after('auth', 'time')), 2)}`);
   console.log(`LOGIN line after the login, s: ${formatSummary(summarise(after('session_start', 'start')), 2)}`);
   console.log(`session line after the client saw the end, s: ${formatSummary(summarise(sessions), 2)}`);
 }
 
-if (require.main === module) void watchLatencyBench(process.argv.slice(2)).catch((e) => { console.error(e); process.exitCode = 1; });
+if (require.main === module)
+  void watchLatencyBench(process.argv.slice(2)).catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  });

@@ -21,12 +21,12 @@ static __always_inline bool name_is(const char *name, const char *want, int want
 static __always_inline bool is_login_record_name(const char *name)
 {
 	return name_is(name, "utmp", 4) || name_is(name, "wtmp", 4) || name_is(name, "btmp", 4) ||
-	       name_is(name, "lastlog", 7) || name_is(name, "utmpx", 5) ||
-	       name_is(name, "wtmpx", 5) || name_is(name, "loginuid", 8);
+	       name_is(name, "lastlog", 7) || name_is(name, "utmpx", 5) || name_is(name, "wtmpx", 5) ||
+	       name_is(name, "loginuid", 8);
 }
 
-static __always_inline void emit_file_write(struct file *file, const char *name, long fd,
-					    const void *buf, __u64 count, __u8 flags)
+static __always_inline void emit_file_write(struct file *file, const char *name, long fd, const void *buf, __u64 count,
+					    __u8 flags)
 {
 	struct file_write_event *ev = scratch_buf();
 	__u64 n = count;
@@ -53,8 +53,7 @@ static __always_inline void emit_file_write(struct file *file, const char *name,
 	emit(ev);
 }
 
-static __always_inline void emit_pipe_write(struct file *file, long fd, const void *buf,
-					    __u64 count, __u8 flags)
+static __always_inline void emit_pipe_write(struct file *file, long fd, const void *buf, __u64 count, __u8 flags)
 {
 	struct pipe_write_event *ev = scratch_buf();
 	__u64 n = count;

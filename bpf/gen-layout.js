@@ -1,7 +1,6 @@
 // Writes capture/layout.generated.ts from bpf/events.h (npm run gen:layout): names come from parsing the header,
 // numbers from a C compiler (sizeof, offsetof, constant values), so TypeScript never copies a layout number.
 // The output is committed: building and replaying need no compiler.
-'use strict';
 
 const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -17,8 +16,8 @@ const OUTPUT = path.join(ROOT, 'capture', 'layout.generated.ts');
  * in lower case, except these, renamed in events.h after their kinds were public.
  */
 const KEPT_KINDS = {
-  MONITOR_MSG: 'frame',        // EV_MONITOR_MSG was EV_FRAME
-  MSG_DESYNC: 'frame_desync',  // EV_MSG_DESYNC was EV_FRAME_DESYNC
+  MONITOR_MSG: 'frame', // EV_MONITOR_MSG was EV_FRAME
+  MSG_DESYNC: 'frame_desync', // EV_MSG_DESYNC was EV_FRAME_DESYNC
 };
 
 /** The capture/events.ts kind of an EV_ name (without the prefix). */
@@ -33,10 +32,19 @@ function findCompiler() {
 function parseHeader(text) {
   const source = text.replace(/\/\*[\s\S]*?\*\//g, '');
   const structs = [...source.matchAll(/struct\s+(\w+)\s*\{([\s\S]*?)\};/g)].map(([, name, body]) => ({
-    name, fields: body.split(';').map((d) => d.trim()).filter(Boolean).flatMap(declaredFields),
+    name,
+    fields: body
+      .split(';')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .flatMap(declaredFields),
   }));
   const enums = [...source.matchAll(/enum\s+(\w+)\s*\{([\s\S]*?)\};/g)].map(([, name, body]) => ({
-    name, members: body.split(',').map((e) => e.trim().split(/\s|=/)[0]).filter(Boolean),
+    name,
+    members: body
+      .split(',')
+      .map((e) => e.trim().split(/\s|=/)[0])
+      .filter(Boolean),
   }));
   const defines = [...source.matchAll(/^#define[ \t]+(\w+)[ \t]+\S/gm)].map(([, name]) => name);
   return { structs, enums, defines };
@@ -45,7 +53,11 @@ function parseHeader(text) {
 /** "__u32 uid, euid" → uid, euid; "char comm[COMM_LEN]" → comm, an array; "__u8 data[]" → data (flexible: no sizeof). */
 function declaredFields(declaration) {
   return declaration.split(',').map((part) => ({
-    name: part.replace(/\[.*?\]/g, '').trim().split(/\s+/).pop(),
+    name: part
+      .replace(/\[.*?\]/g, '')
+      .trim()
+      .split(/\s+/)
+      .pop(),
     array: /\[\s*[^\]\s]/.test(part),
   }));
 }
@@ -63,17 +75,30 @@ function measure(parsed, compiler, header = HEADER) {
   for (const name of [...parsed.enums.flatMap((e) => e.members), ...parsed.defines]) {
     lines.push(`printf("value ${name} %lld\\n", (long long)(${name}));`);
   }
-  const program = `#include <linux/types.h>\n#include <stddef.h>\n#include <stdio.h>\n#include "${header}"\n` +
+  const program =
+    `#include <linux/types.h>\n#include <stddef.h>\n#include <stdio.h>\n#include "${header}"\n` +
     `int main(void) {\n${lines.join('\n')}\nreturn 0;\n}\n`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sshtrace-layout-'));
   try {
     fs.writeFileSync(path.join(dir, 'layout.c'), program);
-    execFileSync(compiler, ['-std=gnu11', '-Wall', '-Werror', '-o', path.join(dir, 'layout'), path.join(dir, 'layout.c')]);
+    execFileSync(compiler, [
+      '-std=gnu11',
+      '-Wall',
+      '-Werror',
+      '-o',
+      path.join(dir, 'layout'),
+      path.join(dir, 'layout.c'),
+    ]);
     const output = execFileSync(path.join(dir, 'layout'), { encoding: 'utf8' });
-    return new Map(output.trim().split('\n').map((line) => {
-      const [kind, key, value] = line.split(' ');
-      return [`${kind} ${key}`, Number(value)];
-    }));
+    return new Map(
+      output
+        .trim()
+        .split('\n')
+        .map((line) => {
+          const [kind, key, value] = line.split(' ');
+          return [`${kind} ${key}`, Number(value)];
+        }),
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -94,7 +119,7 @@ function render(parsed, measured) {
   };
   return [
     '// generated from bpf/events.h by bpf/gen-layout.js — do not edit; run npm run gen:layout',
-    '// Names are the header\'s; sizes, offsets and values are what the C compiler gives for them.',
+    "// Names are the header's; sizes, offsets and values are what the C compiler gives for them.",
     '',
     ...constantLines(parsed, num),
     ...structLines(parsed, num),
@@ -106,31 +131,50 @@ const entries = (names, value, key = (n) => n) => names.map((n) => `  ${key(n)}:
 function constantLines(parsed, num) {
   const evNames = eventTypeNames(parsed);
   const flags = (prefix) => parsed.defines.filter((d) => d.startsWith(prefix));
-  const flagLines = (prefix) => entries(flags(prefix), (n) => num(`value ${n}`), (n) => suffix(n, prefix));
+  const flagLines = (prefix) =>
+    entries(
+      flags(prefix),
+      (n) => num(`value ${n}`),
+      (n) => suffix(n, prefix),
+    );
   const caps = parsed.defines.filter((d) => !/^(EVF_|TRACK_)/.test(d) && d !== 'EVENTS_LAYOUT_VERSION');
   const otherEnums = parsed.enums.filter((e) => e.name !== 'event_type').flatMap((e) => e.members);
   return [
     `export const EVENTS_LAYOUT_VERSION = ${num('value EVENTS_LAYOUT_VERSION')};`,
     '',
     '/** enum event_type, without the EV_ prefix. */',
-    'export const EV = {', ...entries(evNames, (n) => num(`value EV_${n}`)), '} as const;',
+    'export const EV = {',
+    ...entries(evNames, (n) => num(`value EV_${n}`)),
+    '} as const;',
     '',
     '/** Event type number → capture/events.ts kind (the EV_ name in lower case, or its kept first name; counters are reported by kind). */',
     'export const KIND_BY_TYPE: Readonly<Record<number, string>> = {',
-    ...entries(evNames, (n) => `'${kindOf(n)}'`, (n) => `[EV.${n}]`),
+    ...entries(
+      evNames,
+      (n) => `'${kindOf(n)}'`,
+      (n) => `[EV.${n}]`,
+    ),
     '};',
     '',
     '/** event_header.flags bits (EVF_*). */',
-    'export const EVF = {', ...flagLines('EVF_'), '} as const;',
+    'export const EVF = {',
+    ...flagLines('EVF_'),
+    '} as const;',
     '',
     '/** Flags of the "tracked" map (TRACK_*). */',
-    'export const TRACK = {', ...flagLines('TRACK_'), '} as const;',
+    'export const TRACK = {',
+    ...flagLines('TRACK_'),
+    '} as const;',
     '',
     '/** The other #defines: array lengths and caps. */',
-    'export const CAPS = {', ...entries(caps, (n) => num(`value ${n}`)), '} as const;',
+    'export const CAPS = {',
+    ...entries(caps, (n) => num(`value ${n}`)),
+    '} as const;',
     '',
     '/** Values of the C enums other than event_type, by C name. */',
-    'export const ENUMS = {', ...entries(otherEnums, (n) => num(`value ${n}`)), '} as const;',
+    'export const ENUMS = {',
+    ...entries(otherEnums, (n) => num(`value ${n}`)),
+    '} as const;',
     '',
   ];
 }
@@ -145,7 +189,9 @@ function structLines(parsed, num) {
     ...structs((name, fields) => [
       `  ${name}: {`,
       `    size: ${num(`size ${name}`)},`,
-      '    fields: {', ...fields.map((f) => `      ${f.name}: ${num(`offset ${name}.${f.name}`)},`), '    },',
+      '    fields: {',
+      ...fields.map((f) => `      ${f.name}: ${num(`offset ${name}.${f.name}`)},`),
+      '    },',
       '  },',
     ]),
     '} as const satisfies Record<string, StructLayout>;',
@@ -161,7 +207,11 @@ function structLines(parsed, num) {
     '',
     '/** Fixed (minimum) size per event type (EV_X → struct x_event): a shorter event is malformed. */',
     'export const MIN_SIZE_BY_TYPE: Readonly<Record<number, number>> = {',
-    ...entries(eventTypeNames(parsed), (n) => `LAYOUT.${n.toLowerCase()}_event.size`, (n) => `[EV.${n}]`),
+    ...entries(
+      eventTypeNames(parsed),
+      (n) => `LAYOUT.${n.toLowerCase()}_event.size`,
+      (n) => `[EV.${n}]`,
+    ),
     '};',
     '',
   ];

@@ -18,8 +18,8 @@ const volatile __u32 argv_cap = 0; /* filename + argv bytes per exec, <= ARGV_CA
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, PID_MAX_LIMIT); /* the loader may resize before load */
-	__type(key, __u32);                 /* tgid */
-	__type(value, __u8);                /* TRACK_* */
+	__type(key, __u32);		    /* tgid */
+	__type(value, __u8);		    /* TRACK_* */
 } tracked SEC(".maps");
 
 struct {
@@ -78,10 +78,10 @@ static __always_inline void count_track_failed(void)
 }
 
 /* uapi linux/bpf.h ring buffer flags and queries (vmlinux_min.h declares kernel types only) */
-#define RB_NO_WAKEUP 1       /* BPF_RB_NO_WAKEUP */
-#define RB_FORCE_WAKEUP 2    /* BPF_RB_FORCE_WAKEUP */
-#define RB_AVAIL_DATA 0      /* BPF_RB_AVAIL_DATA */
-#define RB_RING_SIZE 1       /* BPF_RB_RING_SIZE */
+#define RB_NO_WAKEUP 1	  /* BPF_RB_NO_WAKEUP */
+#define RB_FORCE_WAKEUP 2 /* BPF_RB_FORCE_WAKEUP */
+#define RB_AVAIL_DATA 0	  /* BPF_RB_AVAIL_DATA */
+#define RB_RING_SIZE 1	  /* BPF_RB_RING_SIZE */
 
 /* Wake the drain thread once this much waits in the ring (at most a quarter of it) */
 #define WAKEUP_BYTES (256 * 1024)
@@ -138,8 +138,7 @@ static __always_inline __u8 caller_flags(void)
 }
 
 /* Fills the common header for the calling thread; size is set by the caller */
-static __always_inline void fill_header(struct event_header *h, __u16 type, __u16 size,
-					__u8 track_flags)
+static __always_inline void fill_header(struct event_header *h, __u16 type, __u16 size, __u8 track_flags)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 

@@ -15,7 +15,7 @@
 
 #define MSG_HDR_LEN 5
 #define MSG_LEN_MAX (16u << 20) /* above any OpenSSH maximum (4 MiB in 10.1+) */
-#define MSG_STEPS 10            /* pieces (a header or a body chunk) followed per send */
+#define MSG_STEPS 10		/* pieces (a header or a body chunk) followed per send */
 
 struct monitor_pending_entry {
 	__u64 ino;
@@ -24,12 +24,12 @@ struct monitor_pending_entry {
 
 struct msg_stream {
 	__u64 ino;
-	__u32 len;       /* declared length of the current message (type + body) */
+	__u32 len;	 /* declared length of the current message (type + body) */
 	__u32 body_left; /* body bytes of the current message not yet sent */
-	__u8 hdr_have;   /* header bytes seen, 0..5 */
+	__u8 hdr_have;	 /* header bytes seen, 0..5 */
 	__u8 msg_type;
-	__u8 announced;  /* EV_MONITOR_MSG of the current message was emitted */
-	__u8 desynced;   /* boundaries lost for good: nothing more from this socket */
+	__u8 announced; /* EV_MONITOR_MSG of the current message was emitted */
+	__u8 desynced;	/* boundaries lost for good: nothing more from this socket */
 	__u32 _pad;
 };
 
@@ -60,7 +60,7 @@ struct {
 struct msg_cursor {
 	const __u8 *p;
 	__u32 left;
-	__u32 sent;     /* for EV_MSG_DESYNC.bytes */
+	__u32 sent; /* for EV_MSG_DESYNC.bytes */
 	__u64 ino;
 	__u8 track_flags;
 };
@@ -68,7 +68,7 @@ struct msg_cursor {
 /* Called from socketpair's exit: this end's messages will be followed */
 static __always_inline void msg_stream_register(__u64 ino, struct sock *sk)
 {
-	struct monitor_pending_entry entry = { .ino = ino, .sk = (__u64)sk };
+	struct monitor_pending_entry entry = {.ino = ino, .sk = (__u64)sk};
 
 	if (ino && sk)
 		bpf_map_update_elem(&monitor_pending, &ino, &entry, BPF_ANY);
@@ -95,8 +95,8 @@ static __always_inline void emit_msg_desync(struct msg_stream *st, struct msg_cu
 /* `by_ino` is a constant at every call site: each program keeps one of the two stores */
 static __always_inline struct msg_stream *msg_stream_get(struct sock *sk, struct msg_cursor *c, bool by_ino)
 {
-	struct msg_stream *st = by_ino ? bpf_map_lookup_elem(&msg_streams_by_ino, &c->ino)
-					: bpf_sk_storage_get(&msg_streams, sk, 0, 0);
+	struct msg_stream *st =
+	    by_ino ? bpf_map_lookup_elem(&msg_streams_by_ino, &c->ino) : bpf_sk_storage_get(&msg_streams, sk, 0, 0);
 	struct monitor_pending_entry *pending;
 	struct msg_stream fresh = {};
 
@@ -239,7 +239,7 @@ static long msg_step(__u32 index, void *data)
  */
 static __always_inline void msg_stream_feed(struct msg_stream *st, struct msg_cursor *c)
 {
-	struct msg_loop x = { .st = st, .c = *c, .err = 0 };
+	struct msg_loop x = {.st = st, .c = *c, .err = 0};
 
 	bpf_loop(MSG_STEPS, msg_step, &x, 0);
 	if (!x.err && x.c.left)

@@ -52,8 +52,7 @@ static __always_inline void on_sockname_exit(long ret, __u32 call)
  * file path ends at its NUL, and whatever follows it is zeroed: callers often
  * pass sizeof(sockaddr_un), so those bytes are stale stack memory of the caller.
  */
-static __always_inline void read_unix_path(struct connect_event *ev, const __u8 *upath,
-					   __u64 len)
+static __always_inline void read_unix_path(struct connect_event *ev, const __u8 *upath, __u64 len)
 {
 	__u8 last = 0;
 	long n;
@@ -86,8 +85,7 @@ static __always_inline void read_unix_path(struct connect_event *ev, const __u8 
 }
 
 /* The destination as passed (user memory): inet address or AF_UNIX path */
-static __always_inline void read_connect_addr(struct connect_event *ev, const __u8 *uaddr,
-					      __u32 addrlen)
+static __always_inline void read_connect_addr(struct connect_event *ev, const __u8 *uaddr, __u32 addrlen)
 {
 	__u8 sa[28] = {}; /* sockaddr_in6 is the largest inet form */
 	__u64 n = addrlen;
@@ -148,7 +146,7 @@ static __always_inline void on_socketpair_exit(long ret)
 	struct socketpair_event *ev;
 	struct syscall_args a;
 	struct sock *sk[2] = {};
-	__s32 fds[2] = { -1, -1 };
+	__s32 fds[2] = {-1, -1};
 
 	ev = begin_syscall_event(EV_SOCKETPAIR, sizeof(*ev), &a, &flags);
 	if (!ev)
@@ -166,8 +164,7 @@ static __always_inline void on_socketpair_exit(long ret)
 		sk[0] = fd_sock(fds[0], &ev->ino[0]);
 		sk[1] = fd_sock(fds[1], &ev->ino[1]);
 	}
-	if (ev->family == AF_UNIX && ev->sock_type == SOCK_STREAM && (flags & TRACK_SSHD_IMAGE) &&
-	    sk[0] && sk[1]) {
+	if (ev->family == AF_UNIX && ev->sock_type == SOCK_STREAM && (flags & TRACK_SSHD_IMAGE) && sk[0] && sk[1]) {
 		msg_stream_register(ev->ino[0], sk[0]);
 		msg_stream_register(ev->ino[1], sk[1]);
 		ev->h.flags |= EVF_SOCK_MONITOR;

@@ -105,8 +105,7 @@ static __always_inline bool read_exec_strings(struct exec_event *ev, struct task
 	barrier_var(args_len); /* keep the 64-bit bound check on the register passed below */
 	if (args_len > ARGV_CAP_MAX)
 		args_len = ARGV_CAP_MAX;
-	if (args_len && bpf_probe_read_user(ev->data + (fn_len & ARGV_MASK), args_len,
-					    (void *)arg_start)) {
+	if (args_len && bpf_probe_read_user(ev->data + (fn_len & ARGV_MASK), args_len, (void *)arg_start)) {
 		count_read_failed();
 		args_len = 0;
 	}
@@ -132,8 +131,7 @@ static __always_inline void read_tty_name(struct task_struct *task, char *name)
 		name[i + 1] = raw[i];
 }
 
-static __always_inline void on_exec(struct task_struct *task, __u32 old_tid,
-				    struct linux_binprm *bprm)
+static __always_inline void on_exec(struct task_struct *task, __u32 old_tid, struct linux_binprm *bprm)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	__u8 *slot = tracked_slot(tgid);
@@ -156,7 +154,8 @@ static __always_inline void on_exec(struct task_struct *task, __u32 old_tid,
 	fill_header(&ev->h, EV_EXEC, 0, old);
 	if (!read_exec_strings(ev, task, bprm)) {
 		count_read_failed();
-		/* An image we cannot name is still followed, but never trusted as sshd (its socket bytes stay unread) */
+		/* An image we cannot name is still followed, but never trusted as sshd (its socket bytes stay unread)
+		 */
 		if (slot && (old & TRACK_FOLLOWED))
 			*slot = TRACK_FOLLOWED | (old & (TRACK_CHROOTED | TRACK_SANDBOXED));
 		return;
@@ -168,8 +167,7 @@ static __always_inline void on_exec(struct task_struct *task, __u32 old_tid,
 		*slot = TRACK_FOLLOWED | (family ? TRACK_SSHD_IMAGE : 0) | (old & (TRACK_CHROOTED | TRACK_SANDBOXED));
 	else
 		count_track_failed();
-	ev->h.flags |= (family ? EVF_EXEC_FAMILY_ROOT : 0) |
-		       ((old & TRACK_FOLLOWED) ? EVF_EXEC_WAS_TRACKED : 0);
+	ev->h.flags |= (family ? EVF_EXEC_FAMILY_ROOT : 0) | ((old & TRACK_FOLLOWED) ? EVF_EXEC_WAS_TRACKED : 0);
 	ev->h.size = sizeof(*ev) + ev->filename_len + ev->args_len;
 	ev->old_tid = old_tid;
 	ev->ppid = task_ppid(task);

@@ -82,7 +82,7 @@ static __always_inline void emit_fdpass(__u64 ino, struct send_data *d, int sent
  */
 static __always_inline void on_unix_stream_send(struct sock *sk, int sent, __u8 flags, bool by_ino)
 {
-	struct msg_cursor c = { .ino = sock_ino(sk), .sent = sent, .track_flags = flags };
+	struct msg_cursor c = {.ino = sock_ino(sk), .sent = sent, .track_flags = flags};
 	struct msg_stream *st = msg_stream_get(sk, &c, by_ino);
 	struct send_data d;
 
@@ -109,8 +109,7 @@ static __always_inline void on_unix_stream_send(struct sock *sk, int sent, __u8 
 }
 
 /* A syslog line (starts with '<') or an audit netlink message, raw */
-static __always_inline void emit_dgram(struct sock *sk, struct send_data *d, int sent,
-				       __u32 kind, __u8 flags)
+static __always_inline void emit_dgram(struct sock *sk, struct send_data *d, int sent, __u32 kind, __u8 flags)
 {
 	struct dgram_event *ev = scratch_buf();
 	__u64 n = sent;

@@ -35,8 +35,7 @@ int BPF_PROG(tp_btf__sched_process_fork, struct task_struct *parent, struct task
 }
 
 SEC("tp_btf/sched_process_exec")
-int BPF_PROG(tp_btf__sched_process_exec, struct task_struct *task, int old_pid,
-	     struct linux_binprm *bprm)
+int BPF_PROG(tp_btf__sched_process_exec, struct task_struct *task, int old_pid, struct linux_binprm *bprm)
 {
 	on_exec(task, old_pid, bprm);
 	return 0;
@@ -71,10 +70,13 @@ int BPF_PROG(kfix_tp_btf__sock_send_length, struct sock *sk, int ret, int flags)
  * so that a monitor socket written with it desyncs (read_send_data knows only write, sendto and sendmsg), as
  * it does above.
  */
-#define SEND_EXIT(name) \
-	SEC("tracepoint/syscalls/sys_exit_" #name) \
+#define SEND_EXIT(name)                                                                      \
+	SEC("tracepoint/syscalls/sys_exit_" #name)                                           \
 	int kalt_tracepoint__syscalls__sys_exit_##name(struct trace_event_raw_sys_exit *ctx) \
-	{ on_send_syscall_exit(ctx->ret); return 0; }
+	{                                                                                    \
+		on_send_syscall_exit(ctx->ret);                                              \
+		return 0;                                                                    \
+	}
 
 SEND_EXIT(write)
 SEND_EXIT(writev)
@@ -83,29 +85,107 @@ SEND_EXIT(sendmsg)
 
 /* ---- Rare syscalls, on exit ---- */
 
-#define SYS_EXIT(name) \
+/* clang-format off: one line per hook reads as the table it is */
+#define SYS_EXIT(name)                             \
 	SEC("tracepoint/syscalls/sys_exit_" #name) \
 	int tracepoint__syscalls__sys_exit_##name(struct trace_event_raw_sys_exit *ctx)
 
-SYS_EXIT(setuid) { on_cred_exit(ctx->ret, CRED_SETUID, 1); return 0; }
-SYS_EXIT(setgid) { on_cred_exit(ctx->ret, CRED_SETGID, 1); return 0; }
-SYS_EXIT(setreuid) { on_cred_exit(ctx->ret, CRED_SETREUID, 2); return 0; }
-SYS_EXIT(setregid) { on_cred_exit(ctx->ret, CRED_SETREGID, 2); return 0; }
-SYS_EXIT(setresuid) { on_cred_exit(ctx->ret, CRED_SETRESUID, 3); return 0; }
-SYS_EXIT(setresgid) { on_cred_exit(ctx->ret, CRED_SETRESGID, 3); return 0; }
-SYS_EXIT(setgroups) { on_setgroups_exit(ctx->ret); return 0; }
-SYS_EXIT(chroot) { on_chroot_exit(ctx->ret); return 0; }
-SYS_EXIT(setsid) { on_setsid_exit(ctx->ret); return 0; }
-SYS_EXIT(prctl) { on_prctl_exit(ctx->ret, false); return 0; }
-SYS_EXIT(seccomp) { on_prctl_exit(ctx->ret, true); return 0; }
-SYS_EXIT(accept) { on_accept_exit(ctx->ret); return 0; }
-SYS_EXIT(accept4) { on_accept_exit(ctx->ret); return 0; }
-SYS_EXIT(getpeername) { on_sockname_exit(ctx->ret, SOCKNAME_PEER); return 0; }
-SYS_EXIT(getsockname) { on_sockname_exit(ctx->ret, SOCKNAME_SOCK); return 0; }
-SYS_EXIT(connect) { on_connect_exit(ctx->ret); return 0; }
-SYS_EXIT(socketpair) { on_socketpair_exit(ctx->ret); return 0; }
-SYS_EXIT(wait4) { on_wait_exit(ctx->ret, WAIT_WAIT4); return 0; }
-SYS_EXIT(waitid) { on_wait_exit(ctx->ret, WAIT_WAITID); return 0; }
+SYS_EXIT(setuid)
+{
+	on_cred_exit(ctx->ret, CRED_SETUID, 1);
+	return 0;
+}
+SYS_EXIT(setgid)
+{
+	on_cred_exit(ctx->ret, CRED_SETGID, 1);
+	return 0;
+}
+SYS_EXIT(setreuid)
+{
+	on_cred_exit(ctx->ret, CRED_SETREUID, 2);
+	return 0;
+}
+SYS_EXIT(setregid)
+{
+	on_cred_exit(ctx->ret, CRED_SETREGID, 2);
+	return 0;
+}
+SYS_EXIT(setresuid)
+{
+	on_cred_exit(ctx->ret, CRED_SETRESUID, 3);
+	return 0;
+}
+SYS_EXIT(setresgid)
+{
+	on_cred_exit(ctx->ret, CRED_SETRESGID, 3);
+	return 0;
+}
+SYS_EXIT(setgroups)
+{
+	on_setgroups_exit(ctx->ret);
+	return 0;
+}
+SYS_EXIT(chroot)
+{
+	on_chroot_exit(ctx->ret);
+	return 0;
+}
+SYS_EXIT(setsid)
+{
+	on_setsid_exit(ctx->ret);
+	return 0;
+}
+SYS_EXIT(prctl)
+{
+	on_prctl_exit(ctx->ret, false);
+	return 0;
+}
+SYS_EXIT(seccomp)
+{
+	on_prctl_exit(ctx->ret, true);
+	return 0;
+}
+SYS_EXIT(accept)
+{
+	on_accept_exit(ctx->ret);
+	return 0;
+}
+SYS_EXIT(accept4)
+{
+	on_accept_exit(ctx->ret);
+	return 0;
+}
+SYS_EXIT(getpeername)
+{
+	on_sockname_exit(ctx->ret, SOCKNAME_PEER);
+	return 0;
+}
+SYS_EXIT(getsockname)
+{
+	on_sockname_exit(ctx->ret, SOCKNAME_SOCK);
+	return 0;
+}
+SYS_EXIT(connect)
+{
+	on_connect_exit(ctx->ret);
+	return 0;
+}
+SYS_EXIT(socketpair)
+{
+	on_socketpair_exit(ctx->ret);
+	return 0;
+}
+SYS_EXIT(wait4)
+{
+	on_wait_exit(ctx->ret, WAIT_WAIT4);
+	return 0;
+}
+SYS_EXIT(waitid)
+{
+	on_wait_exit(ctx->ret, WAIT_WAITID);
+	return 0;
+}
+/* clang-format on */
 
 /* ---- Opt-in: taxes every write() on the machine, so off unless --file-writes ---- */
 

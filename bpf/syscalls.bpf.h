@@ -9,8 +9,8 @@
 
 #define PR_SET_SECCOMP 22
 #define PR_SET_NO_NEW_PRIVS 38
-#define SECCOMP_MODE_FILTER 2      /* prctl(PR_SET_SECCOMP, mode) */
-#define SECCOMP_SET_MODE_FILTER 1  /* seccomp(op) */
+#define SECCOMP_MODE_FILTER 2	  /* prctl(PR_SET_SECCOMP, mode) */
+#define SECCOMP_SET_MODE_FILTER 1 /* seccomp(op) */
 
 /* nargs of the call's arguments are kept; the rest read (u32)-1, "unchanged" */
 static __always_inline void on_cred_exit(long ret, __u32 call, int nargs)

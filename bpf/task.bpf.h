@@ -129,8 +129,8 @@ static __always_inline void sock_endpoint(struct sock *sk, bool peer, struct ine
 
 	__builtin_memset(ep, 0, sizeof(*ep));
 	if (family == AF_INET) {
-		__be32 addr = peer ? BPF_CORE_READ(sk, __sk_common.skc_daddr)
-				   : BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		__be32 addr =
+		    peer ? BPF_CORE_READ(sk, __sk_common.skc_daddr) : BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
 		__builtin_memcpy(ep->addr, &addr, sizeof(addr));
 	} else if (family == AF_INET6) {
 		if (peer)
@@ -141,8 +141,8 @@ static __always_inline void sock_endpoint(struct sock *sk, bool peer, struct ine
 		return;
 	}
 	ep->family = family;
-	ep->port = peer ? __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport))
-			: BPF_CORE_READ(sk, __sk_common.skc_num);
+	ep->port =
+	    peer ? __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport)) : BPF_CORE_READ(sk, __sk_common.skc_num);
 }
 
 #endif /* SSHTRACE_TASK_BPF_H */

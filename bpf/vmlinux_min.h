@@ -45,9 +45,15 @@ struct pt_regs {
 	unsigned long r10, r9, r8, ax, dx, si, di, orig_ax;
 };
 
-typedef struct { int counter; } atomic_t;
-typedef struct { __u32 val; } kuid_t;
-typedef struct { __u32 val; } kgid_t;
+typedef struct {
+	int counter;
+} atomic_t;
+typedef struct {
+	__u32 val;
+} kuid_t;
+typedef struct {
+	__u32 val;
+} kgid_t;
 
 struct cred {
 	kuid_t uid, suid, euid, fsuid;
@@ -59,7 +65,7 @@ struct tty_struct {
 };
 
 struct signal_struct {
-	atomic_t live;         /* threads not yet in do_exit */
+	atomic_t live;		/* threads not yet in do_exit */
 	struct tty_struct *tty; /* controlling tty, NULL if none */
 };
 
@@ -141,7 +147,7 @@ struct task_struct {
 	struct mm_struct *mm;
 	struct files_struct *files;
 	__u64 start_boottime;
-	kuid_t loginuid;        /* CONFIG_AUDIT only: see core_fixes.bpf.h */
+	kuid_t loginuid;	/* CONFIG_AUDIT only: see core_fixes.bpf.h */
 	unsigned int sessionid; /* CONFIG_AUDIT only */
 };
 

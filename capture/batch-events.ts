@@ -1,8 +1,6 @@
 // Upcast capture entries → TraceEvents: 'ev' entries through the kernel-event decoder, counters by kind,
 // clock pairs, recorder notes, the header's snapshot and the trailer.
-import type {
-  CaptureEndEvent, ClockEvent, CountersEvent, GapEvent, SnapshotEvent, TraceEvent,
-} from './events';
+import type { CaptureEndEvent, ClockEvent, CountersEvent, GapEvent, SnapshotEvent, TraceEvent } from './events';
 import type { BatchEntry, CaptureHeader, CounterFields, Trailer } from './format';
 import { EVENT_COUNTERS, type EventCounterField } from './counters';
 import { decodeEvents, type DecodeStats } from './decode-events';
@@ -12,7 +10,10 @@ import type { InvalidEntry } from './upcast';
 export function headerEvents(header: CaptureHeader): [SnapshotEvent, ClockEvent] {
   return [
     {
-      kind: 'snapshot', ts: header.clock.ts, processes: header.snapshot, opensshVersions: header.opensshVersions,
+      kind: 'snapshot',
+      ts: header.clock.ts,
+      processes: header.snapshot,
+      opensshVersions: header.opensshVersions,
       users: header.passwd.map(([name, uid]) => [name, uid] as const),
     },
     { kind: 'clock', ts: header.clock.ts, realtimeNs: header.clock.realtimeNs },
@@ -28,7 +29,10 @@ function byKind(values: readonly number[]): Record<string, number> {
 }
 
 function countersEvent(ts: number, c: CounterFields, unknownEvents: number): CountersEvent {
-  const scalars = Object.fromEntries(EVENT_COUNTERS.map(({ name, field }) => [field, c[name]])) as Record<EventCounterField, number>;
+  const scalars = Object.fromEntries(EVENT_COUNTERS.map(({ name, field }) => [field, c[name]])) as Record<
+    EventCounterField,
+    number
+  >;
   return { kind: 'counters', ts, emitted: byKind(c.emitted), dropped: byKind(c.dropped), ...scalars, unknownEvents };
 }
 
@@ -60,14 +64,25 @@ export function entryEvents(entry: BatchEntry | InvalidEntry, stats: DecodeStats
 }
 
 function evEvents(bytes: Uint8Array, stats: DecodeStats, lastTs: number): TraceEvent[] {
-  const before = { unknown: stats.unknown, unknownBytes: stats.unknownBytes, malformed: stats.malformed, malformedBytes: stats.malformedBytes };
+  const before = {
+    unknown: stats.unknown,
+    unknownBytes: stats.unknownBytes,
+    malformed: stats.malformed,
+    malformedBytes: stats.malformedBytes,
+  };
   const events: TraceEvent[] = decodeEvents(bytes, stats);
   const unknown = stats.unknown - before.unknown;
   const malformed = stats.malformed - before.malformed;
   const ts = events.length > 0 ? events[events.length - 1]!.ts : lastTs;
   if (unknown > 0) {
     const types = [...stats.unknownTypes].sort((a, b) => a - b).join(', ');
-    events.push(gap(ts, `${unknown} kernel record(s) of unknown type (types seen: ${types})`, stats.unknownBytes - before.unknownBytes));
+    events.push(
+      gap(
+        ts,
+        `${unknown} kernel record(s) of unknown type (types seen: ${types})`,
+        stats.unknownBytes - before.unknownBytes,
+      ),
+    );
   }
   if (malformed > 0) {
     events.push(gap(ts, `${malformed} malformed kernel record(s)`, stats.malformedBytes - before.malformedBytes));

@@ -20,35 +20,60 @@ interface CounterSpec {
 /** Counted once per recording, cumulative; stored under these names in counters entries and the trailer. */
 export const COUNTERS = {
   truncated: {
-    countedBy: 'kernel', eventField: 'truncated', losesEvidence: false, warnsWhileRecording: false,
+    countedBy: 'kernel',
+    eventField: 'truncated',
+    losesEvidence: false,
+    warnsWhileRecording: false,
     meaning: 'a variable field (argv, a message body) was cut at its cap; the event says so itself',
   },
-  frameDesync: { // a stored and dumped name, kept: counts message desyncs (EV_MSG_DESYNC)
-    countedBy: 'kernel', eventField: 'frameDesync', losesEvidence: true, warnsWhileRecording: false,
+  frameDesync: {
+    // a stored and dumped name, kept: counts message desyncs (EV_MSG_DESYNC)
+    countedBy: 'kernel',
+    eventField: 'frameDesync',
+    losesEvidence: true,
+    warnsWhileRecording: false,
     meaning: 'the monitor message splitter lost sync with a socket stream',
   },
   trackFailed: {
-    countedBy: 'kernel', eventField: 'trackFailed', losesEvidence: true, warnsWhileRecording: true,
+    countedBy: 'kernel',
+    eventField: 'trackFailed',
+    losesEvidence: true,
+    warnsWhileRecording: true,
     meaning: 'a process could not be tracked (tracked map full)',
   },
   readFailed: {
-    countedBy: 'kernel', eventField: 'readFailed', losesEvidence: true, warnsWhileRecording: false,
+    countedBy: 'kernel',
+    eventField: 'readFailed',
+    losesEvidence: true,
+    warnsWhileRecording: false,
     meaning: 'the kernel could not read bytes an event needed',
   },
   userDroppedRecords: {
-    countedBy: 'recorder', eventField: 'userDropped', losesEvidence: true, warnsWhileRecording: true,
+    countedBy: 'recorder',
+    eventField: 'userDropped',
+    losesEvidence: true,
+    warnsWhileRecording: true,
     meaning: 'events dropped in user space (the queue to JavaScript was full: the recorder fell behind)',
   },
   userDroppedBatches: {
-    countedBy: 'recorder', eventField: null, losesEvidence: false, warnsWhileRecording: false,
+    countedBy: 'recorder',
+    eventField: null,
+    losesEvidence: false,
+    warnsWhileRecording: false,
     meaning: 'batches those events came in',
   },
   delivered: {
-    countedBy: 'recorder', eventField: null, losesEvidence: false, warnsWhileRecording: false,
+    countedBy: 'recorder',
+    eventField: null,
+    losesEvidence: false,
+    warnsWhileRecording: false,
     meaning: 'events delivered to JavaScript',
   },
   malformed: {
-    countedBy: 'recorder', eventField: null, losesEvidence: false, warnsWhileRecording: true,
+    countedBy: 'recorder',
+    eventField: null,
+    losesEvidence: false,
+    warnsWhileRecording: true,
     meaning: 'ring-buffer samples whose size did not match their header (never expected)',
   },
 } as const satisfies Record<string, CounterSpec>;

@@ -12,11 +12,11 @@ const H = LAYOUT.event_header.fields;
 const HEADER_BYTES = LAYOUT.event_header.size;
 
 export interface DecodeStats {
-  events: number;          // events stepped over (decoded or not)
+  events: number; // events stepped over (decoded or not)
   decoded: number;
-  unknown: number;         // type this decoder does not know
+  unknown: number; // type this decoder does not know
   unknownBytes: number;
-  malformed: number;       // too short for its type, an impossible enum value, or an unsteppable header
+  malformed: number; // too short for its type, an impossible enum value, or an unsteppable header
   malformedBytes: number;
   unknownTypes: Set<number>;
   /** Known types the consumer does not read (the model's IGNORED_KINDS): stepped over, not decoded. */
@@ -26,25 +26,49 @@ export interface DecodeStats {
 
 export function newDecodeStats(skipTypes: ReadonlySet<number> = new Set()): DecodeStats {
   return {
-    events: 0, decoded: 0, unknown: 0, unknownBytes: 0, malformed: 0, malformedBytes: 0, unknownTypes: new Set(),
-    skipTypes, skipped: 0,
+    events: 0,
+    decoded: 0,
+    unknown: 0,
+    unknownBytes: 0,
+    malformed: 0,
+    malformedBytes: 0,
+    unknownTypes: new Set(),
+    skipTypes,
+    skipped: 0,
   };
 }
 
 /** Event type numbers of the given kinds, for newDecodeStats(). */
 export function typesOfKinds(kinds: readonly string[]): Set<number> {
-  return new Set(Object.entries(KIND_BY_TYPE).filter(([, kind]) => kinds.includes(kind)).map(([type]) => Number(type)));
+  return new Set(
+    Object.entries(KIND_BY_TYPE)
+      .filter(([, kind]) => kinds.includes(kind))
+      .map(([type]) => Number(type)),
+  );
 }
 
 type Decoder = (v: EventView, at: number, size: number) => KernelEvent | null;
 
 const DECODERS: Readonly<Record<number, Decoder>> = {
-  [EV.FORK]: P.decodeFork, [EV.EXEC]: P.decodeExec, [EV.EXIT]: P.decodeExit, [EV.CRED]: P.decodeCred,
-  [EV.SETGROUPS]: P.decodeSetgroups, [EV.CHROOT]: P.decodeChroot, [EV.SETSID]: P.decodeSetsid,
-  [EV.PRCTL]: P.decodePrctl, [EV.WAIT]: P.decodeWait, [EV.ACCEPT]: S.decodeAccept,
-  [EV.SOCKNAME]: S.decodeSockname, [EV.CONNECT]: S.decodeConnect, [EV.SOCKETPAIR]: S.decodeSocketpair,
-  [EV.MONITOR_MSG]: S.decodeMonitorMessage, [EV.FDPASS]: S.decodeFdpass, [EV.DGRAM]: S.decodeDgram,
-  [EV.BANNER]: S.decodeBanner, [EV.FILE_WRITE]: S.decodeFileWrite, [EV.PIPE_WRITE]: S.decodePipeWrite,
+  [EV.FORK]: P.decodeFork,
+  [EV.EXEC]: P.decodeExec,
+  [EV.EXIT]: P.decodeExit,
+  [EV.CRED]: P.decodeCred,
+  [EV.SETGROUPS]: P.decodeSetgroups,
+  [EV.CHROOT]: P.decodeChroot,
+  [EV.SETSID]: P.decodeSetsid,
+  [EV.PRCTL]: P.decodePrctl,
+  [EV.WAIT]: P.decodeWait,
+  [EV.ACCEPT]: S.decodeAccept,
+  [EV.SOCKNAME]: S.decodeSockname,
+  [EV.CONNECT]: S.decodeConnect,
+  [EV.SOCKETPAIR]: S.decodeSocketpair,
+  [EV.MONITOR_MSG]: S.decodeMonitorMessage,
+  [EV.FDPASS]: S.decodeFdpass,
+  [EV.DGRAM]: S.decodeDgram,
+  [EV.BANNER]: S.decodeBanner,
+  [EV.FILE_WRITE]: S.decodeFileWrite,
+  [EV.PIPE_WRITE]: S.decodePipeWrite,
   [EV.MSG_DESYNC]: S.decodeMessageDesync,
 };
 

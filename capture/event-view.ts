@@ -17,17 +17,33 @@ export class EventView {
     this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
-  get length(): number { return this.buf.length; }
-  u8(at: number): number { return this.buf[at]!; }
-  u16(at: number): number { return this.view.getUint16(at, true); }
-  u32(at: number): number { return this.view.getUint32(at, true); }
-  i32(at: number): number { return this.view.getInt32(at, true); }
+  get length(): number {
+    return this.buf.length;
+  }
+  u8(at: number): number {
+    return this.buf[at]!;
+  }
+  u16(at: number): number {
+    return this.view.getUint16(at, true);
+  }
+  u32(at: number): number {
+    return this.view.getUint32(at, true);
+  }
+  i32(at: number): number {
+    return this.view.getInt32(at, true);
+  }
   /** u64 as a JS number: exact below 2^53 (ns since boot stays exact for 104 days of uptime). */
-  u64(at: number): number { return this.view.getUint32(at + 4, true) * TWO_32 + this.view.getUint32(at, true); }
-  i64(at: number): number { return this.view.getInt32(at + 4, true) * TWO_32 + this.view.getUint32(at, true); }
+  u64(at: number): number {
+    return this.view.getUint32(at + 4, true) * TWO_32 + this.view.getUint32(at, true);
+  }
+  i64(at: number): number {
+    return this.view.getInt32(at + 4, true) * TWO_32 + this.view.getUint32(at, true);
+  }
 
   /** A copy, so events never pin the batch buffer. */
-  bytes(at: number, length: number): Uint8Array { return new Uint8Array(this.buf.subarray(at, at + length)); }
+  bytes(at: number, length: number): Uint8Array {
+    return new Uint8Array(this.buf.subarray(at, at + length));
+  }
 
   /** Text up to the first NUL within [at, at+max). */
   cstr(at: number, max: number): string {
@@ -47,16 +63,26 @@ export class EventView {
     const buf = this.buf;
     // A JS loop: most fields are short ASCII, and a native isAscii() on a subarray costs more.
     let ascii = true;
-    for (let i = start; i < end; i++) if (buf[i]! >= 0x80) { ascii = false; break; }
+    for (let i = start; i < end; i++)
+      if (buf[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
     if (ascii || !isUtf8(buf.subarray(start, end))) return buf.toString('latin1', start, end);
     return buf.toString('utf8', start, end);
   }
 
   creds(at: number): Creds {
     return {
-      uid: this.u32(at + C.uid), euid: this.u32(at + C.euid), suid: this.u32(at + C.suid),
-      fsuid: this.u32(at + C.fsuid), gid: this.u32(at + C.gid), egid: this.u32(at + C.egid),
-      sgid: this.u32(at + C.sgid), fsgid: this.u32(at + C.fsgid), auid: this.u32(at + C.auid),
+      uid: this.u32(at + C.uid),
+      euid: this.u32(at + C.euid),
+      suid: this.u32(at + C.suid),
+      fsuid: this.u32(at + C.fsuid),
+      gid: this.u32(at + C.gid),
+      egid: this.u32(at + C.egid),
+      sgid: this.u32(at + C.sgid),
+      fsgid: this.u32(at + C.fsgid),
+      auid: this.u32(at + C.auid),
       sessionid: this.u32(at + C.sessionid),
     };
   }
@@ -82,7 +108,11 @@ export function formatIpv6(addr: Uint8Array): string {
   const [runStart, runLength] = longestZeroRun(groups);
   const tail = dottedTail(groups, addr);
   const count = tail ? 6 : 8;
-  const hex = (from: number, to: number) => groups.slice(from, to).map((g) => g.toString(16)).join(':');
+  const hex = (from: number, to: number) =>
+    groups
+      .slice(from, to)
+      .map((g) => g.toString(16))
+      .join(':');
   if (runLength < 2 || runStart >= count) return tail ? `${hex(0, 6)}:${tail}` : hex(0, 8);
   const runEnd = Math.min(runStart + runLength, count);
   const right = runEnd < count ? hex(runEnd, count) + (tail ? `:${tail}` : '') : tail;
@@ -92,7 +122,10 @@ export function formatIpv6(addr: Uint8Array): string {
 function longestZeroRun(groups: readonly number[]): [number, number] {
   let best: [number, number] = [-1, 0];
   for (let i = 0; i < groups.length; ) {
-    if (groups[i] !== 0) { i++; continue; }
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < groups.length && groups[j] === 0) j++;
     if (j - i > best[1]) best = [i, j - i];
@@ -105,6 +138,6 @@ function longestZeroRun(groups: readonly number[]): [number, number] {
 function dottedTail(groups: readonly number[], addr: Uint8Array): string {
   const firstFiveZero = groups.slice(0, 5).every((g) => g === 0);
   const mapped = firstFiveZero && groups[5] === 0xffff;
-  const compatible = firstFiveZero && groups[5] === 0 && (groups[6] !== 0);
+  const compatible = firstFiveZero && groups[5] === 0 && groups[6] !== 0;
   return mapped || compatible ? formatIpv4(addr.subarray(12, 16)) : '';
 }

@@ -13,8 +13,8 @@ import { ShapeError, type Upcaster, upcasterFor } from './upcast';
 
 export interface DamageEntry {
   readonly kind: 'damaged' | 'duplicate' | 'missing';
-  readonly offset: number;   // file offset (missing frames: where the next frame was found)
-  readonly length: number;   // bytes (missing frames: 0)
+  readonly offset: number; // file offset (missing frames: where the next frame was found)
+  readonly length: number; // bytes (missing frames: 0)
   readonly reason: string;
 }
 
@@ -22,7 +22,7 @@ export interface CaptureSummary {
   readonly frames: number;
   readonly damage: readonly DamageEntry[];
   readonly missingSeqs: readonly [number, number][];
-  readonly clean: boolean;        // ended with a trailer
+  readonly clean: boolean; // ended with a trailer
   readonly decode: DecodeStats;
 }
 
@@ -63,14 +63,25 @@ export class CaptureDecoder {
   }
 
   summary(): CaptureSummary {
-    return { frames: this.frames, damage: this.damage, missingSeqs: this.seqs.missing(), clean: this.trailer !== null, decode: this.decode };
+    return {
+      frames: this.frames,
+      damage: this.damage,
+      missingSeqs: this.seqs.missing(),
+      clean: this.trailer !== null,
+      decode: this.decode,
+    };
   }
 
   private frameEvents(frame: ScannedFrame): TraceEvent[] {
     const { seq } = frame.header;
     const jumped = seq > this.seqs.last + 1 ? [this.seqs.last + 1, seq - 1] : null;
     if (!this.seqs.observe(seq)) {
-      this.damage.push({ kind: 'duplicate', offset: frame.offset, length: frame.length, reason: `duplicate of frame ${seq}, skipped` });
+      this.damage.push({
+        kind: 'duplicate',
+        offset: frame.offset,
+        length: frame.length,
+        reason: `duplicate of frame ${seq}, skipped`,
+      });
       return [];
     }
     this.frames++;
@@ -86,7 +97,9 @@ export class CaptureDecoder {
     } catch (error) {
       if (!(error instanceof PayloadError || error instanceof ShapeError)) throw error;
       this.damage.push({ kind: 'damaged', offset: frame.offset, length: frame.length, reason: error.message });
-      events.push(gap(this.lastTs, `unreadable frame ${seq} at offset ${frame.offset}: ${error.message}`, frame.length));
+      events.push(
+        gap(this.lastTs, `unreadable frame ${seq} at offset ${frame.offset}: ${error.message}`, frame.length),
+      );
     }
     return events;
   }
@@ -109,7 +122,8 @@ export class CaptureDecoder {
   }
 
   private fileHeaderEvents(frame: ScannedFrame, value: () => unknown): TraceEvent[] {
-    if (frame.header.seq !== 0 || this.headerEmitted) throw new ShapeError('a file header frame in the middle of the file');
+    if (frame.header.seq !== 0 || this.headerEmitted)
+      throw new ShapeError('a file header frame in the middle of the file');
     this.header ??= this.upcaster.header(value());
     this.headerEmitted = true;
     return this.track(headerEvents(this.header));

@@ -30,7 +30,8 @@ export async function* scanFile(path: string, chunkBytes = READ_CHUNK_BYTES): As
 export function scanBuffer(bytes: Buffer, chunkBytes = bytes.length || 1): ScanItem[] {
   const scanner = new FrameScanner();
   const items: ScanItem[] = [];
-  for (let at = 0; at < bytes.length; at += chunkBytes) items.push(...scanner.push(bytes.subarray(at, at + chunkBytes)));
+  for (let at = 0; at < bytes.length; at += chunkBytes)
+    items.push(...scanner.push(bytes.subarray(at, at + chunkBytes)));
   items.push(...scanner.end());
   return items;
 }

@@ -28,7 +28,11 @@ export interface CaptureReading {
 
 export async function openCapture(path: string): Promise<CaptureFile> {
   const size = await fileSize(path);
-  if (size === 0) throw new CaptureInputError(`${path} is empty: the recorder wrote nothing (was it stopped before it started?); record again and read what record printed on stderr`, EXIT.emptyCapture);
+  if (size === 0)
+    throw new CaptureInputError(
+      `${path} is empty: the recorder wrote nothing (was it stopped before it started?); record again and read what record printed on stderr`,
+      EXIT.emptyCapture,
+    );
   const first = await firstFrame(path);
   return { path, size, header: first ? headerOf(path, first) : null };
 }
@@ -36,13 +40,17 @@ export async function openCapture(path: string): Promise<CaptureFile> {
 async function fileSize(path: string): Promise<number> {
   try {
     const info = await stat(path);
-    if (info.isDirectory()) throw new CaptureInputError(`${path} is a directory, not a capture: name a capture file in it`, EXIT.noCaptures);
+    if (info.isDirectory())
+      throw new CaptureInputError(`${path} is a directory, not a capture: name a capture file in it`, EXIT.noCaptures);
     return info.size;
   } catch (error) {
     if (error instanceof CaptureInputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CaptureInputError(`no such capture: ${path} (check the path)`, EXIT.inputMissing);
-    throw new CaptureInputError(`cannot read ${path}: ${describeSystemError(error)}: check its permissions (captures are mode 0600: read them as the user who recorded them, or with sudo)`, EXIT.inputMissing);
+    throw new CaptureInputError(
+      `cannot read ${path}: ${describeSystemError(error)}: check its permissions (captures are mode 0600: read them as the user who recorded them, or with sudo)`,
+      EXIT.inputMissing,
+    );
   }
 }
 
@@ -51,15 +59,23 @@ async function firstFrame(path: string): Promise<ScannedFrame | null> {
   const start = await readStart(path);
   const version = startsWithMagic(start, 0) ? peekFrameVersion(start, 0) : null;
   if (version !== null && version > FRAME_VERSION) {
-    throw new FormatTooNewError(`${path} uses frame version ${version}; this sshtrace reads up to ${FRAME_VERSION}: upgrade sshtrace`);
+    throw new FormatTooNewError(
+      `${path} uses frame version ${version}; this sshtrace reads up to ${FRAME_VERSION}: upgrade sshtrace`,
+    );
   }
   for await (const item of scanFile(path)) {
     if (item.type === 'frame') return item.header.kind === FrameKind.FileHeader && item.header.seq === 0 ? item : null;
   }
   if (startsWithMagic(start, 0)) {
-    throw new CaptureInputError(`${path} holds no complete frame: the capture was cut or damaged before its first frame ended; use an intact copy or record again`, EXIT.notACapture);
+    throw new CaptureInputError(
+      `${path} holds no complete frame: the capture was cut or damaged before its first frame ended; use an intact copy or record again`,
+      EXIT.notACapture,
+    );
   }
-  throw new CaptureInputError(`${path} is not an sshtrace capture (no frame found anywhere in it): name a file written by sshtrace record`, EXIT.notACapture);
+  throw new CaptureInputError(
+    `${path} is not an sshtrace capture (no frame found anywhere in it): name a file written by sshtrace record`,
+    EXIT.notACapture,
+  );
 }
 
 async function readStart(path: string): Promise<Buffer> {
@@ -78,7 +94,9 @@ function headerOf(path: string, frame: ScannedFrame): CaptureHeader | null {
   if (format === null) return null;
   const upcaster = upcasterFor(format);
   if (!upcaster) {
-    throw new FormatTooNewError(`${path} is capture format ${format}; this sshtrace reads up to ${NEWEST_FORMAT}: upgrade sshtrace`);
+    throw new FormatTooNewError(
+      `${path} is capture format ${format}; this sshtrace reads up to ${NEWEST_FORMAT}: upgrade sshtrace`,
+    );
   }
   let header: CaptureHeader;
   try {
@@ -87,14 +105,18 @@ function headerOf(path: string, frame: ScannedFrame): CaptureHeader | null {
     return null;
   }
   if (header.eventsLayout > EVENTS_LAYOUT_VERSION) {
-    throw new FormatTooNewError(`${path} holds kernel records of layout ${header.eventsLayout}; this sshtrace decodes up to ${EVENTS_LAYOUT_VERSION}: upgrade sshtrace`);
+    throw new FormatTooNewError(
+      `${path} holds kernel records of layout ${header.eventsLayout}; this sshtrace decodes up to ${EVENTS_LAYOUT_VERSION}: upgrade sshtrace`,
+    );
   }
   return header;
 }
 
 /** Streams the events of a file opened with openCapture. */
 export function readCapture(
-  file: CaptureFile, onBytes?: (bytesDone: number) => void, skipTypes?: ReadonlySet<number>,
+  file: CaptureFile,
+  onBytes?: (bytesDone: number) => void,
+  skipTypes?: ReadonlySet<number>,
 ): CaptureReading {
   const decoder = new CaptureDecoder(file.header, skipTypes);
   async function* batches(): AsyncGenerator<TraceEvent[]> {

@@ -16,7 +16,12 @@ export function encodeFrame(kind: FrameKind, seq: number, value: unknown): Buffe
   if (raw.length > MAX_PAYLOAD_BYTES) throw new RangeError(`frame payload of ${raw.length} bytes exceeds the maximum`);
   const stored = compress(raw);
   const header = encodeFrameHeader({
-    version: FRAME_VERSION, kind, seq, storedLength: stored.length, rawLength: raw.length, payloadCrc: crc32(stored),
+    version: FRAME_VERSION,
+    kind,
+    seq,
+    storedLength: stored.length,
+    rawLength: raw.length,
+    payloadCrc: crc32(stored),
   });
   return Buffer.concat([header, stored]);
 }

@@ -69,7 +69,11 @@ export function checkFrameHeader(buf: Buffer, at: number): HeaderCheck {
     return { ok: false, reason: 'frame header declares an impossible length' };
   }
   const header: FrameHeader = {
-    version, kind, seq: buf.readUInt32LE(at + SEQ_AT), storedLength, rawLength,
+    version,
+    kind,
+    seq: buf.readUInt32LE(at + SEQ_AT),
+    storedLength,
+    rawLength,
     payloadCrc: buf.readUInt32LE(at + PAYLOAD_CRC_AT),
   };
   return { ok: true, header };
@@ -81,5 +85,8 @@ export function peekFrameVersion(buf: Buffer, at: number): number | null {
 }
 
 export function startsWithMagic(buf: Buffer, at: number): boolean {
-  return buf.length >= at + FRAME_MAGIC.length && buf.compare(FRAME_MAGIC, 0, FRAME_MAGIC.length, at, at + FRAME_MAGIC.length) === 0;
+  return (
+    buf.length >= at + FRAME_MAGIC.length &&
+    buf.compare(FRAME_MAGIC, 0, FRAME_MAGIC.length, at, at + FRAME_MAGIC.length) === 0
+  );
 }

@@ -10,7 +10,10 @@ import type { ScanItem, ScannedFrame } from './frame-scanner';
 
 const ORDER_WINDOW_FRAMES = 8;
 
-export async function* inSequenceOrder(items: AsyncIterable<ScanItem>, window = ORDER_WINDOW_FRAMES): AsyncGenerator<ScanItem> {
+export async function* inSequenceOrder(
+  items: AsyncIterable<ScanItem>,
+  window = ORDER_WINDOW_FRAMES,
+): AsyncGenerator<ScanItem> {
   // Copies of one number stay together, in file order: the first is read, the decoder reports the others.
   const held = new Map<number, ScannedFrame[]>();
   const released = new FrameSequence();
@@ -32,7 +35,7 @@ export async function* inSequenceOrder(items: AsyncIterable<ScanItem>, window = 
   for await (const item of items) {
     if (item.type !== 'frame') yield item;
     else if (item.header.seq >= expected) {
-      held.set(item.header.seq, [...held.get(item.header.seq) ?? [], item]);
+      held.set(item.header.seq, [...(held.get(item.header.seq) ?? []), item]);
       yield* release(false);
     } else if (released.observe(item.header.seq)) yield late(item, expected - 1);
     else yield item;

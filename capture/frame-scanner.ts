@@ -2,29 +2,33 @@
 // ranges between them. Fed in chunks (flat memory on any file size); after damage it resynchronises
 // on the next magic whose header checksum, lengths and payload checksum all hold.
 import { crc32 } from 'node:zlib';
-import {
-  checkFrameHeader, FRAME_HEADER_BYTES, FRAME_MAGIC, type FrameHeader, startsWithMagic,
-} from './frame-header';
+import { checkFrameHeader, FRAME_HEADER_BYTES, FRAME_MAGIC, type FrameHeader, startsWithMagic } from './frame-header';
 
 export interface ScannedFrame {
   readonly type: 'frame';
-  readonly offset: number;   // file offset of the frame header
-  readonly length: number;   // header + stored payload
+  readonly offset: number; // file offset of the frame header
+  readonly length: number; // header + stored payload
   readonly header: FrameHeader;
-  readonly payload: Buffer;  // the stored (compressed) payload
+  readonly payload: Buffer; // the stored (compressed) payload
 }
 export interface DamagedRange {
-  readonly type: 'damage'; readonly offset: number; readonly length: number; readonly reason: string;
+  readonly type: 'damage';
+  readonly offset: number;
+  readonly length: number;
+  readonly reason: string;
 }
 export type ScanItem = ScannedFrame | DamagedRange;
 
-interface Step { readonly pos: number; readonly need?: number } // need set: wait for more bytes
+interface Step {
+  readonly pos: number;
+  readonly need?: number;
+} // need set: wait for more bytes
 
 export class FrameScanner {
   private chunks: Buffer[] = [];
   private pendingBytes = 0;
-  private base = 0;                    // file offset of the first pending byte
-  private need = FRAME_HEADER_BYTES;   // pending bytes required before scanning again
+  private base = 0; // file offset of the first pending byte
+  private need = FRAME_HEADER_BYTES; // pending bytes required before scanning again
   private damage: { offset: number; reason: string } | null = null;
 
   push(chunk: Buffer): ScanItem[] {
@@ -49,7 +53,10 @@ export class FrameScanner {
     while (pos < buf.length) {
       const step = this.step(buf, pos, atEnd, items);
       pos = step.pos;
-      if (step.need !== undefined) { need = step.need; break; }
+      if (step.need !== undefined) {
+        need = step.need;
+        break;
+      }
     }
     const rest = buf.subarray(pos);
     this.base += pos;
@@ -106,7 +113,12 @@ export class FrameScanner {
 
   private closeDamage(endOffset: number, items: ScanItem[]): void {
     if (!this.damage) return;
-    items.push({ type: 'damage', offset: this.damage.offset, length: endOffset - this.damage.offset, reason: this.damage.reason });
+    items.push({
+      type: 'damage',
+      offset: this.damage.offset,
+      length: endOffset - this.damage.offset,
+      reason: this.damage.reason,
+    });
     this.damage = null;
   }
 }

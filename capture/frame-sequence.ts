@@ -24,7 +24,9 @@ export class FrameSequence {
   }
 
   /** The highest sequence number seen so far, -1 before any. */
-  get last(): number { return this.highest; }
+  get last(): number {
+    return this.highest;
+  }
 
   /** Ranges [from, to] (inclusive) below the highest number seen that no frame had. */
   missing(): [number, number][] {

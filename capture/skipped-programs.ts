@@ -19,9 +19,11 @@ const MISSING: Readonly<Record<string, string>> = {
 
 /** Lines for `record`/`watch` at start: a note when a substitute loaded, a warning when something is missing. */
 export function describeAtStart(skipped: readonly string[]): string[] {
-  return skipped.map((p) => SUBSTITUTED[p] !== undefined
-    ? `sshtrace: note: this kernel lacks ${SUBSTITUTED[p]}`
-    : `sshtrace: warning: this kernel lacks the hook of BPF program ${p}, which was not loaded`);
+  return skipped.map((p) =>
+    SUBSTITUTED[p] !== undefined
+      ? `sshtrace: note: this kernel lacks ${SUBSTITUTED[p]}`
+      : `sshtrace: warning: this kernel lacks the hook of BPF program ${p}, which was not loaded`,
+  );
 }
 
 /** What a capture made with these header options misses, one sentence each (none when nothing is missing). */
@@ -34,6 +36,6 @@ export function missingEvidence(options: Readonly<Record<string, unknown>>): str
 
 /** The programs a capture's header says were skipped (absent in captures from before the field existed). */
 function skippedProgramsOf(options: Readonly<Record<string, unknown>>): string[] {
-  const skipped = options['skippedPrograms'];
+  const skipped = options.skippedPrograms;
   return Array.isArray(skipped) ? skipped.filter((p): p is string => typeof p === 'string') : [];
 }

@@ -4,12 +4,20 @@
 import { COUNTER_NAMES, type CounterName } from './counters';
 import type { SnapshotProcess } from './events';
 import {
-  CAPTURE_FORMAT, type BatchEntry, type CaptureHeader, type CounterFields, type Trailer, TOOL_NAME,
+  CAPTURE_FORMAT,
+  type BatchEntry,
+  type CaptureHeader,
+  type CounterFields,
+  type Trailer,
+  TOOL_NAME,
 } from './format';
 
 export class ShapeError extends Error {}
 
-export interface InvalidEntry { readonly k: 'invalid'; readonly reason: string }
+export interface InvalidEntry {
+  readonly k: 'invalid';
+  readonly reason: string;
+}
 
 export interface Upcaster {
   header(value: unknown): CaptureHeader;
@@ -18,7 +26,8 @@ export interface Upcaster {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
+const isObj = (v: unknown): v is Obj =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 const num = (v: unknown, fallback = 0): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -37,13 +46,25 @@ function headerV1(value: unknown): CaptureHeader {
   need(typeof clock.ts === 'number' && typeof clock.realtimeNs === 'number', 'the file header has no clock pair');
   const segment = isObj(h.segment) ? h.segment : {};
   return {
-    format: num(h.format), tool: TOOL_NAME, toolVersion: str(h.toolVersion), eventsLayout: num(h.eventsLayout, 1),
-    hostname: str(h.hostname), kernelRelease: str(h.kernelRelease), bootId: str(h.bootId), startedAt: str(h.startedAt),
+    format: num(h.format),
+    tool: TOOL_NAME,
+    toolVersion: str(h.toolVersion),
+    eventsLayout: num(h.eventsLayout, 1),
+    hostname: str(h.hostname),
+    kernelRelease: str(h.kernelRelease),
+    bootId: str(h.bootId),
+    startedAt: str(h.startedAt),
     clock: { ts: num(clock.ts), realtimeNs: num(clock.realtimeNs) },
-    segment: typeof segment.previous === 'string'
-      ? { index: num(segment.index), previous: segment.previous } : { index: num(segment.index) },
-    passwd: arr(h.passwd).filter(Array.isArray).map((e) => [str(e[0]), num(e[1]), num(e[2]), str(e[3]), str(e[4])] as const),
-    group: arr(h.group).filter(Array.isArray).map((e) => [str(e[0]), num(e[1]), arr(e[2]).map((m) => str(m))] as const),
+    segment:
+      typeof segment.previous === 'string'
+        ? { index: num(segment.index), previous: segment.previous }
+        : { index: num(segment.index) },
+    passwd: arr(h.passwd)
+      .filter(Array.isArray)
+      .map((e) => [str(e[0]), num(e[1]), num(e[2]), str(e[3]), str(e[4])] as const),
+    group: arr(h.group)
+      .filter(Array.isArray)
+      .map((e) => [str(e[0]), num(e[1]), arr(e[2]).map((m) => str(m))] as const),
     snapshot: arr(h.snapshot).filter(isObj) as unknown as SnapshotProcess[],
     opensshVersions: isObj(h.opensshVersions) ? (h.opensshVersions as Record<string, string>) : {},
     options: isObj(h.options) ? h.options : {},
@@ -59,12 +80,15 @@ function entryV1(value: unknown): BatchEntry | InvalidEntry {
   if (!isObj(value)) return { k: 'invalid', reason: 'a batch record is not a map' };
   switch (value.k) {
     case 'ev':
-      return value.d instanceof Uint8Array ? { k: 'ev', d: value.d } : { k: 'invalid', reason: 'an ev record has no bytes' };
+      return value.d instanceof Uint8Array
+        ? { k: 'ev', d: value.d }
+        : { k: 'invalid', reason: 'an ev record has no bytes' };
     case 'counters':
       return { k: 'counters', ts: num(value.ts), ...countersV1(value) };
     case 'clock':
       return typeof value.ts === 'number' && typeof value.realtimeNs === 'number'
-        ? { k: 'clock', ts: value.ts, realtimeNs: value.realtimeNs } : { k: 'invalid', reason: 'a clock record lacks its times' };
+        ? { k: 'clock', ts: value.ts, realtimeNs: value.realtimeNs }
+        : { k: 'invalid', reason: 'a clock record lacks its times' };
     case 'note':
       return { k: 'note', ts: num(value.ts), text: str(value.text) };
     default:
@@ -81,7 +105,13 @@ const upcastV1: Upcaster = {
   trailer(value) {
     need(isObj(value) && value.k === 'end', 'the trailer is not an end record');
     const t = value as Obj;
-    return { k: 'end', ts: num(t.ts), clean: true, reason: str(t.reason), counters: countersV1(isObj(t.counters) ? t.counters : {}) };
+    return {
+      k: 'end',
+      ts: num(t.ts),
+      clean: true,
+      reason: str(t.reason),
+      counters: countersV1(isObj(t.counters) ? t.counters : {}),
+    };
   },
 };
 

@@ -36,17 +36,28 @@ export async function recordScenarios(opts: RecordScenariosOptions): Promise<Rec
   const normal = await startPrivateSshd({ ...opts.fixture });
   const fixtures: PrivateSshd[] = [normal];
   try {
-    const short = graceScenarios.length > 0 ? await startPrivateSshd({ ...opts.fixture, loginGraceTime: GRACE_SECONDS }) : null;
+    const short =
+      graceScenarios.length > 0 ? await startPrivateSshd({ ...opts.fixture, loginGraceTime: GRACE_SECONDS }) : null;
     if (short) fixtures.push(short);
     await opts.beforeRecording?.(fixtures);
     const recorder = await startRecorder(opts.output, opts.recordArgs ?? []);
     opts.log?.(`recording ${opts.scenarios.length} scenario(s) against OpenSSH ${normal.version}`);
-    const outcomes = await runScenarios(opts.scenarios,
-      (s) => (short !== null && graceScenarios.includes(s) ? short : normal), opts.concurrency ?? 1);
+    const outcomes = await runScenarios(
+      opts.scenarios,
+      (s) => (short !== null && graceScenarios.includes(s) ? short : normal),
+      opts.concurrency ?? 1,
+    );
     await settle();
     const exit = await recorder.stop();
     const passwords = fixtures.flatMap((f) => f.users().map((u) => u.password)).filter((p): p is string => !!p);
-    return { capture: opts.output, outcomes, passwords, recorderStderr: recorder.stderr(), recorderExit: exit, version: normal.version };
+    return {
+      capture: opts.output,
+      outcomes,
+      passwords,
+      recorderStderr: recorder.stderr(),
+      recorderExit: exit,
+      version: normal.version,
+    };
   } finally {
     for (const f of fixtures.reverse()) await f.stop().catch((e: Error) => opts.log?.(`fixture stop: ${e.message}`));
   }
@@ -65,8 +76,9 @@ export interface RunningRecorder {
 
 /** Starts `sshtrace record` and resolves once it says it is recording (or fails with its stderr). */
 export function startRecorder(output: string, extra: readonly string[]): Promise<RunningRecorder> {
-  const child = spawn(process.execPath, [CLI, 'record', '--output', output, '--force', ...extra],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'record', '--output', output, '--force', ...extra], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let text = '';
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   return new Promise((ready, fail) => {
@@ -87,4 +99,3 @@ export function startRecorder(output: string, extra: readonly string[]): Promise
     };
   }
 }
-

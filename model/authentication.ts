@@ -5,7 +5,15 @@
 import type { MonitorMessageEvent } from '../capture/events';
 import type { Conn, Pending, State } from './state';
 import {
-  Msg, KNOWN_TYPES, parseAnsPwnam, parseKeyAllowed, parsePwnam, parseU32, parseAnsPty, parseCstring, ttyName,
+  Msg,
+  KNOWN_TYPES,
+  parseAnsPwnam,
+  parseKeyAllowed,
+  parsePwnam,
+  parseU32,
+  parseAnsPty,
+  parseCstring,
+  ttyName,
 } from './monitor-messages';
 import { putConn, hold, markIncomplete } from './update';
 
@@ -26,8 +34,10 @@ export function onMonitorMessage(s: State, e: MonitorMessageEvent): State {
 /** Requests: the pre-auth child asks, the post-auth child reports session events. */
 function fromChild(s: State, c: Conn, e: MonitorMessageEvent): State {
   switch (e.msgType) {
-    case Msg.PWNAM: return putConn(s, { ...c, user: parsePwnam(e.body) ?? c.user });
-    case Msg.PAM_START: return putConn(s, { ...c, pam: true });
+    case Msg.PWNAM:
+      return putConn(s, { ...c, user: parsePwnam(e.body) ?? c.user });
+    case Msg.PAM_START:
+      return putConn(s, { ...c, pam: true });
     case Msg.AUTHPASSWORD:
       return startAttempt(s, c, { method: 'password', key: null, stage: 'answer', signed: null, ts: e.ts });
     case Msg.KEYALLOWED: {
@@ -38,15 +48,20 @@ function fromChild(s: State, c: Conn, e: MonitorMessageEvent): State {
     }
     case Msg.PAM_INIT_CTX:
       return startAttempt(s, c, { method: 'keyboard-interactive', key: null, stage: 'kbdint', signed: null, ts: e.ts });
-    case Msg.KEYEXPORT: return resolveSuccess(s, c, e.ts, 'key state exported');
+    case Msg.KEYEXPORT:
+      return resolveSuccess(s, c, e.ts, 'key state exported');
     case Msg.PAM_FREE_CTX: // where the monitor decides keyboard-interactive (MON_AUTHDECIDE)
       return c.pending?.stage === 'kbdint' ? fail(s, c, e.ts, c.pending, null) : s;
     case Msg.AUDIT_EVENT:
       return parseU32(e.body) === AUDIT_ROOT_DENIED && c.pending !== null
-        ? fail(s, c, e.ts, c.pending, 'root login refused by PermitRootLogin') : s;
-    case Msg.AUDIT_COMMAND: return putConn(s, { ...c, pendingCommand: parseCstring(e.body) });
-    case Msg.TERM: return putConn(s, { ...c, termSeen: true });
-    default: return s;
+        ? fail(s, c, e.ts, c.pending, 'root login refused by PermitRootLogin')
+        : s;
+    case Msg.AUDIT_COMMAND:
+      return putConn(s, { ...c, pendingCommand: parseCstring(e.body) });
+    case Msg.TERM:
+      return putConn(s, { ...c, termSeen: true });
+    default:
+      return s;
   }
 }
 
@@ -57,8 +72,10 @@ function fromMonitor(s: State, c: Conn, e: MonitorMessageEvent): State {
       const ans = parseAnsPwnam(e.body);
       return ans === null ? s : putConn(s, { ...c, invalidUser: !ans.valid, uid: ans.uid ?? c.uid });
     }
-    case Msg.ANS_AUTHPASSWORD: return decide(s, c, e, 'password', (parseU32(e.body) ?? 0) !== 0);
-    case Msg.ANS_KEYALLOWED: return onKeyAllowed(s, c, e);
+    case Msg.ANS_AUTHPASSWORD:
+      return decide(s, c, e, 'password', (parseU32(e.body) ?? 0) !== 0);
+    case Msg.ANS_KEYALLOWED:
+      return onKeyAllowed(s, c, e);
     case Msg.ANS_KEYVERIFY:
       return c.pending?.stage === 'keyverify' ? decide(s, c, e, 'publickey', parseU32(e.body) === 0) : s;
     case Msg.ANS_PAM_RESPOND: {
@@ -76,7 +93,8 @@ function fromMonitor(s: State, c: Conn, e: MonitorMessageEvent): State {
       const tty = ans?.ok && ans.tty !== null ? ttyName(ans.tty) : null;
       return tty === null ? s : putConn(s, { ...c, pendingTty: tty, tty: c.tty ?? tty });
     }
-    default: return s;
+    default:
+      return s;
   }
 }
 

@@ -1,5 +1,13 @@
 // Connections: the listener's accepts, the per-connection process's peer, and how a connection ends.
-import type { InetEndpoint, AcceptEvent, SocknameEvent, ExitEvent, BannerEvent, WaitEvent, MessageDesyncEvent } from '../capture/events';
+import type {
+  InetEndpoint,
+  AcceptEvent,
+  SocknameEvent,
+  ExitEvent,
+  BannerEvent,
+  WaitEvent,
+  MessageDesyncEvent,
+} from '../capture/events';
 import type { Conn, Proc, State } from './state';
 import { preauthExitReasons, versionInBanner } from './versions';
 import { generationAtEnd } from './generation';
@@ -23,10 +31,19 @@ export function onAccept(s: State, e: AcceptEvent): State {
 export function refusedIfPending(s: State, listener: number, ts: number | null): State {
   const pending = s.accepted.get(listener);
   if (pending === undefined) return s;
-  let c: Conn = { ...newConn(`refused@${isoTime(s, pending.ts)}`, listener, pending.ts), listener, source: pending.peer };
+  let c: Conn = {
+    ...newConn(`refused@${isoTime(s, pending.ts)}`, listener, pending.ts),
+    listener,
+    source: pending.peer,
+  };
   if (ts === null) c = markIncomplete(c, 'the capture ended right after the listener accepted it');
   // sshd closes a refused socket at once (server_accept_loop): it ended when it was accepted, whenever we learn it.
-  const record = connectionRecord(s, c, pending.ts, 'refused by the listener (MaxStartups or a penalty): closed without a fork');
+  const record = connectionRecord(
+    s,
+    c,
+    pending.ts,
+    'refused by the listener (MaxStartups or a penalty): closed without a fork',
+  );
   return hold({ ...s, accepted: s.accepted.delete(listener) }, { ...record, pids: { ...record.pids, monitor: null } });
 }
 
@@ -65,10 +82,19 @@ export function onWait(s: State, e: WaitEvent): State {
   const status = e.status;
   const signal = status & 0x7f;
   const exit: ExitEvent = {
-    kind: 'exit', ts: e.ts, tgid: e.reapedPid, tid: e.reapedPid, truncated: false,
-    exitCode: signal === 0 ? (status >> 8) & 0xff : null, signal: signal === 0 ? null : signal,
-    core: (status & 0x80) !== 0, rawStatus: status, ppid: e.tgid, startBoottime: 0,
-    creds: s.procs.get(e.reapedPid)!.creds!, comm: '',
+    kind: 'exit',
+    ts: e.ts,
+    tgid: e.reapedPid,
+    tid: e.reapedPid,
+    truncated: false,
+    exitCode: signal === 0 ? (status >> 8) & 0xff : null,
+    signal: signal === 0 ? null : signal,
+    core: (status & 0x80) !== 0,
+    rawStatus: status,
+    ppid: e.tgid,
+    startBoottime: 0,
+    creds: s.procs.get(e.reapedPid)!.creds!,
+    comm: '',
   };
   const c = connOfPid(s, e.reapedPid);
   if (c !== undefined) s = putConn(s, markIncomplete(c, 'a process exit was not captured (taken from wait)'));

@@ -3,7 +3,12 @@
 // exec'ing, or (from /proc) the binaries they run. Every rule here reads its generation off the table.
 import type { Conn, State } from './state';
 import {
-  GENERATIONS, KNOWN_GENERATION_NAMES, versionAtLeast, type Generation, type GenerationName, type KnownGenerationName,
+  GENERATIONS,
+  KNOWN_GENERATION_NAMES,
+  versionAtLeast,
+  type Generation,
+  type GenerationName,
+  type KnownGenerationName,
 } from './versions';
 
 function firstWhere(fact: (g: Generation) => boolean): KnownGenerationName {
@@ -21,7 +26,7 @@ const PREAUTH_EXECS = firstWhere((g) => g.preauthExec !== null);
 /** The one where `sshd -r` leaves the per-connection process a copy of its listener, never exec'ing. */
 const REEXEC_CAN_BE_OFF = firstWhere((g) => g.reexecCanBeOff);
 
-export function basename(path: string): string {
+function basename(path: string): string {
   const i = path.lastIndexOf('/');
   return i < 0 ? path : path.slice(i + 1);
 }
@@ -29,7 +34,9 @@ export function basename(path: string): string {
 /** An exec by the per-connection process: its listener's binary again with a trailing "-R", or another binary
  *  (the pre-auth child's exec, if any, raises it later: onPreauthExec). */
 export function generationOnMonitorExec(
-  filename: string, argv: readonly string[], listenerImage: string | null,
+  filename: string,
+  argv: readonly string[],
+  listenerImage: string | null,
 ): GenerationName {
   const sameBinary = listenerImage !== null && basename(listenerImage) === basename(filename);
   if (sameBinary && argv[argv.length - 1] === '-R') return REEXECS_LISTENER;
@@ -47,16 +54,20 @@ export function generationOnPreauthExec(): GenerationName {
 export function generationAtEnd(s: State, c: Conn): GenerationName {
   if (c.generation !== 'unknown') return c.generation;
   const monitor = s.procs.get(c.monitor);
-  const listenerImage = c.listener === null ? null : s.procs.get(c.listener)?.image ?? null;
+  const listenerImage = c.listener === null ? null : (s.procs.get(c.listener)?.image ?? null);
   return monitor !== undefined && !monitor.fromSnapshot && listenerImage !== null && monitor.image === listenerImage
-    ? REEXEC_CAN_BE_OFF : 'unknown';
+    ? REEXEC_CAN_BE_OFF
+    : 'unknown';
 }
 
 /** What /proc shows: a monitor running its listener's binary re-exec'd it; another binary is a later generation,
  *  the one whose pre-auth child execs when that child runs yet another binary or the monitor's version (from the
  *  capture header) is at least that generation's. `preauthExes`: the exe of each pre-auth child found. */
 export function generationInSnapshot(
-  listenerExe: string, monitorExe: string, preauthExes: readonly string[], monitorVersion: string,
+  listenerExe: string,
+  monitorExe: string,
+  preauthExes: readonly string[],
+  monitorVersion: string,
 ): GenerationName {
   if (monitorExe === '' || listenerExe === '') return 'unknown';
   if (basename(monitorExe) === basename(listenerExe)) return REEXECS_LISTENER;

@@ -17,12 +17,24 @@ export function onFork(s: State, e: ForkEvent): State {
   if (e.thread) return s;
   let parent = s.procs.get(e.tgid);
   if (s.procs.has(e.childTgid)) {
-    s = hold(s, anomaly(s, e.ts, 'pid reused', `pid ${e.childTgid} forked again before its exit was seen`,
-      e.childTgid, s.procs.get(e.childTgid)!.conn));
+    s = hold(
+      s,
+      anomaly(
+        s,
+        e.ts,
+        'pid reused',
+        `pid ${e.childTgid} forked again before its exit was seen`,
+        e.childTgid,
+        s.procs.get(e.childTgid)!.conn,
+      ),
+    );
   }
   if (parent === undefined) parent = newProc(e.tgid, 0, e.ts, { creds: e.creds });
   const child = newProc(e.childTgid, e.tgid, e.ts, {
-    creds: e.creds, image: parent.image, argv: parent.argv, tty: parent.tty,
+    creds: e.creds,
+    image: parent.image,
+    argv: parent.argv,
+    tty: parent.tty,
   });
   return forkByRole(s, parent, child, e.ts);
 }
@@ -30,15 +42,21 @@ export function onFork(s: State, e: ForkEvent): State {
 function forkByRole(s: State, parent: Proc, child: Proc, ts: number): State {
   const conn = parent.conn === null ? undefined : s.conns.get(parent.conn);
   switch (parent.role) {
-    case 'listener': return newConnection(s, parent, child, ts);
-    case 'monitor': return conn === undefined ? putProc(s, child) : monitorChild(s, conn, child, ts);
-    case 'postauth': return conn === undefined ? putProc(s, child) : openChannel(s, conn, child, ts);
-    case 'undecided': return conn === undefined ? putProc(s, child) : undecidedForks(s, conn, parent, child, ts);
+    case 'listener':
+      return newConnection(s, parent, child, ts);
+    case 'monitor':
+      return conn === undefined ? putProc(s, child) : monitorChild(s, conn, child, ts);
+    case 'postauth':
+      return conn === undefined ? putProc(s, child) : openChannel(s, conn, child, ts);
+    case 'undecided':
+      return conn === undefined ? putProc(s, child) : undecidedForks(s, conn, parent, child, ts);
     case 'session':
       return putProc(s, { ...child, role: 'session', conn: parent.conn, channel: parent.channel, command: null });
-    case 'preauth': case 'helper':
+    case 'preauth':
+    case 'helper':
       return putProc(s, { ...child, role: 'helper', conn: parent.conn });
-    case 'sshd': case 'other':
+    case 'sshd':
+    case 'other':
       return putProc(s, { ...child, role: 'other', conn: parent.conn });
   }
 }
@@ -98,14 +116,14 @@ function acceptUnseen(s: State, sshd: Proc, child: Proc, e: ExecEvent): State {
   const listener: Proc = { ...sshd, role: 'listener' };
   s = newConnection(putProc(s, listener), listener, child, child.startTs);
   const id = s.procs.get(child.pid)!.conn!;
-  s = putConn(s, markIncomplete(s.conns.get(id)!, 'the listener\'s accept was not captured'));
+  s = putConn(s, markIncomplete(s.conns.get(id)!, "the listener's accept was not captured"));
   return execByRole(s, s.conns.get(id)!, s.procs.get(child.pid)!, e);
 }
 
 function execByRole(s: State, c: Conn, p: Proc, e: ExecEvent): State {
   switch (p.role) {
     case 'monitor': {
-      const listenerImage = c.listener === null ? null : s.procs.get(c.listener)?.image ?? null;
+      const listenerImage = c.listener === null ? null : (s.procs.get(c.listener)?.image ?? null);
       const generation = generationOnMonitorExec(e.filename, e.argv, listenerImage);
       const version = s.opensshVersions.get(e.filename) ?? c.opensshVersion;
       return putProcConn(s, p, { ...c, generation, opensshVersion: version });
@@ -117,8 +135,11 @@ function execByRole(s: State, c: Conn, p: Proc, e: ExecEvent): State {
     case 'session':
       return addCommand(s, c, p, e);
     case 'postauth':
-      return putProcConn(s, p, markIncomplete(c, 'the post-auth child exec\'d (unexpected)'));
-    case 'listener': case 'sshd': case 'helper': case 'other':
+      return putProcConn(s, p, markIncomplete(c, "the post-auth child exec'd (unexpected)"));
+    case 'listener':
+    case 'sshd':
+    case 'helper':
+    case 'other':
       return putProc(s, p);
   }
 }
@@ -140,7 +161,11 @@ function postauthUid(s: State, p: Proc, e: CredEvent): State {
   const c = p.conn === null ? undefined : s.conns.get(p.conn);
   const uid = e.creds.uid;
   if (c === undefined || c.postauth !== p.pid || c.uid !== null || uid === 0) return s;
-  return putProcConn(s, { ...p, creds: e.creds }, { ...c, uid, user: c.user || (s.userNames.get(uid) ?? `uid ${uid}`) });
+  return putProcConn(
+    s,
+    { ...p, creds: e.creds },
+    { ...c, uid, user: c.user || (s.userNames.get(uid) ?? `uid ${uid}`) },
+  );
 }
 
 /** sshd's channel processes call setsid; for a root login up to 9.7 (no post-auth child: the monitor forks

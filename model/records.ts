@@ -1,13 +1,16 @@
 // The reducer's output. Field names of auth and session records are a contract (issue #3): keep them,
 // add freely. Times are ISO-8601 UTC with microseconds, derived from the capture's clock pairs.
 
-export interface Endpoint { readonly ip: string; readonly port: number }
+export interface Endpoint {
+  readonly ip: string;
+  readonly port: number;
+}
 
 export interface SshdPids {
   readonly listener: number | null;
-  readonly monitor: number | null;   // null for a connection the listener refused without forking
-  readonly preauth: number | null;   // the unprivileged pre-auth child
-  readonly postauth: number | null;  // the post-auth child running as the user (none for root up to 9.7)
+  readonly monitor: number | null; // null for a connection the listener refused without forking
+  readonly preauth: number | null; // the unprivileged pre-auth child
+  readonly postauth: number | null; // the post-auth child running as the user (none for root up to 9.7)
 }
 
 export interface AuthRecord {
@@ -16,7 +19,7 @@ export interface AuthRecord {
   readonly user: string;
   readonly invalid_user: boolean;
   readonly success: boolean;
-  readonly method: string;           // password, publickey, keyboard-interactive, hostbased, gssapi-with-mic
+  readonly method: string; // password, publickey, keyboard-interactive, hostbased, gssapi-with-mic
   readonly source: Endpoint | null;
   readonly key: { readonly type: string; readonly fingerprint: string } | null;
   readonly openssh_version: string | null;
@@ -33,13 +36,13 @@ export interface CommandRecord {
   readonly pid: number;
   readonly ppid: number;
   readonly start: string;
-  readonly end: string | null;       // null while running when the capture ended
+  readonly end: string | null; // null while running when the capture ended
   readonly duration_ms: number | null;
   readonly exit_code: number | null; // null when killed, replaced by another exec, or still running
   readonly signal: number | null;
   /** True when this program image ended because the process exec'd another one (see the next command). */
   readonly replaced_by_exec: boolean;
-  readonly channel: number | null;   // index into the session's channels
+  readonly channel: number | null; // index into the session's channels
   readonly tty: string | null;
   /** True when the exec was not seen (the process was already running when the capture started). */
   readonly from_snapshot: boolean;
@@ -47,9 +50,9 @@ export interface CommandRecord {
 
 export interface ChannelRecord {
   readonly channel: number;
-  readonly pid: number;              // the process sshd forked for this channel
+  readonly pid: number; // the process sshd forked for this channel
   readonly kind: 'shell' | 'exec' | 'subsystem' | 'unknown';
-  readonly command: string | null;   // AUDIT_COMMAND text when the build sends it
+  readonly command: string | null; // AUDIT_COMMAND text when the build sends it
   readonly tty: string | null;
   readonly start: string;
   readonly end: string | null;
@@ -111,5 +114,4 @@ export interface SessionStartRecord {
   readonly pids: SshdPids;
 }
 
-export type OutputRecord =
-  | AuthRecord | SessionRecord | ConnectionRecord | AnomalyRecord | SessionStartRecord;
+export type OutputRecord = AuthRecord | SessionRecord | ConnectionRecord | AnomalyRecord | SessionStartRecord;

@@ -7,7 +7,12 @@ import { putConn, putProcConn } from './update';
 /** A process sshd forked to serve a channel: number it, attach the pending AUDIT_COMMAND / pty. */
 export function openChannel(s: State, c: Conn, child: Proc, ts: number): State {
   const channel: Channel = {
-    pid: child.pid, command: c.pendingCommand, tty: c.pendingTty, kind: 'unknown', startTs: ts, endTs: null,
+    pid: child.pid,
+    command: c.pendingCommand,
+    tty: c.pendingTty,
+    kind: 'unknown',
+    startTs: ts,
+    endTs: null,
   };
   const conn: Conn = { ...c, channels: c.channels.push(channel), pendingCommand: null, pendingTty: null };
   const proc: Proc = { ...child, role: 'session', conn: c.id, channel: c.channels.size, tty: channel.tty };
@@ -30,8 +35,18 @@ export function addCommand(s: State, c: Conn, p: Proc, e: ExecEvent): State {
   }
   const tty = e.tty !== '' ? e.tty : p.tty;
   const cmd: Command = {
-    argv: e.argv, path: e.filename, pid: e.tgid, ppid: e.ppid, startTs: e.ts, endTs: null, exitCode: null,
-    signal: null, replaced: false, channel: p.channel, tty, fromSnapshot: false,
+    argv: e.argv,
+    path: e.filename,
+    pid: e.tgid,
+    ppid: e.ppid,
+    startTs: e.ts,
+    endTs: null,
+    exitCode: null,
+    signal: null,
+    replaced: false,
+    channel: p.channel,
+    tty,
+    fromSnapshot: false,
   };
   let channels = c.channels;
   const ch = p.channel === null ? undefined : channels.get(p.channel);
@@ -48,9 +63,15 @@ export function closeUserProcess(s: State, c: Conn, p: Proc, e: ExitEvent): Stat
   if (p.command !== null) {
     const cmd = conn.commands.get(p.command);
     if (cmd !== undefined && cmd.endTs === null) {
-      conn = { ...conn, commands: conn.commands.set(p.command, {
-        ...cmd, endTs: e.ts, exitCode: e.exitCode, signal: e.signal,
-      }) };
+      conn = {
+        ...conn,
+        commands: conn.commands.set(p.command, {
+          ...cmd,
+          endTs: e.ts,
+          exitCode: e.exitCode,
+          signal: e.signal,
+        }),
+      };
     }
   }
   const ch = p.channel === null ? undefined : conn.channels.get(p.channel);
@@ -62,11 +83,26 @@ export function closeUserProcess(s: State, c: Conn, p: Proc, e: ExitEvent): Stat
 
 /** A process found running by the /proc snapshot: its exec was not seen, so it has no start of its own. */
 export function commandFromSnapshot(
-  pid: number, ppid: number, argv: readonly string[], exe: string, startTs: number,
-  channel: number | null, tty: string | null,
+  pid: number,
+  ppid: number,
+  argv: readonly string[],
+  exe: string,
+  startTs: number,
+  channel: number | null,
+  tty: string | null,
 ): Command {
   return {
-    argv, path: exe, pid, ppid, startTs, endTs: null, exitCode: null, signal: null, replaced: false,
-    channel, tty, fromSnapshot: true,
+    argv,
+    path: exe,
+    pid,
+    ppid,
+    startTs,
+    endTs: null,
+    exitCode: null,
+    signal: null,
+    replaced: false,
+    channel,
+    tty,
+    fromSnapshot: true,
   };
 }

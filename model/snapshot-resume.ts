@@ -7,14 +7,22 @@ import { dropProc, hold, markIncomplete, putConn, putProc } from './update';
 import { connectionRecord, sessionRecord } from './emit';
 import { commandFromSnapshot } from './sessions';
 import {
-  childrenOf, login, monitorChildRole, seedAll, seedChannel, seedConnection, seededGeneration, sorted, toProc,
+  childrenOf,
+  login,
+  monitorChildRole,
+  seedAll,
+  seedChannel,
+  seedConnection,
+  seededGeneration,
+  sorted,
+  toProc,
 } from './snapshot-seed';
 
 const GAP = 'the recorder was not running for a while (between two captures)';
 const START_SLACK_NS = 20_000_000; // /proc start times count 10 ms ticks
 
 function sameProcess(p: Proc, q: SnapshotProcess): boolean {
-  return Math.abs(p.startTs - q.startBoottime) <= START_SLACK_NS || p.fromSnapshot && p.startTs === q.startBoottime;
+  return Math.abs(p.startTs - q.startBoottime) <= START_SLACK_NS || (p.fromSnapshot && p.startTs === q.startBoottime);
 }
 
 export function resumeFrom(s: State, e: SnapshotEvent): State {
@@ -22,8 +30,13 @@ export function resumeFrom(s: State, e: SnapshotEvent): State {
   const alive = new Map(e.processes.map((p) => [p.pid, p]));
   const still = (p: Proc | undefined) => p !== undefined && alive.has(p.pid) && sameProcess(p, alive.get(p.pid)!);
   const children = childrenOf(e.processes);
-  for (const c of s.conns.valueSeq().sortBy((c) => c.startTs).toArray()) {
-    s = still(s.procs.get(c.monitor)) ? putConn(s, markIncomplete(learnGeneration(s, c, alive, children), GAP)) : endedUnseen(s, c);
+  for (const c of s.conns
+    .valueSeq()
+    .sortBy((c) => c.startTs)
+    .toArray()) {
+    s = still(s.procs.get(c.monitor))
+      ? putConn(s, markIncomplete(learnGeneration(s, c, alive, children), GAP))
+      : endedUnseen(s, c);
   }
   for (const p of s.procs.valueSeq().toArray()) if (!still(p)) s = dropProc(s, p.pid);
   const fresh = e.processes.filter((p) => !s.procs.has(p.pid));
@@ -36,7 +49,10 @@ function handedOver(s: State, fresh: readonly SnapshotProcess[]): State {
   let accepted = s.accepted;
   for (const [listener, pending] of s.accepted) {
     const peer = pending.peer;
-    if (peer !== null && fresh.some((p) => p.ppid === listener && p.peer?.ip === peer.ip && p.peer.port === peer.port)) {
+    if (
+      peer !== null &&
+      fresh.some((p) => p.ppid === listener && p.peer?.ip === peer.ip && p.peer.port === peer.port)
+    ) {
       accepted = accepted.delete(listener);
     }
   }
@@ -44,7 +60,12 @@ function handedOver(s: State, fresh: readonly SnapshotProcess[]): State {
 }
 
 /** The exec that would have told the generation may have come while no recorder ran: /proc tells it now. */
-function learnGeneration(s: State, c: Conn, alive: ReadonlyMap<number, SnapshotProcess>, children: Map<number, SnapshotProcess[]>): Conn {
+function learnGeneration(
+  s: State,
+  c: Conn,
+  alive: ReadonlyMap<number, SnapshotProcess>,
+  children: Map<number, SnapshotProcess[]>,
+): Conn {
   const listener = c.listener === null ? undefined : alive.get(c.listener);
   const monitor = alive.get(c.monitor);
   if (c.generation !== 'unknown' || listener === undefined || monitor === undefined) return c;
@@ -68,7 +89,10 @@ function adopt(s: State, fresh: readonly SnapshotProcess[], alive: ReadonlyMap<n
     if (parent === undefined) newRoots.push(p);
     else s = adoptUnder(s, parent, alive.get(parent.pid)!, p, children);
   }
-  return seedAll(s, fresh.filter((p) => newRoots.some((root) => isBelow(p, root, alive))));
+  return seedAll(
+    s,
+    fresh.filter((p) => newRoots.some((root) => isBelow(p, root, alive))),
+  );
 }
 
 function isBelow(p: SnapshotProcess, root: SnapshotProcess, byPid: ReadonlyMap<number, SnapshotProcess>): boolean {
@@ -81,7 +105,11 @@ function isBelow(p: SnapshotProcess, root: SnapshotProcess, byPid: ReadonlyMap<n
 }
 
 function adoptUnder(
-  s: State, parent: Proc, parentNow: SnapshotProcess, p: SnapshotProcess, children: Map<number, SnapshotProcess[]>,
+  s: State,
+  parent: Proc,
+  parentNow: SnapshotProcess,
+  p: SnapshotProcess,
+  children: Map<number, SnapshotProcess[]>,
 ): State {
   const c = parent.conn === null ? undefined : s.conns.get(parent.conn);
   if (parent.role === 'listener' || parent.role === 'sshd') return seedConnection(s, parentNow, p, children);
@@ -96,7 +124,11 @@ function adoptUnder(
 }
 
 function adoptMonitorChild(
-  s: State, c: Conn, monitor: SnapshotProcess, p: SnapshotProcess, children: Map<number, SnapshotProcess[]>,
+  s: State,
+  c: Conn,
+  monitor: SnapshotProcess,
+  p: SnapshotProcess,
+  children: Map<number, SnapshotProcess[]>,
 ): State {
   const role = monitorChildRole(p, monitor, children.get(p.pid) ?? []);
   s = putProc(s, toProc(p, role, c.id, null));
@@ -108,7 +140,13 @@ function adoptMonitorChild(
 }
 
 /** A process started during the gap inside a channel: its tree becomes commands of that channel. */
-function adoptIntoChannel(s: State, c: Conn, parent: Proc, root: SnapshotProcess, children: Map<number, SnapshotProcess[]>): State {
+function adoptIntoChannel(
+  s: State,
+  c: Conn,
+  parent: Proc,
+  root: SnapshotProcess,
+  children: Map<number, SnapshotProcess[]>,
+): State {
   const stack = [root];
   const seen = new Set<number>();
   while (stack.length > 0) {

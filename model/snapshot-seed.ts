@@ -33,14 +33,22 @@ export function sorted(list: SnapshotProcess[] | undefined): SnapshotProcess[] {
 }
 
 export function seedConnection(
-  s: State, listener: SnapshotProcess, m: SnapshotProcess, children: Map<number, SnapshotProcess[]>,
+  s: State,
+  listener: SnapshotProcess,
+  m: SnapshotProcess,
+  children: Map<number, SnapshotProcess[]>,
 ): State {
   const id = connId(s, m.pid, m.startBoottime);
-  let c: Conn = markIncomplete({
-    ...newConn(id, m.pid, m.startBoottime), listener: listener.pid, source: m.peer,
-    opensshVersion: s.opensshVersions.get(m.exe) ?? null,
-    generation: seededGeneration(s, listener, m, children.get(m.pid) ?? []),
-  }, STARTED_BEFORE);
+  let c: Conn = markIncomplete(
+    {
+      ...newConn(id, m.pid, m.startBoottime),
+      listener: listener.pid,
+      source: m.peer,
+      opensshVersion: s.opensshVersions.get(m.exe) ?? null,
+      generation: seededGeneration(s, listener, m, children.get(m.pid) ?? []),
+    },
+    STARTED_BEFORE,
+  );
   s = putProc(s, toProc(m, 'monitor', id, null));
   for (const child of sorted(children.get(m.pid))) {
     const role = monitorChildRole(child, m, children.get(child.pid) ?? []);
@@ -56,7 +64,12 @@ export function seedConnection(
 
 /** The generation /proc shows (generation.ts), from the binaries the listener, the monitor and its pre-auth
  *  children run, and the monitor's version in the capture header. */
-export function seededGeneration(s: State, listener: SnapshotProcess, m: SnapshotProcess, kids: readonly SnapshotProcess[]): GenerationName {
+export function seededGeneration(
+  s: State,
+  listener: SnapshotProcess,
+  m: SnapshotProcess,
+  kids: readonly SnapshotProcess[],
+): GenerationName {
   const preauthExes = kids.filter((k) => monitorChildRole(k, m, []) === 'preauth').map((k) => k.exe);
   return generationInSnapshot(listener.exe, m.exe, preauthExes, s.opensshVersions.get(m.exe) ?? '');
 }
@@ -77,13 +90,25 @@ export function login(s: State, c: Conn, p: SnapshotProcess): Conn {
 
 /** A channel process and its whole tree, as commands known only from /proc. */
 export function seedChannel(
-  s: State, c: Conn, root: SnapshotProcess, children: Map<number, SnapshotProcess[]>,
+  s: State,
+  c: Conn,
+  root: SnapshotProcess,
+  children: Map<number, SnapshotProcess[]>,
 ): [State, Conn] {
   const channel = c.channels.size;
   const tty = root.tty === '' ? null : root.tty;
-  c = { ...c, tty: c.tty ?? tty, channels: c.channels.push({
-    pid: root.pid, command: null, tty, kind: 'unknown', startTs: root.startBoottime, endTs: null,
-  }) };
+  c = {
+    ...c,
+    tty: c.tty ?? tty,
+    channels: c.channels.push({
+      pid: root.pid,
+      command: null,
+      tty,
+      kind: 'unknown',
+      startTs: root.startBoottime,
+      endTs: null,
+    }),
+  };
   const stack = [root];
   const seen = new Set<number>();
   while (stack.length > 0) {
@@ -100,10 +125,25 @@ export function seedChannel(
 
 export function toProc(p: SnapshotProcess, role: Role, conn: string | null, channel: number | null): Proc {
   const creds: Creds = {
-    uid: p.uid[0], euid: p.uid[1], suid: p.uid[2], fsuid: p.uid[3],
-    gid: p.gid[0], egid: p.gid[1], sgid: p.gid[2], fsgid: p.gid[3], auid: p.auid, sessionid: p.sessionid,
+    uid: p.uid[0],
+    euid: p.uid[1],
+    suid: p.uid[2],
+    fsuid: p.uid[3],
+    gid: p.gid[0],
+    egid: p.gid[1],
+    sgid: p.gid[2],
+    fsgid: p.gid[3],
+    auid: p.auid,
+    sessionid: p.sessionid,
   };
   return newProc(p.pid, p.ppid, p.startBoottime, {
-    role, conn, channel, image: p.exe, argv: p.argv, creds, tty: p.tty === '' ? null : p.tty, fromSnapshot: true,
+    role,
+    conn,
+    channel,
+    image: p.exe,
+    argv: p.argv,
+    creds,
+    tty: p.tty === '' ? null : p.tty,
+    fromSnapshot: true,
   });
 }

@@ -17,13 +17,23 @@ const NO_RECORDS: readonly OutputRecord[] = [];
 
 /** Kernel event kinds step() ignores: a reader may skip decoding them (replay/capture-set skipKinds). */
 export const IGNORED_KINDS: readonly KernelEvent['kind'][] = [
-  'setgroups', 'prctl', 'chroot', 'connect', 'socketpair', 'fdpass', 'dgram', 'file_write', 'pipe_write',
+  'setgroups',
+  'prctl',
+  'chroot',
+  'connect',
+  'socketpair',
+  'fdpass',
+  'dgram',
+  'file_write',
+  'pipe_write',
 ];
 
 export function step(s: State, e: TraceEvent): [State, readonly OutputRecord[]] {
   switch (e.kind) {
-    case 'counters': return flush(onCounters(s, e));
-    case 'capture_end': return flush(s);
+    case 'counters':
+      return flush(onCounters(s, e));
+    case 'capture_end':
+      return flush(s);
     default: {
       const next = apply(s, e);
       return [next, NO_RECORDS];
@@ -33,23 +43,44 @@ export function step(s: State, e: TraceEvent): [State, readonly OutputRecord[]] 
 
 function apply(s: State, e: Exclude<TraceEvent, CountersEvent | { kind: 'capture_end' }>): State {
   switch (e.kind) {
-    case 'fork': return onFork(s, e);
-    case 'exec': return onExec(s, e);
-    case 'exit': return onExit(s, e);
-    case 'cred': return onCred(s, e);
-    case 'setsid': return onSetsid(s, e);
-    case 'accept': return onAccept(s, e);
-    case 'sockname': return onSockname(s, e);
-    case 'frame': return onMonitorMessage(s, e);
-    case 'frame_desync': return onDesync(s, e);
-    case 'banner': return onBanner(s, e);
-    case 'wait': return onWait(s, e);
-    case 'snapshot': return onSnapshot(s, e);
-    case 'clock': return onClock(s, e.realtimeNs - e.ts);
-    case 'gap': return onGap(s, e);
+    case 'fork':
+      return onFork(s, e);
+    case 'exec':
+      return onExec(s, e);
+    case 'exit':
+      return onExit(s, e);
+    case 'cred':
+      return onCred(s, e);
+    case 'setsid':
+      return onSetsid(s, e);
+    case 'accept':
+      return onAccept(s, e);
+    case 'sockname':
+      return onSockname(s, e);
+    case 'frame':
+      return onMonitorMessage(s, e);
+    case 'frame_desync':
+      return onDesync(s, e);
+    case 'banner':
+      return onBanner(s, e);
+    case 'wait':
+      return onWait(s, e);
+    case 'snapshot':
+      return onSnapshot(s, e);
+    case 'clock':
+      return onClock(s, e.realtimeNs - e.ts);
+    case 'gap':
+      return onGap(s, e);
     // Evidence the model does not need (yet): kept in the capture, visible in `dump` (IGNORED_KINDS).
-    case 'setgroups': case 'prctl': case 'chroot': case 'connect': case 'socketpair': case 'fdpass': case 'dgram':
-    case 'file_write': case 'pipe_write':
+    case 'setgroups':
+    case 'prctl':
+    case 'chroot':
+    case 'connect':
+    case 'socketpair':
+    case 'fdpass':
+    case 'dgram':
+    case 'file_write':
+    case 'pipe_write':
       return s;
   }
 }
@@ -106,7 +137,10 @@ function flush(s: State): [State, readonly OutputRecord[]] {
 
 /** End of input: connections still open are reported as they stand, marked incomplete. */
 export function finish(s: State): [State, readonly OutputRecord[]] {
-  const open = s.conns.valueSeq().sortBy((c) => c.startTs).toArray();
+  const open = s.conns
+    .valueSeq()
+    .sortBy((c) => c.startTs)
+    .toArray();
   for (const c of open) s = closeAtEnd(s, c);
   for (const listener of s.accepted.keySeq().sort().toArray()) s = refusedIfPending(s, listener, null);
   return flush(s);

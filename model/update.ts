@@ -31,15 +31,48 @@ export function markIncomplete(c: Conn, reason: string): Conn {
 
 export function newConn(id: string, monitor: number, startTs: number): Conn {
   return {
-    id, generation: 'unknown', listener: null, monitor, preauth: null, postauth: null, source: null, startTs,
-    user: null, uid: null, invalidUser: false, pam: false, pending: null, attempts: 0, authenticated: false,
-    authTs: null, method: null, termSeen: false, channels: List(), commands: List(), pendingCommand: null,
-    pendingTty: null, tty: null, opensshVersion: null, incomplete: List(),
+    id,
+    generation: 'unknown',
+    listener: null,
+    monitor,
+    preauth: null,
+    postauth: null,
+    source: null,
+    startTs,
+    user: null,
+    uid: null,
+    invalidUser: false,
+    pam: false,
+    pending: null,
+    attempts: 0,
+    authenticated: false,
+    authTs: null,
+    method: null,
+    termSeen: false,
+    channels: List(),
+    commands: List(),
+    pendingCommand: null,
+    pendingTty: null,
+    tty: null,
+    opensshVersion: null,
+    incomplete: List(),
   };
 }
 
 export function newProc(pid: number, ppid: number, startTs: number, fields: Partial<Proc> = {}): Proc {
   return {
-    pid, ppid, role: 'other', conn: null, startTs, image: null, argv: null, creds: null, channel: null, command: null, tty: null, fromSnapshot: false, ...fields,
+    pid,
+    ppid,
+    role: 'other',
+    conn: null,
+    startTs,
+    image: null,
+    argv: null,
+    creds: null,
+    channel: null,
+    command: null,
+    tty: null,
+    fromSnapshot: false,
+    ...fields,
   };
 }

@@ -16,15 +16,19 @@ export interface FamilyBinary {
 /** The listener; up to 9.7 also every per-connection process and child (one binary for everything). */
 export const SSHD: FamilyBinary = { name: 'sshd', debianPath: '/usr/sbin/sshd', upstreamPath: null };
 /** From 9.8: the per-connection process (later the monitor) and its post-auth child. */
-export const SSHD_SESSION: FamilyBinary = {
-  name: 'sshd-session', debianPath: '/usr/lib/openssh/sshd-session', upstreamPath: '/usr/libexec/sshd-session',
+const SSHD_SESSION: FamilyBinary = {
+  name: 'sshd-session',
+  debianPath: '/usr/lib/openssh/sshd-session',
+  upstreamPath: '/usr/libexec/sshd-session',
 };
 /** From 10.0: the pre-auth child. */
-export const SSHD_AUTH: FamilyBinary = {
-  name: 'sshd-auth', debianPath: '/usr/lib/openssh/sshd-auth', upstreamPath: '/usr/libexec/sshd-auth',
+const SSHD_AUTH: FamilyBinary = {
+  name: 'sshd-auth',
+  debianPath: '/usr/lib/openssh/sshd-auth',
+  upstreamPath: '/usr/libexec/sshd-auth',
 };
 
-export const FAMILY_BINARIES: readonly FamilyBinary[] = [SSHD, SSHD_SESSION, SSHD_AUTH];
+const FAMILY_BINARIES: readonly FamilyBinary[] = [SSHD, SSHD_SESSION, SSHD_AUTH];
 
 /** The canonical family names, for --family-names' default and BPF's (joined with commas). */
 export const FAMILY_NAMES: readonly string[] = FAMILY_BINARIES.map((b) => b.name);
@@ -70,11 +74,11 @@ export const KNOWN_GENERATION_NAMES: readonly KnownGenerationName[] = ['8.4-9.7'
 
 /** How the per-connection process exits before authentication (srclimit.h from 9.8; sigdie/fatal before). */
 export interface PreauthExitCodes {
-  readonly closed: number;                 // fatal()/cleanup_exit: the client went away, or anything else
-  readonly graceTimeExpired: number;       // LoginGraceTime
+  readonly closed: number; // fatal()/cleanup_exit: the client went away, or anything else
+  readonly graceTimeExpired: number; // LoginGraceTime
   readonly closedCleanly: number | null;
-  readonly crashed: number | null;         // null: the monitor does not reap its child, a crash exits as `closed`
-  readonly authAttempted: number | null;   // any authentication request was made (10.0 and 10.6 invalid users too)
+  readonly crashed: number | null; // null: the monitor does not reap its child, a crash exits as `closed`
+  readonly authAttempted: number | null; // any authentication request was made (10.0 and 10.6 invalid users too)
   readonly refusedByConfig: number | null; // RefuseConnection
   readonly invalidUser: number | null;
 }
@@ -95,13 +99,13 @@ export interface Generation {
   readonly preauthExit: PreauthExitCodes;
   /** Debian's PAM in these builds (Linux-PAM 1.7 from trixie): not OpenSSH's doing, but seen with it. */
   readonly debianPam: {
-    readonly execsUnixChkpwd: boolean;    // pam_unix execs unix_chkpwd from the monitor for each password check
+    readonly execsUnixChkpwd: boolean; // pam_unix execs unix_chkpwd from the monitor for each password check
     readonly motdArgvHasDashDash: boolean; // pam_motd posix_spawns `sh -c -- …` instead of forking `sh -c …`
   };
   /** Details of the traces the simulator copies (docs/openssh-versions.md §3, §5). */
   readonly seenInTraces: {
     readonly acceptedFd: number;
-    readonly signRequestBodyLen: number;  // ≤9.x signs by key index; 10.x sends the key (9.2p1's and 10.x's lengths)
+    readonly signRequestBodyLen: number; // ≤9.x signs by key index; 10.x sends the key (9.2p1's and 10.x's lengths)
   };
 }
 
@@ -109,30 +113,60 @@ const CLOSED = 255;
 
 export const GENERATIONS: Readonly<Record<KnownGenerationName, Generation>> = {
   '8.4-9.7': {
-    name: '8.4-9.7', firstVersion: '8.4', perConnectionExec: 'listener', reexecCanBeOff: true, preauthExec: null,
-    rootPostauthChild: false, listenerNamesSocket: false,
+    name: '8.4-9.7',
+    firstVersion: '8.4',
+    perConnectionExec: 'listener',
+    reexecCanBeOff: true,
+    preauthExec: null,
+    rootPostauthChild: false,
+    listenerNamesSocket: false,
     preauthExit: {
-      closed: CLOSED, graceTimeExpired: 1, closedCleanly: null, crashed: null, authAttempted: null,
-      refusedByConfig: null, invalidUser: null,
+      closed: CLOSED,
+      graceTimeExpired: 1,
+      closedCleanly: null,
+      crashed: null,
+      authAttempted: null,
+      refusedByConfig: null,
+      invalidUser: null,
     },
     debianPam: { execsUnixChkpwd: false, motdArgvHasDashDash: false },
     seenInTraces: { acceptedFd: 4, signRequestBodyLen: 91 },
   },
   '9.8-9.9': {
-    name: '9.8-9.9', firstVersion: '9.8', perConnectionExec: SSHD_SESSION, reexecCanBeOff: false, preauthExec: null,
-    rootPostauthChild: true, listenerNamesSocket: true,
+    name: '9.8-9.9',
+    firstVersion: '9.8',
+    perConnectionExec: SSHD_SESSION,
+    reexecCanBeOff: false,
+    preauthExec: null,
+    rootPostauthChild: true,
+    listenerNamesSocket: true,
     preauthExit: {
-      closed: CLOSED, graceTimeExpired: 3, closedCleanly: 0, crashed: 4, authAttempted: 5, refusedByConfig: 6,
+      closed: CLOSED,
+      graceTimeExpired: 3,
+      closedCleanly: 0,
+      crashed: 4,
+      authAttempted: 5,
+      refusedByConfig: 6,
       invalidUser: null,
     },
     debianPam: { execsUnixChkpwd: false, motdArgvHasDashDash: false },
     seenInTraces: { acceptedFd: 4, signRequestBodyLen: 91 },
   },
   '10.0+': {
-    name: '10.0+', firstVersion: '10.0', perConnectionExec: SSHD_SESSION, reexecCanBeOff: false,
-    preauthExec: SSHD_AUTH, rootPostauthChild: true, listenerNamesSocket: true,
+    name: '10.0+',
+    firstVersion: '10.0',
+    perConnectionExec: SSHD_SESSION,
+    reexecCanBeOff: false,
+    preauthExec: SSHD_AUTH,
+    rootPostauthChild: true,
+    listenerNamesSocket: true,
     preauthExit: {
-      closed: CLOSED, graceTimeExpired: 3, closedCleanly: 0, crashed: 4, authAttempted: 5, refusedByConfig: 6,
+      closed: CLOSED,
+      graceTimeExpired: 3,
+      closedCleanly: 0,
+      crashed: 4,
+      authAttempted: 5,
+      refusedByConfig: 6,
       invalidUser: 7, // srclimit.h from 10.3; 10.6 was seen exiting 5 for an invalid user
     },
     debianPam: { execsUnixChkpwd: true, motdArgvHasDashDash: true },
@@ -164,9 +198,13 @@ export function hasFeature(version: string, feature: keyof typeof INTRODUCED_IN)
 // ---- What a pre-auth exit code means, as the records say it ----------------------------------------------
 
 const EXIT_MEANINGS: Readonly<Record<keyof PreauthExitCodes, string>> = {
-  closed: 'connection closed before authentication completed', graceTimeExpired: 'login grace time expired',
-  closedCleanly: 'connection closed', crashed: 'pre-auth child crashed', authAttempted: 'authentication failed',
-  refusedByConfig: 'connection refused by configuration', invalidUser: 'invalid user',
+  closed: 'connection closed before authentication completed',
+  graceTimeExpired: 'login grace time expired',
+  closedCleanly: 'connection closed',
+  crashed: 'pre-auth child crashed',
+  authAttempted: 'authentication failed',
+  refusedByConfig: 'connection refused by configuration',
+  invalidUser: 'invalid user',
 };
 
 /** Exit code → meaning, for a generation; an unknown one knows only the code every version shares. */

@@ -28,7 +28,8 @@ constexpr int kSettleTries = 50;
 constexpr auto kSettlePause = std::chrono::milliseconds(2);
 // Past the BPF side's wake-up threshold (bpf/maps.bpf.h) every event wakes the reader; letting a burst gather
 // this long first cut the drain thread's CPU per event about fivefold in a fork/exec loop (see the e2e measure
-// test). Below it events wake no one and the epoll timeout (batchIntervalMs) collects them. Capped by batchIntervalMs / 2.
+// test). Below it events wake no one and the epoll timeout (batchIntervalMs) collects them. Capped by batchIntervalMs
+// / 2.
 constexpr auto kCoalesce = std::chrono::microseconds(2000);
 
 void EpollAdd(int epollFd, int fd, uint32_t tag) {
@@ -45,8 +46,8 @@ Napi::Value ToBuffer(Napi::Env env, std::vector<uint8_t>& events) {
   if (events.empty()) return Napi::Buffer<uint8_t>::New(env, 0);
   auto holder = std::make_unique<std::vector<uint8_t>>(std::move(events));
   auto buffer = Napi::Buffer<uint8_t>::NewOrCopy(
-      env, holder->data(), holder->size(),
-      [](Napi::Env, uint8_t*, std::vector<uint8_t>* owned) { delete owned; }, holder.get());
+      env, holder->data(), holder->size(), [](Napi::Env, uint8_t*, std::vector<uint8_t>* owned) { delete owned; },
+      holder.get());
   holder.release();
   return buffer;
 }
@@ -62,7 +63,8 @@ DrainThread::DrainThread(int eventsFd, int countersFd, const DrainOptions& optio
     if (!ring_) throw TracerFailure("load", "opening the ring buffer reader failed: " + ErrnoText(errno));
     eventFd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     epollFd_ = epoll_create1(EPOLL_CLOEXEC);
-    if (eventFd_ < 0 || epollFd_ < 0) throw TracerFailure("load", "creating the wake-up fds failed: " + ErrnoText(errno));
+    if (eventFd_ < 0 || epollFd_ < 0)
+      throw TracerFailure("load", "creating the wake-up fds failed: " + ErrnoText(errno));
     EpollAdd(epollFd_, ring_buffer__epoll_fd(ring_), kRingTag);
     EpollAdd(epollFd_, eventFd_, kWakeTag);
   } catch (...) {

@@ -64,16 +64,16 @@ class DrainThread {
   // Drain thread, inside ring_buffer__consume.
   static int OnSample(void* self, void* data, size_t size);
 
-  void Run();                                 // drain thread
-  bool WaitForWork(bool& ringReady);          // drain thread
+  void Run();                                     // drain thread
+  bool WaitForWork(bool& ringReady);              // drain thread
   void Append(const uint8_t* data, size_t size);  // drain thread
-  void CutIfDue(Clock::time_point now);       // drain thread
-  bool Deliver(bool final);                   // drain thread
-  void DropPending();                         // drain thread
-  void DrainRemainder();                      // drain thread
-  int TimeoutMs(Clock::time_point now) const; // drain thread
-  void Wake();                                // any thread
-  void CloseReader();                         // main thread
+  void CutIfDue(Clock::time_point now);           // drain thread
+  bool Deliver(bool final);                       // drain thread
+  void DropPending();                             // drain thread
+  void DrainRemainder();                          // drain thread
+  int TimeoutMs(Clock::time_point now) const;     // drain thread
+  void Wake();                                    // any thread
+  void CloseReader();                             // main thread
 
   using Tsfn = Napi::TypedThreadSafeFunction<DrainThread, BatchMessage, &DrainThread::CallJs>;
 
@@ -91,7 +91,7 @@ class DrainThread {
   uint32_t pendingCount_ = 0;
   Clock::time_point firstPendingAt_;
   Clock::time_point pollStart_;  // when the current wait began: events read after it waited in the ring since
-  uint64_t seen_ = 0;  // samples read from the ring, kept or not
+  uint64_t seen_ = 0;            // samples read from the ring, kept or not
   bool closing_ = false;
   std::string error_;
 

@@ -54,8 +54,7 @@ void Preflight::CheckPrivileges() {
   auto has = [caps](int cap) { return (caps >> cap) & 1; };
   // CAP_SYS_ADMIN still implies the BPF capabilities (kernels before 5.8 know nothing else).
   if (has(kCapSysAdmin) || (has(kCapBpf) && has(kCapPerfmon))) return;
-  throw TracerFailure("privileges",
-                      "recording needs root (or CAP_BPF and CAP_PERFMON): run it with sudo");
+  throw TracerFailure("privileges", "recording needs root (or CAP_BPF and CAP_PERFMON): run it with sudo");
 }
 
 void Preflight::CheckBtf() {
@@ -83,6 +82,6 @@ void Preflight::EnsureTracefs() {
 void Preflight::EnsureBpffs() {
   if (IsMountOf("/sys/fs/bpf", kBpffsMagic)) return;
   if (mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700") == 0) return;
-  throw TracerFailure("bpffs", "bpffs is not mounted on /sys/fs/bpf and mounting it failed (" +
-                                   ErrnoText(errno) + "): run `mount -t bpf bpf /sys/fs/bpf`");
+  throw TracerFailure("bpffs", "bpffs is not mounted on /sys/fs/bpf and mounting it failed (" + ErrnoText(errno) +
+                                   "): run `mount -t bpf bpf /sys/fs/bpf`");
 }

@@ -8,7 +8,9 @@
 
 namespace {
 
-bool StartsWith(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
+bool StartsWith(const std::string& text, const char* prefix) {
+  return text.rfind(prefix, 0) == 0;
+}
 
 bool TracefsEventExists(const std::string& categoryAndName) {
   struct stat info;
@@ -20,9 +22,12 @@ bool TracefsEventExists(const std::string& categoryAndName) {
 
 }  // namespace
 
-ProgramFilter::ProgramFilter(bool fileWrites, bool syscallSends) : fileWrites_(fileWrites), syscallSends_(syscallSends) {}
+ProgramFilter::ProgramFilter(bool fileWrites, bool syscallSends)
+    : fileWrites_(fileWrites), syscallSends_(syscallSends) {}
 
-ProgramFilter::~ProgramFilter() { btf__free(vmlinux_); }
+ProgramFilter::~ProgramFilter() {
+  btf__free(vmlinux_);
+}
 
 std::vector<std::string> ProgramFilter::Apply(bpf_object* object) {
   std::vector<std::string> unsupported;

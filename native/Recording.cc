@@ -10,7 +10,8 @@ std::shared_ptr<Recording> Recording::Start(Napi::Env env, const TracerConfig& t
   std::shared_ptr<Recording> recording(new Recording());
   recording->tracer_ = std::make_unique<Tracer>(tracer);
   recording->skippedPrograms_ = recording->tracer_->SkippedPrograms();
-  recording->drain_ = std::make_unique<DrainThread>(recording->tracer_->EventsFd(), recording->tracer_->CountersFd(), drain);
+  recording->drain_ =
+      std::make_unique<DrainThread>(recording->tracer_->EventsFd(), recording->tracer_->CountersFd(), drain);
   recording->tracer_->Attach();
   // The finaliser's copy keeps the recording alive until the thread is joined, whatever JavaScript drops.
   recording->drain_->Start(env, onBatch, [recording](Napi::Env finalEnv) { recording->OnDrainFinished(finalEnv); });
@@ -22,11 +23,17 @@ Tracer& Recording::RunningTracer() {
   return *tracer_;
 }
 
-void Recording::Track(uint32_t pid, uint8_t flags) { RunningTracer().Track(pid, flags); }
+void Recording::Track(uint32_t pid, uint8_t flags) {
+  RunningTracer().Track(pid, flags);
+}
 
-uint8_t Recording::TrackedFlags(uint32_t pid) { return RunningTracer().TrackedFlags(pid); }
+uint8_t Recording::TrackedFlags(uint32_t pid) {
+  return RunningTracer().TrackedFlags(pid);
+}
 
-CountersSnapshot Recording::Counters() const { return drain_ ? drain_->Snapshot() : finalCounters_; }
+CountersSnapshot Recording::Counters() const {
+  return drain_ ? drain_->Snapshot() : finalCounters_;
+}
 
 void Recording::Ack() {
   if (drain_) drain_->Ack();

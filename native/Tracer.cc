@@ -29,12 +29,16 @@ uint32_t TrackedEntriesFor(uint32_t compiledMax) {
 // What to do next, for the failures seen in practice.
 std::string HintFor(const std::string& step, int err) {
   switch (std::abs(err)) {
-    case EMFILE: return "raise the open-file limit (ulimit -n 4096)";
-    case ENOMEM: return "use a smaller ringBufferBytes or free memory";
+    case EMFILE:
+      return "raise the open-file limit (ulimit -n 4096)";
+    case ENOMEM:
+      return "use a smaller ringBufferBytes or free memory";
     case EPERM:
-    case EACCES: return "the kernel refused it (lockdown, an LSM, or missing CAP_BPF/CAP_PERFMON): run as root on a "
-                        "kernel that allows BPF tracepoints; SSHTRACE_LIBBPF_DEBUG=1 shows libbpf's log";
-    case ENOENT: return "this kernel lacks a hook the program needs; SSHTRACE_LIBBPF_DEBUG=1 names it";
+    case EACCES:
+      return "the kernel refused it (lockdown, an LSM, or missing CAP_BPF/CAP_PERFMON): run as root on a "
+             "kernel that allows BPF tracepoints; SSHTRACE_LIBBPF_DEBUG=1 shows libbpf's log";
+    case ENOENT:
+      return "this kernel lacks a hook the program needs; SSHTRACE_LIBBPF_DEBUG=1 names it";
   }
   if (step == "load") return "the verifier rejected it: set SSHTRACE_LIBBPF_DEBUG=1 to see the verifier log";
   return "set SSHTRACE_LIBBPF_DEBUG=1 to see libbpf's log";
@@ -56,7 +60,9 @@ Tracer::Tracer(const TracerConfig& config) {
   }
 }
 
-Tracer::~Tracer() { sshtrace__destroy(skeleton_); }
+Tracer::~Tracer() {
+  sshtrace__destroy(skeleton_);
+}
 
 // Every failure goes through here so the message names the step, libbpf's own reason and what to do.
 void Tracer::Fail(const char* step, const std::string& what, int err) {
@@ -118,9 +124,13 @@ void Tracer::Detach() {
   attached_ = false;
 }
 
-int Tracer::EventsFd() const { return bpf_map__fd(skeleton_->maps.events); }
+int Tracer::EventsFd() const {
+  return bpf_map__fd(skeleton_->maps.events);
+}
 
-int Tracer::CountersFd() const { return bpf_map__fd(skeleton_->maps.counters); }
+int Tracer::CountersFd() const {
+  return bpf_map__fd(skeleton_->maps.counters);
+}
 
 void Tracer::Track(uint32_t pid, uint8_t flags) {
   if (pid >= trackedEntries_) {

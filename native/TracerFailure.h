@@ -10,8 +10,7 @@
 class TracerFailure : public std::runtime_error {
  public:
   // Any thread.
-  TracerFailure(std::string step, const std::string& message)
-      : std::runtime_error(message), step_(std::move(step)) {}
+  TracerFailure(std::string step, const std::string& message) : std::runtime_error(message), step_(std::move(step)) {}
   // Any thread.
   const std::string& step() const { return step_; }
 

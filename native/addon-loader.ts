@@ -7,8 +7,13 @@ import { TracerError } from './tracer-error';
 /** An opaque handle made by the addon's start(). */
 export type NativeHandle = { readonly __brand: 'sshtrace-recording' };
 
-export type NativeBatchCallback =
-  (events: Buffer, count: number, counters: TracerCounters, final: boolean, error: string | undefined) => void;
+export type NativeBatchCallback = (
+  events: Buffer,
+  count: number,
+  counters: TracerCounters,
+  final: boolean,
+  error: string | undefined,
+) => void;
 
 /** The addon's exports (native/addon.cc). */
 export interface NativeAddon {
@@ -32,14 +37,20 @@ export function loadAddon(): NativeAddon {
   if (loaded) return loaded;
   const found = CANDIDATES.find((candidate) => fs.existsSync(candidate));
   if (!found) {
-    throw new TracerError('addon', `the recording addon is not built (${ADDON_NAME} is missing): run \`npm ci\` ` +
-      'as root on a machine with clang, llvm, libbpf-dev and bpftool (apt-get install clang llvm libbpf-dev bpftool)');
+    throw new TracerError(
+      'addon',
+      `the recording addon is not built (${ADDON_NAME} is missing): run \`npm ci\` ` +
+        'as root on a machine with clang, llvm, libbpf-dev and bpftool (apt-get install clang llvm libbpf-dev bpftool)',
+    );
   }
   try {
     loaded = require(found) as NativeAddon;
   } catch (error) {
-    throw new TracerError('addon', `loading ${found} failed (${(error as Error).message}): ` +
-      'rebuild it with `npm run build` (it needs libbpf1 and libelf1 at run time)');
+    throw new TracerError(
+      'addon',
+      `loading ${found} failed (${(error as Error).message}): ` +
+        'rebuild it with `npm run build` (it needs libbpf1 and libelf1 at run time)',
+    );
   }
   return loaded;
 }

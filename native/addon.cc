@@ -41,7 +41,8 @@ std::vector<std::string> FamilyNames(Napi::Env env, Napi::Value value) {
     if (!name.IsString()) throw Napi::TypeError::New(env, "options.familyNames must be an array of strings");
     names.push_back(name.As<Napi::String>().Utf8Value());
     if (names.back().empty() || names.back().size() >= FAMILY_NAME_LEN) {
-      throw Napi::RangeError::New(env, "each family name must be 1 to " + std::to_string(FAMILY_NAME_LEN - 1) + " bytes");
+      throw Napi::RangeError::New(env,
+                                  "each family name must be 1 to " + std::to_string(FAMILY_NAME_LEN - 1) + " bytes");
     }
   }
   return names;
@@ -57,7 +58,8 @@ TracerConfig ToTracerConfig(Napi::Env env, Napi::Object options) {
   if (!fileWrites.IsBoolean()) throw Napi::TypeError::New(env, "options.fileWrites must be a boolean");
   config.fileWrites = fileWrites.As<Napi::Boolean>().Value();
   Napi::Value syscallSends = options.Get("syscallSends");
-  if (!syscallSends.IsUndefined() && !syscallSends.IsBoolean()) throw Napi::TypeError::New(env, "options.syscallSends must be a boolean");
+  if (!syscallSends.IsUndefined() && !syscallSends.IsBoolean())
+    throw Napi::TypeError::New(env, "options.syscallSends must be a boolean");
   config.syscallSends = syscallSends.IsBoolean() && syscallSends.As<Napi::Boolean>().Value();
   return config;
 }
@@ -142,7 +144,8 @@ Napi::Value Track(const Napi::CallbackInfo& info) {
 Napi::Value TrackedFlags(const Napi::CallbackInfo& info) {
   Recording& recording = Unwrap(info);
   uint32_t pid = ToUint32(info.Env(), info[1], "pid");
-  return Guarded(info.Env(), [&]() -> Napi::Value { return Napi::Number::New(info.Env(), recording.TrackedFlags(pid)); });
+  return Guarded(info.Env(),
+                 [&]() -> Napi::Value { return Napi::Number::New(info.Env(), recording.TrackedFlags(pid)); });
 }
 
 // counters(handle) → TracerCounters

@@ -1,7 +1,6 @@
 // Builds what recording needs: the BPF object and skeleton (make -C bpf), then the addon (node-gyp rebuild).
 // Runs from `npm ci` (prepare). Replay needs none of it, so a missing toolchain is a warning and exit 0,
 // unless SSHTRACE_REQUIRE_NATIVE=1 (CI), where anything missing or failing exits 1.
-'use strict';
 
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -68,8 +67,10 @@ function main() {
   }
   const nodeGyp = require.resolve('node-gyp/bin/node-gyp.js', { paths: [ROOT] });
   if (!run(process.execPath, [nodeGyp, ...nodeGypArgs()], __dirname)) {
-    giveUp('building the native addon failed (node-gyp rebuild in native/, output above)',
-      'Check that node-gyp can find Node headers (or set npm_config_nodedir) and a C++17 compiler.');
+    giveUp(
+      'building the native addon failed (node-gyp rebuild in native/, output above)',
+      'Check that node-gyp can find Node headers (or set npm_config_nodedir) and a C++17 compiler.',
+    );
   }
   console.error('sshtrace: native addon built: native/build/Release/sshtrace.node');
 }

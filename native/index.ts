@@ -21,11 +21,18 @@ class NativeTracerSource implements TracerSource {
   readonly skippedPrograms: readonly string[];
   readonly eventsLayoutVersion: number;
 
-  constructor(private readonly addon: NativeAddon, options: TracerOptions) {
-    this.queue = new BatchQueue(() => this.handle && addon.ack(this.handle), () => this.stop());
+  constructor(
+    private readonly addon: NativeAddon,
+    options: TracerOptions,
+  ) {
+    this.queue = new BatchQueue(
+      () => this.handle && addon.ack(this.handle),
+      () => this.stop(),
+    );
     try {
       const started = addon.start(options, (events, count, counters, final, error) =>
-        this.queue.push({ events, count, counters }, final, error));
+        this.queue.push({ events, count, counters }, final, error),
+      );
       this.handle = started.handle;
       this.skippedPrograms = Object.freeze([...started.skippedPrograms]);
     } catch (error) {

@@ -1,10 +1,18 @@
 // TracerError lives apart from index.ts so helpers can throw it without an import cycle; index.ts re-exports it.
 
-export type TracerStep =
-  'privileges' | 'btf' | 'ringbuf' | 'tracefs' | 'bpffs' | 'addon' | 'open' | 'load' | 'attach';
+export type TracerStep = 'privileges' | 'btf' | 'ringbuf' | 'tracefs' | 'bpffs' | 'addon' | 'open' | 'load' | 'attach';
 
-const STEPS: ReadonlySet<string> = new Set<TracerStep>(
-  ['privileges', 'btf', 'ringbuf', 'tracefs', 'bpffs', 'addon', 'open', 'load', 'attach']);
+const STEPS: ReadonlySet<string> = new Set<TracerStep>([
+  'privileges',
+  'btf',
+  'ringbuf',
+  'tracefs',
+  'bpffs',
+  'addon',
+  'open',
+  'load',
+  'attach',
+]);
 
 /** A failure before recording could start; `step` names what failed, `message` says what to do. */
 export class TracerError extends Error {

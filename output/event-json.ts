@@ -7,7 +7,9 @@ const META_KINDS = ['snapshot', 'counters', 'clock', 'capture_end', 'gap'] as co
 export const DUMP_KINDS: readonly string[] = ['header', ...Object.values(KIND_BY_TYPE), ...META_KINDS];
 
 function replacer(_key: string, value: unknown): unknown {
-  return value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex') : value;
+  return value instanceof Uint8Array
+    ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')
+    : value;
 }
 
 export function jsonLine(value: unknown): string {

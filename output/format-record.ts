@@ -12,9 +12,13 @@ const NO_CONTEXT: SiemContext = { hostname: null, toolVersion: '0.0.0-unknown' }
 /** One record as text; ocsf and ecs may give several lines (a session's commands) or none. */
 export function formatRecord(r: OutputRecord, format: ReplayFormat, context: SiemContext = NO_CONTEXT): string {
   switch (format) {
-    case 'jsonl': return `${JSON.stringify(r)}\n`;
-    case 'table': return `${formatTable(r)}\n`;
-    case 'ocsf': return formatOcsf(r, context);
-    case 'ecs': return formatEcs(r, context);
+    case 'jsonl':
+      return `${JSON.stringify(r)}\n`;
+    case 'table':
+      return `${formatTable(r)}\n`;
+    case 'ocsf':
+      return formatOcsf(r, context);
+    case 'ecs':
+      return formatEcs(r, context);
   }
 }

@@ -33,7 +33,11 @@ export class LineSink {
     this.buffer = '';
     if (!this.stream.write(chunk)) {
       await new Promise<void>((resolve) => {
-        const done = () => { this.stream.off('drain', done); this.stream.off('error', done); resolve(); };
+        const done = () => {
+          this.stream.off('drain', done);
+          this.stream.off('error', done);
+          resolve();
+        };
         this.stream.once('drain', done);
         this.stream.once('error', done);
       });

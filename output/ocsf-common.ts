@@ -15,20 +15,32 @@ export interface OcsfClass {
 }
 
 export const AUTHENTICATION: OcsfClass = {
-  classUid: 3002, className: 'Authentication', categoryUid: 3, categoryName: 'Identity & Access Management',
+  classUid: 3002,
+  className: 'Authentication',
+  categoryUid: 3,
+  categoryName: 'Identity & Access Management',
 };
 export const PROCESS_ACTIVITY: OcsfClass = {
-  classUid: 1007, className: 'Process Activity', categoryUid: 1, categoryName: 'System Activity',
+  classUid: 1007,
+  className: 'Process Activity',
+  categoryUid: 1,
+  categoryName: 'System Activity',
 };
 
 /** The fields that name an event's class, activity and type (type_uid = class_uid * 100 + activity_id). */
 export function classified(c: OcsfClass, activityId: number, activityName: string): OcsfEvent {
   return {
-    class_uid: c.classUid, class_name: c.className, category_uid: c.categoryUid, category_name: c.categoryName,
-    activity_id: activityId, activity_name: activityName,
-    type_uid: c.classUid * 100 + activityId, type_name: `${c.className}: ${activityName}`,
+    class_uid: c.classUid,
+    class_name: c.className,
+    category_uid: c.categoryUid,
+    category_name: c.categoryName,
+    activity_id: activityId,
+    activity_name: activityName,
+    type_uid: c.classUid * 100 + activityId,
+    type_name: `${c.className}: ${activityName}`,
     // sshtrace reports what happened, not how bad it is: a SIEM's rules rate it.
-    severity_id: 1, severity: 'Informational',
+    severity_id: 1,
+    severity: 'Informational',
   };
 }
 
@@ -45,12 +57,21 @@ export function metadata(ctx: SiemContext, connection: string | null): OcsfEvent
 
 export function device(ctx: SiemContext): OcsfEvent {
   // type_id 1 Server: sshtrace watches the machine that runs sshd.
-  return { type_id: 1, type: 'Server', hostname: ctx.hostname ?? 'unknown', os: { name: 'Linux', type_id: 200, type: 'Linux' } };
+  return {
+    type_id: 1,
+    type: 'Server',
+    hostname: ctx.hostname ?? 'unknown',
+    os: { name: 'Linux', type_id: 200, type: 'Linux' },
+  };
 }
 
 export function ocsfUser(name: string | null, uid: number | null): OcsfEvent {
-  return compact({ name: name ?? undefined, uid: uid === null ? undefined : String(uid), type_id: uid === 0 ? 2 : 1,
-    type: uid === 0 ? 'Admin' : 'User' });
+  return compact({
+    name: name ?? undefined,
+    uid: uid === null ? undefined : String(uid),
+    type_id: uid === 0 ? 2 : 1,
+    type: uid === 0 ? 'Admin' : 'User',
+  });
 }
 
 export function endpoint(source: Endpoint | null): OcsfEvent | undefined {

@@ -15,7 +15,12 @@ function outcome(c: CommandRecord): string {
 }
 
 function sessionOf(s: SessionRecord, c: CommandRecord): OcsfEvent {
-  return compact({ uid: s.connection, created_time: epochMs(s.start), terminal: (c.tty ?? s.tty) ?? undefined, is_remote: true });
+  return compact({
+    uid: s.connection,
+    created_time: epochMs(s.start),
+    terminal: c.tty ?? s.tty ?? undefined,
+    is_remote: true,
+  });
 }
 
 function processOf(s: SessionRecord, c: CommandRecord): OcsfEvent {
@@ -39,7 +44,8 @@ function launch(s: SessionRecord, c: CommandRecord, ctx: SiemContext): OcsfEvent
     ...classified(PROCESS_ACTIVITY, 1, 'Launch'),
     // Only execve calls that succeeded become commands, so every Launch succeeded.
     ...status(true),
-    launch_type_id: 3, launch_type: 'Exec',
+    launch_type_id: 3,
+    launch_type: 'Exec',
     time: epochMs(c.start),
     start_time: epochMs(c.start),
     end_time: c.end === null ? undefined : epochMs(c.end),
@@ -50,9 +56,14 @@ function launch(s: SessionRecord, c: CommandRecord, ctx: SiemContext): OcsfEvent
     actor: { user: ocsfUser(s.user, s.uid), session: sessionOf(s, c), process: { pid: c.ppid } },
     device: device(ctx),
     process: processOf(s, c),
-    unmapped: { sshtrace: compact({
-      connection: s.connection, channel: c.channel ?? undefined, signal: c.signal ?? undefined,
-      replaced_by_exec: c.replaced_by_exec, from_snapshot: c.from_snapshot,
-    }) },
+    unmapped: {
+      sshtrace: compact({
+        connection: s.connection,
+        channel: c.channel ?? undefined,
+        signal: c.signal ?? undefined,
+        replaced_by_exec: c.replaced_by_exec,
+        from_snapshot: c.from_snapshot,
+      }),
+    },
   });
 }

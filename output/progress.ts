@@ -10,8 +10,11 @@ const REDRAW_MS = 100;
 const WIDTH = 30;
 
 /** Shown for inputs of at least `minBytes` when stderr is a terminal (or when forced). */
-export function progressBar(totalBytes: number, stream: NodeJS.WriteStream = process.stderr,
-  minBytes = 8 << 20): Progress {
+export function progressBar(
+  totalBytes: number,
+  stream: NodeJS.WriteStream = process.stderr,
+  minBytes = 8 << 20,
+): Progress {
   if (!stream.isTTY || totalBytes < minBytes) return NONE;
   const started = Date.now();
   let last = 0;
@@ -35,8 +38,10 @@ function line(done: number, total: number, seconds: number): string {
   const filled = Math.round(ratio * WIDTH);
   const rate = seconds > 0 ? done / seconds : 0;
   const eta = rate > 0 ? Math.max(0, (total - done) / rate) : 0;
-  return `replaying [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}% ` +
-    `${mib(done)}/${mib(total)} MiB, ${mib(rate)} MiB/s, ${eta.toFixed(0)}s left\x1b[K`;
+  return (
+    `replaying [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}% ` +
+    `${mib(done)}/${mib(total)} MiB, ${mib(rate)} MiB/s, ${eta.toFixed(0)}s left\x1b[K`
+  );
 }
 
 function mib(bytes: number): string {

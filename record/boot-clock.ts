@@ -10,8 +10,8 @@ import type { ClockPair } from '../capture/format';
 const monotonicNs = (): number => Number(process.hrtime.bigint());
 
 export interface Calibration {
-  readonly offsetNs: number;     // clock = monotonic + offset
-  readonly precisionNs: number;  // half the width of the bracket around the tick
+  readonly offsetNs: number; // clock = monotonic + offset
+  readonly precisionNs: number; // half the width of the bracket around the tick
 }
 
 /** Finds when `read()` ticks over (it counts `unitNs` steps, truncated) in monotonic time. A busy machine

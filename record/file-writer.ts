@@ -20,10 +20,14 @@ const DEFAULT_FRAME_BYTES = 256 * 1024;
 /** msgpack size of an entry, roughly: only the frame threshold depends on it. */
 function estimatedBytes(entry: BatchEntry): number {
   switch (entry.k) {
-    case 'ev': return entry.d.length + 16;
-    case 'counters': return 400; // two arrays of 32 counters and ten fields
-    case 'clock': return 48;
-    case 'note': return entry.text.length + 32;
+    case 'ev':
+      return entry.d.length + 16;
+    case 'counters':
+      return 400; // two arrays of 32 counters and ten fields
+    case 'clock':
+      return 48;
+    case 'note':
+      return entry.text.length + 32;
   }
 }
 
@@ -51,7 +55,12 @@ export class FileWriter {
   }
 
   /** Starts a capture on a file opened with createOutputFile (a --force'd file's old bytes go only now). */
-  static async onFile(path: string, file: FileHandle, header: CaptureHeader, options: FileWriterOptions = {}): Promise<FileWriter> {
+  static async onFile(
+    path: string,
+    file: FileHandle,
+    header: CaptureHeader,
+    options: FileWriterOptions = {},
+  ): Promise<FileWriter> {
     await emptyRegularFile(file);
     const writer = new FileWriter(path, file, options.frameBytes ?? DEFAULT_FRAME_BYTES);
     await writer.writeFrame(FrameKind.FileHeader, header);

@@ -13,16 +13,27 @@ export interface HostInfo {
   readonly group: readonly GroupEntry[];
 }
 
-export interface HostPaths { readonly passwd: string; readonly group: string; readonly bootId: string }
+export interface HostPaths {
+  readonly passwd: string;
+  readonly group: string;
+  readonly bootId: string;
+}
 
-const SYSTEM_PATHS: HostPaths = { passwd: '/etc/passwd', group: '/etc/group', bootId: '/proc/sys/kernel/random/boot_id' };
+const SYSTEM_PATHS: HostPaths = {
+  passwd: '/etc/passwd',
+  group: '/etc/group',
+  bootId: '/proc/sys/kernel/random/boot_id',
+};
 
 export function readHostInfo(paths: HostPaths = SYSTEM_PATHS): HostInfo {
   return {
-    hostname: hostname(), kernelRelease: release(), bootId: readOr(paths.bootId, '').trim(),
+    hostname: hostname(),
+    kernelRelease: release(),
+    bootId: readOr(paths.bootId, '').trim(),
     // Only /etc/passwd and /etc/group: NSS sources (LDAP, sssd) are not consulted, by design (no
     // network lookups while recording). Password hashes are never in /etc/passwd on shadow systems.
-    passwd: parsePasswd(readOr(paths.passwd, '')), group: parseGroup(readOr(paths.group, '')),
+    passwd: parsePasswd(readOr(paths.passwd, '')),
+    group: parseGroup(readOr(paths.group, '')),
   };
 }
 

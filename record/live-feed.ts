@@ -28,7 +28,10 @@ export class LiveFeed {
   private idle: NodeJS.Timeout | null = null;
 
   /** `windowNs`: the reorder window of the pipeline this feeds (a repeat of the counters must pass it). */
-  constructor(private readonly windowNs: number, private readonly idleMs = IDLE_RELEASE_MS) {}
+  constructor(
+    private readonly windowNs: number,
+    private readonly idleMs = IDLE_RELEASE_MS,
+  ) {}
 
   header(h: CaptureHeader): void {
     this.push(headerEvents(h));
@@ -64,7 +67,9 @@ export class LiveFeed {
         continue;
       }
       if (this.ended) return;
-      await new Promise<void>((resolve) => { this.wake = resolve; });
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
       this.wake = null;
     }
   }
@@ -87,12 +92,20 @@ export class LiveFeed {
 
 /** Writes through to `inner` (the --output capture, if any) and feeds every entry to the live reducer. */
 export class TeeWriter implements CaptureWriter {
-  constructor(private readonly inner: CaptureWriter | null, private readonly feed: LiveFeed, header: CaptureHeader) {
+  constructor(
+    private readonly inner: CaptureWriter | null,
+    private readonly feed: LiveFeed,
+    header: CaptureHeader,
+  ) {
     feed.header(header);
   }
 
-  get bytesWritten(): number { return this.inner?.bytesWritten ?? 0; }
-  get framesWritten(): number { return this.inner?.framesWritten ?? 0; }
+  get bytesWritten(): number {
+    return this.inner?.bytesWritten ?? 0;
+  }
+  get framesWritten(): number {
+    return this.inner?.framesWritten ?? 0;
+  }
 
   async append(entry: BatchEntry): Promise<void> {
     this.feed.entry(entry);

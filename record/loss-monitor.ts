@@ -32,7 +32,9 @@ function entries(l: Losses): [keyof Losses, number][] {
 }
 
 export function describeLosses(l: Losses): string {
-  const parts = entries(l).filter(([, n]) => n > 0).map(([k, n]) => ADVICE[k]?.(n) ?? `${n} ${COUNTERS[k as CounterName].meaning}`);
+  const parts = entries(l)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => ADVICE[k]?.(n) ?? `${n} ${COUNTERS[k as CounterName].meaning}`);
   return parts.length ? parts.join('; ') : 'no losses';
 }
 

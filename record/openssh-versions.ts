@@ -16,7 +16,10 @@ export function versionInBinary(bytes: Buffer): string | null {
  * binary replaced on disk since it started still shows the running version) and the install paths.
  */
 export function opensshVersions(
-  snapshot: readonly SnapshotProcess[], familyNames: readonly string[], procRoot = '/proc', known = INSTALL_PATHS,
+  snapshot: readonly SnapshotProcess[],
+  familyNames: readonly string[],
+  procRoot = '/proc',
+  known = INSTALL_PATHS,
 ): Record<string, string> {
   const versions: Record<string, string> = {};
   for (const p of snapshot) {

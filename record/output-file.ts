@@ -11,16 +11,28 @@ const CAPTURE_MODE = 0o600;
 export async function checkOutputPath(path: string, force: boolean): Promise<void> {
   const dir = dirname(path);
   const dirInfo = await stat(dir).catch(() => null);
-  if (!dirInfo) throw new OutputError(`cannot record to ${path}: directory ${dir} does not exist (create it first)`, EXIT.outputDirMissing);
+  if (!dirInfo)
+    throw new OutputError(
+      `cannot record to ${path}: directory ${dir} does not exist (create it first)`,
+      EXIT.outputDirMissing,
+    );
   if (!dirInfo.isDirectory()) {
-    throw new OutputError(`cannot record to ${path}: ${dir} is not a directory; name a file in an existing directory`, EXIT.outputDirMissing);
+    throw new OutputError(
+      `cannot record to ${path}: ${dir} is not a directory; name a file in an existing directory`,
+      EXIT.outputDirMissing,
+    );
   }
   await access(dir, constants.W_OK).catch(() => {
-    throw new OutputError(`cannot record to ${path}: directory ${dir} is not writable (read-only or no permission): choose another --output directory`, EXIT.outputNotWritable);
+    throw new OutputError(
+      `cannot record to ${path}: directory ${dir} is not writable (read-only or no permission): choose another --output directory`,
+      EXIT.outputNotWritable,
+    );
   });
   const existing = await stat(path).catch(() => null);
-  if (existing?.isDirectory()) throw new OutputError(`cannot record to ${path}: it is a directory; --output names a file`);
-  if (existing && !force) throw new OutputError(`${path} already exists: choose another --output or pass --force to overwrite it`);
+  if (existing?.isDirectory())
+    throw new OutputError(`cannot record to ${path}: it is a directory; --output names a file`);
+  if (existing && !force)
+    throw new OutputError(`${path} already exists: choose another --output or pass --force to overwrite it`);
 }
 
 /**
@@ -48,11 +60,17 @@ export async function emptyRegularFile(file: FileHandle): Promise<void> {
  * The --output of record and watch: opened before the tracer starts, so a bad path fails before any BPF is
  * loaded, and removed after a failed start only when this run created it (a --force'd old capture stays).
  */
-export function outputLifecycle(path: string, force: boolean): { openOutput: () => Promise<FileHandle>; removeOutput: () => Promise<void> } {
+export function outputLifecycle(
+  path: string,
+  force: boolean,
+): { openOutput: () => Promise<FileHandle>; removeOutput: () => Promise<void> } {
   let created = false;
   return {
     openOutput: async () => {
-      created = !(await stat(path).then(() => true, () => false));
+      created = !(await stat(path).then(
+        () => true,
+        () => false,
+      ));
       return createOutputFile(path, force);
     },
     removeOutput: async () => {
@@ -63,18 +81,29 @@ export function outputLifecycle(path: string, force: boolean): { openOutput: () 
 
 export function outputError(path: string, action: 'create' | 'write', error: unknown): OutputError {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EEXIST') return new OutputError(`${path} already exists: choose another --output or pass --force to overwrite it`);
+  if (code === 'EEXIST')
+    return new OutputError(`${path} already exists: choose another --output or pass --force to overwrite it`);
   if (code === 'ELOOP') return new OutputError(`cannot ${action} ${path}: it is a symbolic link; name the real file`);
   if (action === 'create' && code === 'ENOENT') {
-    return new OutputError(`cannot create ${path}: directory ${dirname(path)} does not exist (create it first)`, EXIT.outputDirMissing);
+    return new OutputError(
+      `cannot create ${path}: directory ${dirname(path)} does not exist (create it first)`,
+      EXIT.outputDirMissing,
+    );
   }
   if (action === 'create' && (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')) {
-    return new OutputError(`cannot create ${path}: ${describeSystemError(error)}: choose another --output directory`, EXIT.outputNotWritable);
+    return new OutputError(
+      `cannot create ${path}: ${describeSystemError(error)}: choose another --output directory`,
+      EXIT.outputNotWritable,
+    );
   }
   if (action === 'create') {
     const full = code === 'ENOSPC' || code === 'EDQUOT';
-    return new OutputError(`cannot create ${path}: ${describeSystemError(error)}: ${full ? 'free some space or ' : ''}choose another --output`);
+    return new OutputError(
+      `cannot create ${path}: ${describeSystemError(error)}: ${full ? 'free some space or ' : ''}choose another --output`,
+    );
   }
   // Writing (disk full, I/O error): the path was fine, so this keeps the general output code.
-  return new OutputError(`cannot write ${path}: ${describeSystemError(error)}; the frames written before this stay readable`);
+  return new OutputError(
+    `cannot write ${path}: ${describeSystemError(error)}; the frames written before this stay readable`,
+  );
 }

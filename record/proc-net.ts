@@ -37,7 +37,10 @@ export function tcpPeer(procRoot: string, pid: number, tables: TcpTables): InetE
   const fdDir = join(procRoot, String(pid), 'fd');
   let fds: number[];
   try {
-    fds = readdirSync(fdDir).map(Number).filter(Number.isInteger).sort((a, b) => a - b);
+    fds = readdirSync(fdDir)
+      .map(Number)
+      .filter(Number.isInteger)
+      .sort((a, b) => a - b);
   } catch {
     return null;
   }

@@ -8,7 +8,7 @@ export interface ProcStat {
   readonly comm: string;
   readonly ppid: number;
   readonly ttyNr: number;
-  readonly sid: number;         // field 6: session id
+  readonly sid: number; // field 6: session id
   readonly startTicks: number; // field 22: start time after boot, in clock ticks
 }
 
@@ -19,14 +19,25 @@ export function parseStat(text: string): ProcStat | null {
   if (open < 0 || close < open) return null;
   const rest = text.slice(close + 2).split(' '); // rest[0] is field 3 (state)
   const field = (n: number) => Number(rest[n - 3]);
-  const stat = { pid: Number(text.slice(0, open).trim()), comm: text.slice(open + 1, close), ppid: field(4), sid: field(6), ttyNr: field(7), startTicks: field(22) };
+  const stat = {
+    pid: Number(text.slice(0, open).trim()),
+    comm: text.slice(open + 1, close),
+    ppid: field(4),
+    sid: field(6),
+    ttyNr: field(7),
+    startTicks: field(22),
+  };
   return Number.isFinite(stat.ppid) && Number.isFinite(stat.startTicks) ? stat : null;
 }
 
 /** The four ids (real, effective, saved, fs) of a "Uid:" or "Gid:" line of /proc/PID/status. */
 export function parseStatusIds(text: string, key: 'Uid' | 'Gid'): [number, number, number, number] | null {
   const line = text.split('\n').find((l) => l.startsWith(`${key}:`));
-  const ids = line?.slice(key.length + 1).trim().split(/\s+/).map(Number);
+  const ids = line
+    ?.slice(key.length + 1)
+    .trim()
+    .split(/\s+/)
+    .map(Number);
   return ids && ids.length === 4 && ids.every(Number.isFinite) ? [ids[0]!, ids[1]!, ids[2]!, ids[3]!] : null;
 }
 
@@ -47,7 +58,11 @@ export function ttyName(ttyNr: number): string {
   return `tty(${major}:${minor})`;
 }
 
-export interface TcpSocket { readonly local: InetEndpoint; readonly remote: InetEndpoint; readonly listening: boolean }
+export interface TcpSocket {
+  readonly local: InetEndpoint;
+  readonly remote: InetEndpoint;
+  readonly listening: boolean;
+}
 
 /** /proc/net/tcp or tcp6 → sockets by inode. */
 export function parseProcNetTcp(text: string, family: 'ipv4' | 'ipv6'): Map<number, TcpSocket> {
@@ -78,15 +93,20 @@ export function parseHexEndpoint(text: string, family: 'ipv4' | 'ipv6'): InetEnd
 }
 
 export function parsePasswd(text: string): PasswdEntry[] {
-  return lines(text).map((f) => [f[0]!, Number(f[2]), Number(f[3]), f[5] ?? '', f[6] ?? ''] as const)
+  return lines(text)
+    .map((f) => [f[0]!, Number(f[2]), Number(f[3]), f[5] ?? '', f[6] ?? ''] as const)
     .filter((e) => Number.isFinite(e[1]) && Number.isFinite(e[2]));
 }
 
 export function parseGroup(text: string): GroupEntry[] {
-  return lines(text).map((f) => [f[0]!, Number(f[2]), f[3] ? f[3].split(',').filter(Boolean) : []] as const)
+  return lines(text)
+    .map((f) => [f[0]!, Number(f[2]), f[3] ? f[3].split(',').filter(Boolean) : []] as const)
     .filter((e) => Number.isFinite(e[1]));
 }
 
 function lines(text: string): string[][] {
-  return text.split('\n').filter((l) => l && !l.startsWith('#') && !l.startsWith('+') && !l.startsWith('-')).map((l) => l.split(':'));
+  return text
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#') && !l.startsWith('+') && !l.startsWith('-'))
+    .map((l) => l.split(':'));
 }

@@ -15,7 +15,11 @@ export interface ScanOptions {
   readonly clockTicks?: number;
 }
 
-interface Candidate { readonly pid: number; readonly stat: ProcStat; readonly exe: string }
+interface Candidate {
+  readonly pid: number;
+  readonly stat: ProcStat;
+  readonly exe: string;
+}
 
 const UNSET_ID = 4294967295;
 
@@ -75,7 +79,13 @@ export function isFamilyImage(exe: string, familyNames: readonly string[]): bool
   return exe !== '' && familyNames.includes(basename(exe));
 }
 
-function describe(procRoot: string, c: Candidate, options: ScanOptions, tables: TcpTables, parentIsSshd: boolean): SnapshotProcess | null {
+function describe(
+  procRoot: string,
+  c: Candidate,
+  options: ScanOptions,
+  tables: TcpTables,
+  parentIsSshd: boolean,
+): SnapshotProcess | null {
   const dir = join(procRoot, String(c.pid));
   const status = readText(join(dir, 'status'));
   const cmdline = readBytes(join(dir, 'cmdline'));
@@ -89,14 +99,27 @@ function describe(procRoot: string, c: Candidate, options: ScanOptions, tables: 
   const chrooted = sshdImage && parentIsSshd && root !== '' && root !== parentRoot;
   // Seccomp mode 2 is a filter: the pre-auth sandbox (bpf/file_write.bpf.h reads pipes of chrooted + sandboxed only).
   const sandboxed = sshdImage && /^Seccomp:\s*2$/m.test(status);
-  const flags = TRACK.FOLLOWED | (sshdImage ? TRACK.SSHD_IMAGE : 0) | (chrooted ? TRACK.CHROOTED : 0) | (sandboxed ? TRACK.SANDBOXED : 0);
+  const flags =
+    TRACK.FOLLOWED |
+    (sshdImage ? TRACK.SSHD_IMAGE : 0) |
+    (chrooted ? TRACK.CHROOTED : 0) |
+    (sandboxed ? TRACK.SANDBOXED : 0);
   return {
-    pid: c.pid, ppid: c.stat.ppid, exe: c.exe, argv: parseCmdline(cmdline), comm: c.stat.comm,
+    pid: c.pid,
+    ppid: c.stat.ppid,
+    exe: c.exe,
+    argv: parseCmdline(cmdline),
+    comm: c.stat.comm,
     uid: parseStatusIds(status, 'Uid') ?? [UNSET_ID, UNSET_ID, UNSET_ID, UNSET_ID],
     gid: parseStatusIds(status, 'Gid') ?? [UNSET_ID, UNSET_ID, UNSET_ID, UNSET_ID],
-    auid: readNumber(join(dir, 'loginuid')), sessionid: readNumber(join(dir, 'sessionid')),
+    auid: readNumber(join(dir, 'loginuid')),
+    sessionid: readNumber(join(dir, 'sessionid')),
     startBoottime: Math.round((c.stat.startTicks * 1e9) / (options.clockTicks ?? 100)),
-    tty: ttyName(c.stat.ttyNr), root, flags, peer: tcpPeer(procRoot, c.pid, tables), sid: c.stat.sid,
+    tty: ttyName(c.stat.ttyNr),
+    root,
+    flags,
+    peer: tcpPeer(procRoot, c.pid, tables),
+    sid: c.stat.sid,
   };
 }
 

@@ -43,18 +43,27 @@ export const MIN_ARGV_CAP = 256;
 /** The tracer's flags, as yargs options: `record` takes them all, `watch` all but --file-writes. */
 export const TRACER_FLAGS = {
   'family-names': {
-    type: 'string', default: DEFAULT_FAMILY_NAMES,
+    type: 'string',
+    default: DEFAULT_FAMILY_NAMES,
     describe: `binary basenames whose processes (and descendants) are followed, at most ${CAPS.FAMILY_NAMES}`,
   },
   'ring-buffer-size': { type: 'string', default: '16M', describe: 'kernel ring buffer size, a power of two (4K..1G)' },
-  'argv-cap': { type: 'number', default: 4096, describe: `bytes of filename + argv kept per exec (${MIN_ARGV_CAP}..${CAPS.ARGV_CAP_MAX})` },
+  'argv-cap': {
+    type: 'number',
+    default: 4096,
+    describe: `bytes of filename + argv kept per exec (${MIN_ARGV_CAP}..${CAPS.ARGV_CAP_MAX})`,
+  },
   'file-writes': {
-    type: 'boolean', default: false,
-    describe: 'also record login-record file writes and the pre-auth log pipe (hooks write(): costs every write on the machine)',
+    type: 'boolean',
+    default: false,
+    describe:
+      'also record login-record file writes and the pre-auth log pipe (hooks write(): costs every write on the machine)',
   },
   'send-hook': {
-    choices: SEND_HOOKS, default: 'auto' as SendHook,
-    describe: 'where monitor messages, syslog and banners are read: auto = the sock_send_length tracepoint where the kernel has it, ' +
+    choices: SEND_HOOKS,
+    default: 'auto' as SendHook,
+    describe:
+      'where monitor messages, syslog and banners are read: auto = the sock_send_length tracepoint where the kernel has it, ' +
       "the exits of write/writev/sendto/sendmsg where it does not (Debian 12's 6.1); syscalls = always at syscall exit",
   },
 } as const;
@@ -65,25 +74,42 @@ export function recordOptions(args: RecordArgs): RecordOptions {
   }
   // The exec's filename shares the cap and names the sshd family: below MIN_ARGV_CAP a long path would be cut.
   if (!Number.isInteger(args.argvCap) || args.argvCap < MIN_ARGV_CAP || args.argvCap > CAPS.ARGV_CAP_MAX) {
-    throw new UsageError(`--argv-cap must be a whole number of bytes from ${MIN_ARGV_CAP} to ${CAPS.ARGV_CAP_MAX}, not ${args.argvCap}`);
+    throw new UsageError(
+      `--argv-cap must be a whole number of bytes from ${MIN_ARGV_CAP} to ${CAPS.ARGV_CAP_MAX}, not ${args.argvCap}`,
+    );
   }
   const rotation = rotationOptions(args.output, args);
   return {
-    output: args.output, durationS: args.duration ?? null, force: args.force, familyNames: familyNames(args.familyNames),
-    ringBufferBytes: ringBufferBytes(args.ringBufferSize), argvCap: args.argvCap, fileWrites: args.fileWrites,
+    output: args.output,
+    durationS: args.duration ?? null,
+    force: args.force,
+    familyNames: familyNames(args.familyNames),
+    ringBufferBytes: ringBufferBytes(args.ringBufferSize),
+    argvCap: args.argvCap,
+    fileWrites: args.fileWrites,
     syscallSends: args.sendHook === 'syscalls',
     ...(rotation ? { rotation } : {}),
   };
 }
 
 export function familyNames(list: string): string[] {
-  const names = [...new Set(list.split(',').map((n) => n.trim()).filter(Boolean))];
+  const names = [
+    ...new Set(
+      list
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (names.length === 0) throw new UsageError('--family-names needs at least one binary name, such as sshd');
-  if (names.length > CAPS.FAMILY_NAMES) throw new UsageError(`--family-names takes at most ${CAPS.FAMILY_NAMES} names, got ${names.length}`);
+  if (names.length > CAPS.FAMILY_NAMES)
+    throw new UsageError(`--family-names takes at most ${CAPS.FAMILY_NAMES} names, got ${names.length}`);
   for (const name of names) {
     if (name.includes('/')) throw new UsageError(`--family-names takes binary basenames, not paths: ${name}`);
     if (Buffer.byteLength(name) > CAPS.FAMILY_NAME_LEN - 1) {
-      throw new UsageError(`--family-names: ${name} is longer than ${CAPS.FAMILY_NAME_LEN - 1} bytes (the kernel's comm length)`);
+      throw new UsageError(
+        `--family-names: ${name} is longer than ${CAPS.FAMILY_NAME_LEN - 1} bytes (the kernel's comm length)`,
+      );
     }
   }
   return names;

@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import type * as Native from '../native/index';
 import { addonMissing } from './tracer-errors';
 
-export interface RecorderIo { readonly stderr: (line: string) => void }
+export interface RecorderIo {
+  readonly stderr: (line: string) => void;
+}
 
 const [CAP_SYS_PTRACE, CAP_SYS_ADMIN, CAP_PERFMON, CAP_BPF] = [19n, 21n, 38n, 39n];
 
@@ -21,8 +23,10 @@ export function warnWithoutPtrace(io: RecorderIo, status = '/proc/self/status'):
   // Without the tracer's own capabilities the tracer's error says what to do; this would only be noise.
   const canTrace = has(CAP_SYS_ADMIN) || (has(CAP_BPF) && has(CAP_PERFMON));
   if (has(CAP_SYS_PTRACE) || !canTrace) return;
-  io.stderr('sshtrace: warning: without CAP_SYS_PTRACE the /proc scan cannot read sshd processes that are already running, ' +
-    'so they (and their new connections) go unseen until sshd restarts: grant CAP_SYS_PTRACE (docs/deployment.md)');
+  io.stderr(
+    'sshtrace: warning: without CAP_SYS_PTRACE the /proc scan cannot read sshd processes that are already running, ' +
+      'so they (and their new connections) go unseen until sshd restarts: grant CAP_SYS_PTRACE (docs/deployment.md)',
+  );
 }
 
 export async function loadNative(): Promise<typeof Native> {
@@ -51,17 +55,22 @@ export function stopOnSignals(io: RecorderIo): { stopped: Promise<string>; dispo
   const names = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   let received = 0;
   let resolve!: (reason: string) => void;
-  const stopped = new Promise<string>((r) => { resolve = r; });
+  const stopped = new Promise<string>((r) => {
+    resolve = r;
+  });
   const onSignal = (signal: NodeJS.Signals) => {
     received++;
     if (received === 1) resolve(signal === 'SIGINT' ? 'interrupted (SIGINT)' : `stopped by ${signal}`);
-    else if (received === 2) io.stderr('sshtrace: stopping: writing the last batch and the trailer (signal again to abandon)');
+    else if (received === 2)
+      io.stderr('sshtrace: stopping: writing the last batch and the trailer (signal again to abandon)');
     else {
       dispose();
       process.kill(process.pid, signal); // the default action now: die without a trailer
     }
   };
-  const dispose = () => names.forEach((n) => process.removeListener(n, onSignal));
-  names.forEach((n) => process.on(n, onSignal));
+  const dispose = () => {
+    for (const n of names) process.removeListener(n, onSignal);
+  };
+  for (const n of names) process.on(n, onSignal);
   return { stopped, dispose };
 }

@@ -4,9 +4,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { SnapshotProcess } from '../capture/events';
 import type { TracerOptions, TracerSource } from '../native/index';
-import {
-  CAPTURE_FORMAT, type CaptureHeader, type ClockPair, TOOL_NAME, type Trailer,
-} from '../capture/format';
+import { CAPTURE_FORMAT, type CaptureHeader, type ClockPair, TOOL_NAME, type Trailer } from '../capture/format';
 import { copyCounters } from '../capture/counters';
 import { EXIT, SshtraceError } from '../capture/errors';
 import { EVENTS_LAYOUT_VERSION } from '../capture/layout';
@@ -18,7 +16,11 @@ import { type Losses, lossesOf, LossMonitor } from './loss-monitor';
 import type { RecordOptions } from './record-options';
 import { describeRotation } from './rotation-options';
 
-export interface RecorderClock { now(): ClockPair; bootNs(): number; refresh(): void }
+export interface RecorderClock {
+  now(): ClockPair;
+  bootNs(): number;
+  refresh(): void;
+}
 
 export interface RecorderDeps {
   readonly startTracer: (options: TracerOptions) => TracerSource | Promise<TracerSource>;
@@ -29,7 +31,11 @@ export interface RecorderDeps {
   /** The capture file, opened early; null when nothing is kept on disk (`watch` without --output). */
   readonly openOutput: () => Promise<FileHandle | null>;
   /** Writes the capture some other way than one FileWriter on `file` (rotation, watch's tee). */
-  readonly openWriter?: (file: FileHandle | null, header: CaptureHeader, segments: SegmentSource) => Promise<CaptureWriter>;
+  readonly openWriter?: (
+    file: FileHandle | null,
+    header: CaptureHeader,
+    segments: SegmentSource,
+  ) => Promise<CaptureWriter>;
   /** Removes the output file when setup fails before anything was written to it. */
   readonly removeOutput: () => Promise<void>;
   /** Resolves with the reason to stop (a signal); --duration is handled here. */
@@ -59,8 +65,15 @@ export const BATCH_INTERVAL_MS = 1000;
 
 function tracerOptions(options: RecordOptions, selfTgid: number, batchIntervalMs = BATCH_INTERVAL_MS): TracerOptions {
   return {
-    familyNames: options.familyNames, selfTgid, argvCap: options.argvCap, ringBufferBytes: options.ringBufferBytes,
-    fileWrites: options.fileWrites, syscallSends: options.syscallSends, batchBytes: BATCH_BYTES, batchIntervalMs, maxQueuedBatches: 64,
+    familyNames: options.familyNames,
+    selfTgid,
+    argvCap: options.argvCap,
+    ringBufferBytes: options.ringBufferBytes,
+    fileWrites: options.fileWrites,
+    syscallSends: options.syscallSends,
+    batchBytes: BATCH_BYTES,
+    batchIntervalMs,
+    maxQueuedBatches: 64,
   };
 }
 
@@ -89,8 +102,13 @@ export async function record(options: RecordOptions, deps: RecorderDeps): Promis
   }
 }
 
-function openWriter(options: RecordOptions, deps: RecorderDeps, file: FileHandle | null, header: CaptureHeader,
-  segments: SegmentSource): Promise<CaptureWriter> {
+function openWriter(
+  options: RecordOptions,
+  deps: RecorderDeps,
+  file: FileHandle | null,
+  header: CaptureHeader,
+  segments: SegmentSource,
+): Promise<CaptureWriter> {
   if (deps.openWriter) return deps.openWriter(file, header, segments);
   if (file === null) throw new Error('the recorder has neither an output file nor a writer');
   return FileWriter.onFile(options.output, file, header);
@@ -100,8 +118,13 @@ function openWriter(options: RecordOptions, deps: RecorderDeps, file: FileHandle
 function segmentSource(options: RecordOptions, deps: RecorderDeps, source: TracerSource): SegmentSource {
   return {
     header: (segment) => buildHeader(options, deps, deps.scan(), source.skippedPrograms, segment),
-    trailer: (reason): Trailer =>
-      ({ k: 'end', ts: deps.clock.bootNs(), clean: true, reason, counters: copyCounters(source.counters()) }),
+    trailer: (reason): Trailer => ({
+      k: 'end',
+      ts: deps.clock.bootNs(),
+      clean: true,
+      reason,
+      counters: copyCounters(source.counters()),
+    }),
   };
 }
 
@@ -125,27 +148,48 @@ function layoutMismatch(addonLayout: number): SshtraceError {
 }
 
 function buildHeader(
-  options: RecordOptions, deps: RecorderDeps, snapshot: readonly SnapshotProcess[], skippedPrograms: readonly string[],
+  options: RecordOptions,
+  deps: RecorderDeps,
+  snapshot: readonly SnapshotProcess[],
+  skippedPrograms: readonly string[],
   segment: CaptureHeader['segment'],
 ): CaptureHeader {
   const host = deps.hostInfo();
   return {
-    format: CAPTURE_FORMAT, tool: TOOL_NAME, toolVersion: deps.toolVersion, eventsLayout: EVENTS_LAYOUT_VERSION,
-    hostname: host.hostname, kernelRelease: host.kernelRelease, bootId: host.bootId, startedAt: new Date().toISOString(),
-    clock: deps.clock.now(), segment, passwd: host.passwd, group: host.group, snapshot,
+    format: CAPTURE_FORMAT,
+    tool: TOOL_NAME,
+    toolVersion: deps.toolVersion,
+    eventsLayout: EVENTS_LAYOUT_VERSION,
+    hostname: host.hostname,
+    kernelRelease: host.kernelRelease,
+    bootId: host.bootId,
+    startedAt: new Date().toISOString(),
+    clock: deps.clock.now(),
+    segment,
+    passwd: host.passwd,
+    group: host.group,
+    snapshot,
     opensshVersions: deps.opensshVersions(snapshot),
-    options: { ...tracerOptions(options, deps.selfPid, deps.batchIntervalMs), durationS: options.durationS, skippedPrograms: [...skippedPrograms] },
+    options: {
+      ...tracerOptions(options, deps.selfPid, deps.batchIntervalMs),
+      durationS: options.durationS,
+      skippedPrograms: [...skippedPrograms],
+    },
   };
 }
 
 function startLine(snapshot: readonly SnapshotProcess[], options: RecordOptions): string {
-  const shown = snapshot.slice(0, 5).map((p) => `${p.pid} ${clip((p.argv.join(' ') || p.comm), 40)}`);
+  const shown = snapshot.slice(0, 5).map((p) => `${p.pid} ${clip(p.argv.join(' ') || p.comm, 40)}`);
   if (snapshot.length > 5) shown.push(`+${snapshot.length - 5} more`);
-  const what = snapshot.length === 0
-    ? 'no sshd-family process yet (new ones are followed when they start)'
-    : `${snapshot.length} sshd-family process${snapshot.length === 1 ? '' : 'es'} (${shown.join(', ')})`;
+  const what =
+    snapshot.length === 0
+      ? 'no sshd-family process yet (new ones are followed when they start)'
+      : `${snapshot.length} sshd-family process${snapshot.length === 1 ? '' : 'es'} (${shown.join(', ')})`;
   const until = options.durationS === null ? 'Ctrl-C to stop' : `stopping after ${options.durationS} s`;
-  const to = options.output === '' ? '' : ` to ${options.output}${options.rotation ? ` (${describeRotation(options.rotation)})` : ''}`;
+  const to =
+    options.output === ''
+      ? ''
+      : ` to ${options.output}${options.rotation ? ` (${describeRotation(options.rotation)})` : ''}`;
   return `sshtrace: recording ${what}${to}; ${until}`;
 }
 
@@ -198,7 +242,9 @@ class Recording {
       this.events += batch.count;
       // The last batch may be empty: it still carries the final counters.
       if (batch.events.length > 0) await this.write(() => this.writer.append({ k: 'ev', d: batch.events }));
-      await this.write(() => this.writer.append({ k: 'counters', ts: this.deps.clock.bootNs(), ...copyCounters(batch.counters) }));
+      await this.write(() =>
+        this.writer.append({ k: 'counters', ts: this.deps.clock.bootNs(), ...copyCounters(batch.counters) }),
+      );
       // On disk at once: a batch already waited up to a batch interval, so a SIGKILL loses at most about that.
       if (batch.events.length > 0) await this.write(() => this.writer.flush());
       this.losses.observe(batch.counters);
@@ -247,8 +293,10 @@ class Recording {
       this.deps.clock.refresh();
       this.write(() => this.writer.append({ k: 'clock', ...this.deps.clock.now() })).catch(() => undefined);
     }, intervals.clockMs);
-    const duration = this.options.durationS === null ? null
-      : setTimeout(() => this.stop(`duration of ${this.options.durationS} s elapsed`), this.options.durationS * 1000);
+    const duration =
+      this.options.durationS === null
+        ? null
+        : setTimeout(() => this.stop(`duration of ${this.options.durationS} s elapsed`), this.options.durationS * 1000);
     return () => {
       clearInterval(flush);
       clearInterval(clock);
@@ -258,8 +306,12 @@ class Recording {
 
   private summary(): RecordSummary {
     return {
-      reason: this.reason, events: this.events, bytes: this.writer.bytesWritten, frames: this.writer.framesWritten,
-      seconds: (this.deps.clock.bootNs() - this.startedNs) / 1e9, losses: this.finalLosses ?? this.losses.totals,
+      reason: this.reason,
+      events: this.events,
+      bytes: this.writer.bytesWritten,
+      frames: this.writer.framesWritten,
+      seconds: (this.deps.clock.bootNs() - this.startedNs) / 1e9,
+      losses: this.finalLosses ?? this.losses.totals,
       snapshot: this.snapshot,
     };
   }

@@ -5,13 +5,21 @@ import { access, mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeSystemError, OutputError } from '../capture/errors';
 
-export interface SegmentFile { readonly name: string; readonly path: string; readonly index: number; readonly size: number }
+export interface SegmentFile {
+  readonly name: string;
+  readonly path: string;
+  readonly index: number;
+  readonly size: number;
+}
 
 /** sshtrace-20261128T122007Z-000003.sshtrace: wall time of creation (UTC), then the segment index. */
 export const SEGMENT_NAME = /^sshtrace-(\d{8}T\d{6}Z)-(\d{6,})\.sshtrace$/;
 
 export function segmentName(index: number, now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `sshtrace-${stamp}-${String(index).padStart(6, '0')}.sshtrace`;
 }
 
@@ -19,7 +27,9 @@ export function segmentName(index: number, now: Date): string {
 export async function prepareSegmentDir(dir: string): Promise<void> {
   const info = await stat(dir).catch(() => null);
   if (info && !info.isDirectory()) {
-    throw new OutputError(`cannot rotate into ${dir}: it is a file; with --rotate-size, --rotate-interval or --max-total-size, --output names a directory`);
+    throw new OutputError(
+      `cannot rotate into ${dir}: it is a file; with --rotate-size, --rotate-interval or --max-total-size, --output names a directory`,
+    );
   }
   if (!info) {
     await mkdir(dir, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
@@ -49,7 +59,11 @@ export async function nextSegmentIndex(dir: string): Promise<number> {
   return segments.length === 0 ? 0 : segments[segments.length - 1]!.index + 1;
 }
 
-export interface Deleted { readonly count: number; readonly bytes: number; readonly names: readonly string[] }
+export interface Deleted {
+  readonly count: number;
+  readonly bytes: number;
+  readonly names: readonly string[];
+}
 
 /**
  * Deletes the oldest segments (never `keep`) until the others total at most `budgetBytes`. A segment that is

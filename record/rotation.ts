@@ -52,19 +52,32 @@ export class RotatingWriter implements CaptureWriter {
   }
 
   /** Starts on the first segment, already created (O_EXCL) by the caller; `header` names its index. */
-  static async start(first: { path: string; file: Parameters<typeof FileWriter.onFile>[1]; header: CaptureHeader },
-    options: RotationOptions, source: SegmentSource, deps: RotationDeps): Promise<RotatingWriter> {
+  static async start(
+    first: { path: string; file: Parameters<typeof FileWriter.onFile>[1]; header: CaptureHeader },
+    options: RotationOptions,
+    source: SegmentSource,
+    deps: RotationDeps,
+  ): Promise<RotatingWriter> {
     const writer = await FileWriter.onFile(first.path, first.file, first.header);
     const rotating = new RotatingWriter(writer, first.header.segment.index, options, source, deps);
     await rotating.pruneOldest();
     return rotating;
   }
 
-  get bytesWritten(): number { return this.closedBytes + this.current.bytesWritten; }
-  get framesWritten(): number { return this.closedFrames + this.current.framesWritten; }
+  get bytesWritten(): number {
+    return this.closedBytes + this.current.bytesWritten;
+  }
+  get framesWritten(): number {
+    return this.closedFrames + this.current.framesWritten;
+  }
 
   stats(): RotationStats {
-    return { segments: this.segments, deletedSegments: this.deletedSegments, deletedBytes: this.deletedBytes, currentPath: this.current.path };
+    return {
+      segments: this.segments,
+      deletedSegments: this.deletedSegments,
+      deletedBytes: this.deletedBytes,
+      currentPath: this.current.path,
+    };
   }
 
   append(entry: BatchEntry): Promise<void> {
@@ -132,7 +145,9 @@ export class RotatingWriter implements CaptureWriter {
     if (maxTotalBytes === null) return;
     const budget = Math.max(0, maxTotalBytes - (segmentBytes ?? 0));
     const deleted = await deleteOldest(this.options.dir, this.current.path, budget).catch((error: Error) => {
-      this.deps.stderr(`sshtrace: warning: cannot delete old segments in ${this.options.dir} (${error.message}); will try again at the next rotation`);
+      this.deps.stderr(
+        `sshtrace: warning: cannot delete old segments in ${this.options.dir} (${error.message}); will try again at the next rotation`,
+      );
       return null;
     });
     if (!deleted || deleted.count === 0) return;
@@ -140,7 +155,9 @@ export class RotatingWriter implements CaptureWriter {
     this.deletedBytes += deleted.bytes;
     const mib = (deleted.bytes / 1024 / 1024).toFixed(1);
     const names = deleted.names.length > 3 ? `${deleted.names.slice(0, 3).join(', ')}, …` : deleted.names.join(', ');
-    this.deps.stderr(`sshtrace: deleted ${deleted.count} oldest segment(s) (${mib} MiB: ${names}) ` +
-      `to keep ${this.options.dir} under --max-total-size`);
+    this.deps.stderr(
+      `sshtrace: deleted ${deleted.count} oldest segment(s) (${mib} MiB: ${names}) ` +
+        `to keep ${this.options.dir} under --max-total-size`,
+    );
   }
 }

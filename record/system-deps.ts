@@ -9,8 +9,10 @@ import { scanFamily } from './proc-snapshot';
 import type { RecordOptions } from './record-options';
 import type { RecorderDeps } from './recorder';
 
-export type SystemDeps = Pick<RecorderDeps,
-  'startTracer' | 'scan' | 'hostInfo' | 'opensshVersions' | 'clock' | 'toolVersion' | 'selfPid'>;
+export type SystemDeps = Pick<
+  RecorderDeps,
+  'startTracer' | 'scan' | 'hostInfo' | 'opensshVersions' | 'clock' | 'toolVersion' | 'selfPid'
+>;
 
 export function systemDeps(options: RecordOptions, native: typeof Native, clockTicks: number): SystemDeps {
   return {

@@ -12,7 +12,10 @@ import { continues, joinSegments } from './segments';
 
 const CAPTURE_EXTENSION = '.sshtrace';
 
-export interface FileSummary { readonly file: CaptureFile; readonly summary: CaptureSummary }
+export interface FileSummary {
+  readonly file: CaptureFile;
+  readonly summary: CaptureSummary;
+}
 
 export interface ReadEventsOptions {
   /** Called before the first event of each file. */
@@ -36,7 +39,8 @@ export interface CaptureSet {
 
 /** Opens every capture named by `paths`; throws a CaptureInputError before anything is read. */
 export async function openCaptures(paths: readonly string[]): Promise<CaptureSet> {
-  if (paths.length === 0) throw new CaptureInputError('no capture given: name at least one file or directory', EXIT.inputMissing);
+  if (paths.length === 0)
+    throw new CaptureInputError('no capture given: name at least one file or directory', EXIT.inputMissing);
   const files: CaptureFile[] = [];
   for (const path of await uniqueFiles(paths)) files.push(await openCapture(path));
   files.sort(compareFiles);
@@ -45,7 +49,10 @@ export async function openCaptures(paths: readonly string[]): Promise<CaptureSet
       options.onFile?.(file);
       const skip = options.skipKinds === undefined ? undefined : typesOfKinds(options.skipKinds);
       const reading = readCapture(file, options.onBytes && ((done) => options.onBytes!(file, done)), skip);
-      yield* joinSegments(reading.batches, { continuesPrevious: continues(files[i - 1], file), continuedByNext: continues(file, files[i + 1]) });
+      yield* joinSegments(reading.batches, {
+        continuesPrevious: continues(files[i - 1], file),
+        continuedByNext: continues(file, files[i + 1]),
+      });
       options.onFileEnd?.({ file, summary: reading.summary() });
     }
   }
@@ -53,7 +60,10 @@ export async function openCaptures(paths: readonly string[]): Promise<CaptureSet
 }
 
 /** The events of all captures named by `paths`, in order (see openCaptures for the headers). */
-export async function* readEvents(paths: readonly string[], options: ReadEventsOptions = {}): AsyncGenerator<TraceEvent> {
+export async function* readEvents(
+  paths: readonly string[],
+  options: ReadEventsOptions = {},
+): AsyncGenerator<TraceEvent> {
   const set = await openCaptures(paths);
   for await (const group of set.batches(options)) for (const event of group) yield event;
 }
@@ -68,7 +78,10 @@ async function uniqueFiles(paths: readonly string[]): Promise<string[]> {
   for (const path of paths) {
     for (const file of await expand(path)) {
       const real = await realpath(file);
-      if (!seen.has(real)) { seen.add(real); files.push(file); }
+      if (!seen.has(real)) {
+        seen.add(real);
+        files.push(file);
+      }
     }
   }
   return files;
@@ -82,7 +95,10 @@ async function expand(path: string): Promise<string[]> {
   const captures: string[] = [];
   for (const name of names) if (await looksLikeCapture(join(path, name), name)) captures.push(join(path, name));
   if (captures.length === 0) {
-    throw new CaptureInputError(`${path} holds no captures (no *${CAPTURE_EXTENSION} file, no file starting with a frame): name a capture file, or the directory record wrote them to`, EXIT.noCaptures);
+    throw new CaptureInputError(
+      `${path} holds no captures (no *${CAPTURE_EXTENSION} file, no file starting with a frame): name a capture file, or the directory record wrote them to`,
+      EXIT.noCaptures,
+    );
   }
   return captures;
 }

@@ -6,11 +6,14 @@ import { initialState, step, finish, IGNORED_KINDS, type State } from '../model'
 import { Reorderer, DEFAULT_REORDER_WINDOW_NS } from './reorder';
 import { openCaptures, type ReadEventsOptions } from './capture-set';
 
-export interface PipelineOptions { readonly reorderWindowNs?: number }
+export interface PipelineOptions {
+  readonly reorderWindowNs?: number;
+}
 
 /** Reduces event groups into records; yields records in groups as the fold releases them. */
 export async function* reduceGroups(
-  groups: AsyncIterable<readonly TraceEvent[]>, options: PipelineOptions = {},
+  groups: AsyncIterable<readonly TraceEvent[]>,
+  options: PipelineOptions = {},
 ): AsyncGenerator<readonly OutputRecord[]> {
   const reorder = new Reorderer(options.reorderWindowNs ?? DEFAULT_REORDER_WINDOW_NS);
   let s: State = initialState;
@@ -35,10 +38,12 @@ export async function* reduceGroups(
 
 /** Every record of the captures named by `paths` (files or directories), in output order. */
 export async function replayFiles(
-  paths: readonly string[], options: PipelineOptions & ReadEventsOptions = {},
+  paths: readonly string[],
+  options: PipelineOptions & ReadEventsOptions = {},
 ): Promise<OutputRecord[]> {
   const set = await openCaptures(paths);
   const records: OutputRecord[] = [];
-  for await (const group of reduceGroups(set.batches({ skipKinds: IGNORED_KINDS, ...options }), options)) records.push(...group);
+  for await (const group of reduceGroups(set.batches({ skipKinds: IGNORED_KINDS, ...options }), options))
+    records.push(...group);
   return records;
 }

@@ -65,4 +65,3 @@ export function* reorder(events: Iterable<TraceEvent>, windowNs?: number): Gener
   for (const e of events) yield* r.push(e);
   yield* r.drain();
 }
-

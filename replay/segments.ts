@@ -21,7 +21,10 @@ export interface SegmentJoin {
   readonly continuedByNext: boolean;
 }
 
-export async function* joinSegments(groups: AsyncIterable<TraceEvent[]>, join: SegmentJoin): AsyncGenerator<TraceEvent[]> {
+export async function* joinSegments(
+  groups: AsyncIterable<TraceEvent[]>,
+  join: SegmentJoin,
+): AsyncGenerator<TraceEvent[]> {
   if (!join.continuesPrevious && !join.continuedByNext) {
     yield* groups;
     return;

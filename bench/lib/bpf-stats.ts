@@ -5,8 +5,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const STATS_SWITCH = '/proc/sys/kernel/bpf_stats_enabled';
 
-interface PerfEntry { readonly pid: number; readonly prog_id: number }
-interface ProgEntry { readonly id: number; readonly run_time_ns?: number; readonly run_cnt?: number }
+interface PerfEntry {
+  readonly pid: number;
+  readonly prog_id: number;
+}
+interface ProgEntry {
+  readonly id: number;
+  readonly run_time_ns?: number;
+  readonly run_cnt?: number;
+}
 
 /** Turns run-time statistics on; the returned function puts the switch back as it was. */
 export function enableBpfStats(): () => void {
@@ -19,7 +26,9 @@ export function enableBpfStats(): () => void {
 export function bpfRunTime(pid: number): { ns: number; runs: number } {
   const perf = JSON.parse(execFileSync('bpftool', ['perf', 'list', '-j'], { encoding: 'utf8' }) || '[]') as PerfEntry[];
   const ids = new Set(perf.filter((e) => e.pid === pid).map((e) => e.prog_id));
-  const progs = JSON.parse(execFileSync('bpftool', ['prog', 'show', '-j'], { encoding: 'utf8' }) || '[]') as ProgEntry[];
+  const progs = JSON.parse(
+    execFileSync('bpftool', ['prog', 'show', '-j'], { encoding: 'utf8' }) || '[]',
+  ) as ProgEntry[];
   let ns = 0;
   let runs = 0;
   for (const p of progs) {

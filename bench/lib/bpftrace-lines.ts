@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 /** Bytes of the lines printed by `rootPid` and its descendants (followed through "fork" lines). */
 export function treeTextBytes(path: string, rootPid: number): { bytes: number; lines: number } {
   const tree = new Set([rootPid]);
-  let bytes = 0, lines = 0;
+  let bytes = 0,
+    lines = 0;
   let argvOf: number | null = null;
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     // join() prints the argv on the line after "execve pid=N argv="

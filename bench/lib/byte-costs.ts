@@ -7,7 +7,9 @@ function withoutType(entries: readonly StoredEntry[], type: number): StoredEntry
   return entries.map((r) => {
     if (r.k !== 'ev' || !r.d) return r;
     const kept: Buffer[] = [];
-    eachEvent(r.d, (event, t) => { if (t !== type) kept.push(event); });
+    eachEvent(r.d, (event, t) => {
+      if (t !== type) kept.push(event);
+    });
     return { ...r, d: new Uint8Array(Buffer.concat(kept)) };
   });
 }

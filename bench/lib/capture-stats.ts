@@ -11,22 +11,30 @@ const H = LAYOUT.event_header;
 
 /** A batch entry as msgpack decodes it (capture/format.ts BatchEntry, loosely). */
 export type StoredEntry = { k: string; d?: Uint8Array };
-export interface TypeStats { count: number; rawBytes: number }
+export interface TypeStats {
+  count: number;
+  rawBytes: number;
+}
 
 export interface CaptureStats {
   readonly fileBytes: number;
-  readonly headerFrameBytes: number;   // paid once per file
+  readonly headerFrameBytes: number; // paid once per file
   readonly batchFrames: number;
-  readonly batchStoredBytes: number;   // 28 B header + zstd payload, per frame
-  readonly batchRawBytes: number;      // msgpack before zstd
+  readonly batchStoredBytes: number; // 28 B header + zstd payload, per frame
+  readonly batchRawBytes: number; // msgpack before zstd
   readonly entries: Record<string, number>; // batch entries by k
   readonly kernelEventBytes: number;
   readonly events: number;
-  readonly foreignEvents: number;      // events of other process trees, left out
+  readonly foreignEvents: number; // events of other process trees, left out
   readonly byType: Record<string, TypeStats>;
 }
 
-export interface CaptureFrames { readonly fileBytes: number; readonly headerFrameBytes: number; readonly frames: StoredEntry[][]; readonly foreignEvents: number }
+export interface CaptureFrames {
+  readonly fileBytes: number;
+  readonly headerFrameBytes: number;
+  readonly frames: StoredEntry[][];
+  readonly foreignEvents: number;
+}
 
 export function readBatchFrames(path: string, rootPid?: number): CaptureFrames {
   const bytes = readFileSync(path);
@@ -39,12 +47,16 @@ export function readBatchFrames(path: string, rootPid?: number): CaptureFrames {
     if (item.header.kind === FrameKind.FileHeader) headerFrameBytes += item.length;
     if (item.header.kind !== FrameKind.Batch) continue;
     const entries = decodePayload(item.payload, item.header.rawLength) as StoredEntry[];
-    frames.push(tree === null ? entries : entries.map((r) => {
-      if (r.k !== 'ev' || !r.d) return r;
-      const kept = keepTree(r.d, tree);
-      foreignEvents += kept.dropped;
-      return { ...r, d: kept.d };
-    }));
+    frames.push(
+      tree === null
+        ? entries
+        : entries.map((r) => {
+            if (r.k !== 'ev' || !r.d) return r;
+            const kept = keepTree(r.d, tree);
+            foreignEvents += kept.dropped;
+            return { ...r, d: kept.d };
+          }),
+    );
   }
   return { fileBytes: bytes.length, headerFrameBytes, frames, foreignEvents };
 }
@@ -55,7 +67,10 @@ function keepTree(d: Uint8Array, tree: Set<number>): { d: Uint8Array; dropped: n
   let dropped = 0;
   eachEvent(d, (event, type) => {
     const tgid = event.readUInt32LE(H.fields.tgid);
-    if (!tree.has(tgid)) { dropped++; return; }
+    if (!tree.has(tgid)) {
+      dropped++;
+      return;
+    }
     if (type === EV.FORK) tree.add(event.readUInt32LE(LAYOUT.fork_event.fields.child_tgid));
     kept.push(event);
   });
@@ -78,7 +93,9 @@ export function storedBytes(frames: readonly StoredEntry[][]): number {
 }
 
 export function captureStats(capture: CaptureFrames): CaptureStats {
-  let batchRaw = 0, kernelBytes = 0, events = 0;
+  let batchRaw = 0,
+    kernelBytes = 0,
+    events = 0;
   const entries: Record<string, number> = {};
   const byType: Record<string, TypeStats> = {};
   for (const frame of capture.frames) {
@@ -96,8 +113,15 @@ export function captureStats(capture: CaptureFrames): CaptureStats {
     }
   }
   return {
-    fileBytes: capture.fileBytes, headerFrameBytes: capture.headerFrameBytes, batchFrames: capture.frames.length,
-    batchStoredBytes: storedBytes(capture.frames), batchRawBytes: batchRaw, entries, kernelEventBytes: kernelBytes,
-    events, foreignEvents: capture.foreignEvents, byType,
+    fileBytes: capture.fileBytes,
+    headerFrameBytes: capture.headerFrameBytes,
+    batchFrames: capture.frames.length,
+    batchStoredBytes: storedBytes(capture.frames),
+    batchRawBytes: batchRaw,
+    entries,
+    kernelEventBytes: kernelBytes,
+    events,
+    foreignEvents: capture.foreignEvents,
+    byType,
   };
 }

@@ -4,7 +4,11 @@
 import { execFileSync } from 'node:child_process';
 import { sleep } from './stats';
 
-interface PerfEntry { readonly pid: number; readonly tracepoint?: string; readonly fd_type?: string }
+interface PerfEntry {
+  readonly pid: number;
+  readonly tracepoint?: string;
+  readonly fd_type?: string;
+}
 
 /** Pids other than `own` that hold a syscall tracepoint (or raw_syscalls) program. */
 export function foreignSyscallTracers(own: readonly number[] = []): number[] {

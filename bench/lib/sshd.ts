@@ -21,9 +21,22 @@ export async function startBenchServer(): Promise<BenchServer> {
     const workspace = new Workspace('bench');
     const login = async (command: string, expectExit = 0, timeoutMs = 30_000) => {
       const result = await runClient(fixture, workspace, {
-        program: 'ssh', connect: false, timeoutMs, answers: [user.password!],
-        args: ['-o', 'PreferredAuthentications=password', '-o', 'PubkeyAuthentication=no',
-          '-o', 'NumberOfPasswordPrompts=1', '-l', user.name, fixture.host, command],
+        program: 'ssh',
+        connect: false,
+        timeoutMs,
+        answers: [user.password!],
+        args: [
+          '-o',
+          'PreferredAuthentications=password',
+          '-o',
+          'PubkeyAuthentication=no',
+          '-o',
+          'NumberOfPasswordPrompts=1',
+          '-l',
+          user.name,
+          fixture.host,
+          command,
+        ],
       });
       if (result.exitStatus !== expectExit) {
         throw new Error(`ssh exited with ${result.exitStatus} (expected ${expectExit}): ${result.stderr.trim()}`);

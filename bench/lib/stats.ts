@@ -1,7 +1,12 @@
 // Medians and spreads of interleaved runs: every figure a benchmark reports is a ratio of two variants
 // measured round by round in one process, so a noisy neighbour slows both sides alike.
 
-export interface Summary { readonly median: number; readonly min: number; readonly max: number; readonly n: number }
+export interface Summary {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly n: number;
+}
 
 /** Median, range and count of the finite samples (NaN marks a discarded measurement). */
 export function summarise(samples: readonly number[]): Summary {
@@ -22,7 +27,9 @@ export function formatSummary(s: Summary, digits = 3): string {
  * and returns the samples by variant.
  */
 export async function interleave<V extends string>(
-  variants: readonly V[], rounds: number, measure: (variant: V, round: number) => Promise<number>,
+  variants: readonly V[],
+  rounds: number,
+  measure: (variant: V, round: number) => Promise<number>,
 ): Promise<Record<V, number[]>> {
   const samples = Object.fromEntries(variants.map((v) => [v, [] as number[]])) as Record<V, number[]>;
   for (let round = 0; round < rounds; round++) {

@@ -11,13 +11,20 @@ import { zeroCounters } from '../../capture/counters';
 import { CAPS } from '../../capture/layout';
 
 /** A real 9.2p1 capture of the corpus: one password login running a command. */
-export const DEFAULT_TEMPLATE = resolve(__dirname, '../../../corpus/captures/9.2p1-bookworm/password_command_fails/capture.sshtrace');
+export const DEFAULT_TEMPLATE = resolve(
+  __dirname,
+  '../../../corpus/captures/9.2p1-bookworm/password_command_fails/capture.sshtrace',
+);
 
 const BATCH_BYTES = 256 * 1024; // the recorder's batchBytes
 const PID_BASE = 100_000;
 const PID_SPAN = 4_000_000 - PID_BASE; // stays below pid_max (4194304)
 
-export interface Template { readonly header: CaptureHeader; readonly events: KernelEvent[]; readonly durationNs: number }
+export interface Template {
+  readonly header: CaptureHeader;
+  readonly events: KernelEvent[];
+  readonly durationNs: number;
+}
 
 export async function readTemplate(path: string): Promise<Template> {
   const set = await openCaptures([path]);
@@ -40,9 +47,15 @@ function shifter(template: Template, copy: number): (e: KernelEvent) => KernelEv
   return (e) => {
     const m: Record<string, unknown> = { ...e, ts: e.ts + dt, tgid: pid(e.tgid), tid: pid(e.tid) };
     if (e.kind === 'fork') Object.assign(m, { childTgid: pid(e.childTgid), childTid: pid(e.childTid) });
-    if (e.kind === 'exec') Object.assign(m, { oldTid: pid(e.oldTid), ppid: pid(e.ppid), startBoottime: e.startBoottime + dt });
+    if (e.kind === 'exec')
+      Object.assign(m, { oldTid: pid(e.oldTid), ppid: pid(e.ppid), startBoottime: e.startBoottime + dt });
     if (e.kind === 'exit') Object.assign(m, { ppid: pid(e.ppid), startBoottime: e.startBoottime + dt });
-    if (e.kind === 'wait') Object.assign(m, { ret: e.ret > 0 ? pid(e.ret) : e.ret, reapedPid: e.reapedPid && pid(e.reapedPid), pidArg: e.pidArg > 0 ? pid(e.pidArg) : e.pidArg });
+    if (e.kind === 'wait')
+      Object.assign(m, {
+        ret: e.ret > 0 ? pid(e.ret) : e.ret,
+        reapedPid: e.reapedPid && pid(e.reapedPid),
+        pidArg: e.pidArg > 0 ? pid(e.pidArg) : e.pidArg,
+      });
     if (e.kind === 'setsid' && e.ret > 0) m.ret = pid(e.ret);
     if ('sockIno' in e) m.sockIno = e.sockIno + copy * 64;
     if (e.kind === 'socketpair') m.inos = e.inos.map((i) => i + copy * 64);
@@ -78,6 +91,12 @@ export async function synthesize(template: Template, path: string, minEvents: nu
     }
   }
   if (pending.length > 0) await cut();
-  await writer.close({ k: 'end', ts: 0, clean: true, reason: 'synthesized by bench/lib/synthesize.ts', counters: countersAfter(written) });
+  await writer.close({
+    k: 'end',
+    ts: 0,
+    clean: true,
+    reason: 'synthesized by bench/lib/synthesize.ts',
+    counters: countersAfter(written),
+  });
   return written;
 }

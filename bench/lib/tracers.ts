@@ -42,7 +42,9 @@ export function startBpftrace(script: string, output: string): Promise<RunningTr
   const child = spawn('bpftrace', ['-B', 'line', script], { stdio: ['ignore', out, 'pipe'] });
   closeSync(out);
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   return new Promise((ready, fail) => {
     const failed = () => fail(new Error(`bpftrace exited before attaching:\n${stderr}`));

@@ -14,8 +14,13 @@ const FRAME_HEADER_BYTES = 28;
 
 function corpusCaptures(): string[] {
   if (!existsSync(CORPUS)) return [];
-  return readdirSync(CORPUS, { withFileTypes: true }).filter((d) => d.isDirectory()).flatMap((release) =>
-    readdirSync(join(CORPUS, release.name)).map((s) => join(CORPUS, release.name, s, 'capture.sshtrace')).filter(existsSync));
+  return readdirSync(CORPUS, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((release) =>
+      readdirSync(join(CORPUS, release.name))
+        .map((s) => join(CORPUS, release.name, s, 'capture.sshtrace'))
+        .filter(existsSync),
+    );
 }
 
 /** A 16 KiB dictionary trained (zstd --train) on every batch frame of the corpus; null without corpus or zstd. */
@@ -57,7 +62,12 @@ function merged(frames: readonly StoredEntry[][], k: number): StoredEntry[][] {
 }
 
 /** Stored bytes per login of the capture's frames under each what-if. */
-export function whatIfs(capture: string, rootPid: number, logins: number, dictionary: Buffer | null): [string, number][] {
+export function whatIfs(
+  capture: string,
+  rootPid: number,
+  logins: number,
+  dictionary: Buffer | null,
+): [string, number][] {
   const frames = readBatchFrames(capture, rootPid).frames;
   const per = (n: number) => Math.round(n / logins);
   const rows: [string, number][] = [

@@ -9,30 +9,48 @@ const releaseNames = RELEASES.map((r) => r.name);
 
 const recordBuilder = (yargs: Argv) =>
   yargs
-    .option('release', { type: 'string', choices: releaseNames, describe: 'Debian release whose sshd to run in a chroot' })
+    .option('release', {
+      type: 'string',
+      choices: releaseNames,
+      describe: 'Debian release whose sshd to run in a chroot',
+    })
     .option('root', { type: 'string', describe: 'any root filesystem with an sshd in it' })
-    .option('distro', { type: 'string', describe: 'with --root: the distribution part of the folder name (default: its /etc/os-release)' })
+    .option('distro', {
+      type: 'string',
+      describe: 'with --root: the distribution part of the folder name (default: its /etc/os-release)',
+    })
     .option('scenario', { type: 'string', array: true, describe: 'only this scenario (repeatable; default: all)' })
     .option('out', { type: 'string', describe: 'corpus directory (default: corpus/captures of this checkout)' })
     .conflicts('release', 'root')
     .check((a) => {
       // A UsageError reaches the central handler as a usage error (exit 2), not as a bug.
-      if ((a.release === undefined) === (a.root === undefined)) throw new UsageError('name what to capture: --release NAME or --root PATH');
-      if (a.distro !== undefined && a.root === undefined) throw new UsageError('--distro goes with --root (a --release names its own folder)');
+      if ((a.release === undefined) === (a.root === undefined))
+        throw new UsageError('name what to capture: --release NAME or --root PATH');
+      if (a.distro !== undefined && a.root === undefined)
+        throw new UsageError('--distro goes with --root (a --release names its own folder)');
       return true;
     })
     .example('sudo $0 corpus record --release trixie', "every scenario against trixie's sshd, in a chroot")
-    .example('sudo $0 corpus record --root /srv/rootfs --scenario root_login', 'one scenario against another root filesystem')
+    .example(
+      'sudo $0 corpus record --root /srv/rootfs --scenario root_login',
+      'one scenario against another root filesystem',
+    )
     .example('sudo $0 corpus record --release sid --out /tmp/corpus', 'somewhere else than the committed corpus');
 
 const recordSubcommand: CommandModule<object, ArgsOf<typeof recordBuilder>> = {
   command: 'record',
-  describe: "Capture every scenario against a Debian release's sshd (or any root filesystem's), one capture each (root)",
+  describe:
+    "Capture every scenario against a Debian release's sshd (or any root filesystem's), one capture each (root)",
   builder: recordBuilder,
   handler: async (args) => {
     const { runCorpusRecord } = await import('./run.js');
     await runCorpusRecord({
-      release: args.release, root: args.root, distro: args.distro, scenarios: (args.scenario ?? []).map(String), out: args.out, stderr,
+      release: args.release,
+      root: args.root,
+      distro: args.distro,
+      scenarios: (args.scenario ?? []).map(String),
+      out: args.out,
+      stderr,
     });
   },
 };
@@ -54,7 +72,12 @@ const checkSubcommand: CommandModule<object, ArgsOf<typeof checkBuilder>> = {
     // A reader that goes away (`| head`) is not an error.
     const sink = new LineSink(process.stdout);
     try {
-      await runCorpusCheck({ dir: args.dir, updateDocs: args['update-docs'], stdout: (text) => void sink.write(text), stderr });
+      await runCorpusCheck({
+        dir: args.dir,
+        updateDocs: args['update-docs'],
+        stdout: (text) => void sink.write(text),
+        stderr,
+      });
     } finally {
       await sink.end();
     }
@@ -63,11 +86,23 @@ const checkSubcommand: CommandModule<object, ArgsOf<typeof checkBuilder>> = {
 
 const rootfsBuildBuilder = (yargs: Argv) =>
   yargs
-    .positional('releases', { type: 'string', array: true, choices: releaseNames, demandOption: true, describe: 'Debian releases' })
+    .positional('releases', {
+      type: 'string',
+      array: true,
+      choices: releaseNames,
+      demandOption: true,
+      describe: 'Debian releases',
+    })
     .option('cache-dir', { type: 'string', describe: 'where the trees live (default /var/cache/sshtrace/rootfs)' })
-    .option('mirror', { type: 'string', describe: 'Debian mirror URL (default deb.debian.org, with the archive as fallback)' })
+    .option('mirror', {
+      type: 'string',
+      describe: 'Debian mirror URL (default deb.debian.org, with the archive as fallback)',
+    })
     .option('rebuild', { type: 'boolean', default: false, describe: 'rebuild even a complete cached tree' })
-    .example('sudo $0 corpus rootfs build bullseye sid', 'build (once) or reuse two trees; prints release, OpenSSH version, path');
+    .example(
+      'sudo $0 corpus rootfs build bullseye sid',
+      'build (once) or reuse two trees; prints release, OpenSSH version, path',
+    );
 
 const rootfsBuild: CommandModule<object, ArgsOf<typeof rootfsBuildBuilder>> = {
   command: 'build <releases..>',
@@ -76,8 +111,12 @@ const rootfsBuild: CommandModule<object, ArgsOf<typeof rootfsBuildBuilder>> = {
   handler: async (args) => {
     const { runRootfsBuild } = await import('./rootfs.js');
     await runRootfsBuild({
-      releases: args.releases.map(String), cacheDir: args['cache-dir'], mirror: args.mirror, rebuild: args.rebuild,
-      stdout: (text) => void process.stdout.write(text), stderr,
+      releases: args.releases.map(String),
+      cacheDir: args['cache-dir'],
+      mirror: args.mirror,
+      rebuild: args.rebuild,
+      stdout: (text) => void process.stdout.write(text),
+      stderr,
     });
   },
 };
@@ -85,7 +124,10 @@ const rootfsBuild: CommandModule<object, ArgsOf<typeof rootfsBuildBuilder>> = {
 const rootfsCheckBuilder = (yargs: Argv) =>
   yargs
     .option('root', { type: 'string', demandOption: true, describe: 'root filesystem path' })
-    .example('$0 corpus rootfs check --root /var/cache/sshtrace/rootfs/trixie', 'what was found: sshd, ssh-keygen, the privsep user');
+    .example(
+      '$0 corpus rootfs check --root /var/cache/sshtrace/rootfs/trixie',
+      'what was found: sshd, ssh-keygen, the privsep user',
+    );
 
 const rootfsCheck: CommandModule<object, ArgsOf<typeof rootfsCheckBuilder>> = {
   command: 'check',
@@ -123,7 +165,10 @@ export const corpusCommand: CommandModule<object, object> = {
       .command(checkSubcommand)
       .command(rootfsSubcommand)
       .demandCommand(1, 'name a corpus command: record, check or rootfs')
-      .example('sudo $0 corpus record --release bookworm', "capture every scenario against bookworm's sshd (needs root)")
+      .example(
+        'sudo $0 corpus record --release bookworm',
+        "capture every scenario against bookworm's sshd (needs root)",
+      )
       .example('$0 corpus check', 'replay the committed corpus and compare it with its ground truth')
       .example('sudo $0 corpus rootfs build trixie', 'build the chroot corpus record --release trixie runs in')
       .example('$0 corpus <command> --help', 'the options of record, check or rootfs, with more examples'),

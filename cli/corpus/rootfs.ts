@@ -13,12 +13,17 @@ export interface RootfsBuildInputs {
 
 export async function runRootfsBuild(inputs: RootfsBuildInputs): Promise<void> {
   if (process.getuid?.() !== 0) {
-    throw new SshtraceError('corpus rootfs build needs root (debootstrap, chroot, mounts): run it with sudo', EXIT.privileges);
+    throw new SshtraceError(
+      'corpus rootfs build needs root (debootstrap, chroot, mounts): run it with sudo',
+      EXIT.privileges,
+    );
   }
   const { ensureRootfs } = await import('../../harness/rootfs/ensure-rootfs.js');
   for (const release of inputs.releases) {
     const info = await ensureRootfs(release, {
-      cacheDir: inputs.cacheDir, mirror: inputs.mirror, rebuild: inputs.rebuild,
+      cacheDir: inputs.cacheDir,
+      mirror: inputs.mirror,
+      rebuild: inputs.rebuild,
       progress: (line) => inputs.stderr(`sshtrace corpus: [rootfs] ${line}`),
     });
     inputs.stdout(`${info.release}\t${info.opensshVersion}\t${info.path}\n`);
@@ -27,7 +32,7 @@ export async function runRootfsBuild(inputs: RootfsBuildInputs): Promise<void> {
 
 export async function runRootfsCheck(root: string, stdout: (text: string) => void): Promise<void> {
   const { validateRoot } = await import('../../harness/rootfs/validate-root.js');
-  let found;
+  let found: ReturnType<typeof validateRoot>;
   try {
     found = validateRoot(root);
   } catch (error) {

@@ -3,7 +3,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT, SshtraceError, UsageError } from '../../capture/errors';
 import { checkCorpus, mismatchesOf } from '../../harness/corpus/check-corpus';
-import { renderCompatibilityDoc, renderDiffs, renderTerminalTable, summaryLine } from '../../harness/corpus/compat-table';
+import {
+  renderCompatibilityDoc,
+  renderDiffs,
+  renderTerminalTable,
+  summaryLine,
+} from '../../harness/corpus/compat-table';
 import { COMPATIBILITY_DOC, COMPATIBILITY_NOTES, DEFAULT_CORPUS_DIR } from '../../harness/corpus/corpus-layout';
 import { targetForRelease, targetForRoot, type CorpusTarget } from '../../harness/corpus/corpus-target';
 import { recordCorpus } from '../../harness/corpus/record-corpus';
@@ -31,15 +36,22 @@ export async function runCorpusRecord(inputs: CorpusRecordInputs): Promise<void>
   const log = (line: string) => inputs.stderr(`${PREFIX} ${line}`);
   const target = await resolveTarget(inputs, log);
   const out = resolve(inputs.out ?? DEFAULT_CORPUS_DIR);
-  log(`${scenarios.length} scenario(s) against ${target.build.banner} (${target.origin}) into ${out}/${target.dirName}`);
+  log(
+    `${scenarios.length} scenario(s) against ${target.build.banner} (${target.origin}) into ${out}/${target.dirName}`,
+  );
   const results = await recordCorpus({ target, scenarios, outDir: out, log }).catch((error: Error) => {
-    throw error instanceof SshtraceError ? error : new SshtraceError(`recording stopped: ${error.message}`, EXIT_CORPUS);
+    throw error instanceof SshtraceError
+      ? error
+      : new SshtraceError(`recording stopped: ${error.message}`, EXIT_CORPUS);
   });
   const failed = results.filter((r) => r.dir === null);
   const bytes = results.reduce((sum, r) => sum + (r.dir === null ? 0 : r.captureBytes), 0);
   log(`${results.length - failed.length} of ${results.length} written (${(bytes / 1024).toFixed(1)} KiB of captures)`);
   if (failed.length > 0) {
-    throw new SshtraceError(`${failed.length} scenario(s) not recorded: ${failed.map((f) => f.scenario).join(', ')} (reasons above)`, EXIT_CORPUS);
+    throw new SshtraceError(
+      `${failed.length} scenario(s) not recorded: ${failed.map((f) => f.scenario).join(', ')} (reasons above)`,
+      EXIT_CORPUS,
+    );
   }
 }
 
@@ -73,13 +85,14 @@ export interface CorpusCheckInputs {
 
 export async function runCorpusCheck(inputs: CorpusCheckInputs): Promise<void> {
   const dir = resolve(inputs.dir ?? DEFAULT_CORPUS_DIR);
-  let report;
+  let report: Awaited<ReturnType<typeof checkCorpus>>;
   try {
     report = await checkCorpus(dir);
   } catch (error) {
     throw new SshtraceError((error as Error).message, EXIT.inputMissing);
   }
-  if (report.results.length === 0) throw new SshtraceError(`${dir} holds no capture: record some with "sshtrace corpus record"`, EXIT.inputMissing);
+  if (report.results.length === 0)
+    throw new SshtraceError(`${dir} holds no capture: record some with "sshtrace corpus record"`, EXIT.inputMissing);
   inputs.stdout(`${renderTerminalTable(report)}\n\n`);
   const bad = mismatchesOf(report);
   if (bad.length > 0) inputs.stdout(`${renderDiffs(report)}\n\n`);
@@ -91,6 +104,9 @@ export async function runCorpusCheck(inputs: CorpusCheckInputs): Promise<void> {
     inputs.stderr(`${PREFIX} wrote ${docPath}`);
   }
   if (bad.length > 0) {
-    throw new SshtraceError(`${bad.length} of ${report.results.length} captures disagree with their ground truth (diffs above)`, EXIT_CORPUS);
+    throw new SshtraceError(
+      `${bad.length} of ${report.results.length} captures disagree with their ground truth (diffs above)`,
+      EXIT_CORPUS,
+    );
   }
 }

@@ -28,15 +28,17 @@ export function presentRecords(records: readonly OutputRecord[]): string[] {
   const parts: Part[] = [
     {
       title: `Authentication attempts: ${auth.length} (${accepted} accepted, ${auth.length - accepted} refused)`,
-      explain: 'one line per password or key that sshd accepted or refused: when, method, user ("invalid user" when the account does not exist), client address and port, key fingerprint',
+      explain:
+        'one line per password or key that sshd accepted or refused: when, method, user ("invalid user" when the account does not exist), client address and port, key fingerprint',
       records: auth,
     },
     {
       title: `Sessions: ${records.filter((r) => r.type === 'session').length}`,
-      explain: 'one block per login: user, client, terminal (pts/N) or none, when it ended and why; then every program started in it: '
-        + 'start time, channel, how long it ran, how it ended (exit code, signal, or "exec" when it became the next program), pid, command line. '
-        + 'The user\'s shell comes first (-bash for a login shell, bash -c for a command), and a login shell runs a few programs of its own '
-        + '(Debian\'s /etc/profile runs id -u)',
+      explain:
+        'one block per login: user, client, terminal (pts/N) or none, when it ended and why; then every program started in it: ' +
+        'start time, channel, how long it ran, how it ended (exit code, signal, or "exec" when it became the next program), pid, command line. ' +
+        "The user's shell comes first (-bash for a login shell, bash -c for a command), and a login shell runs a few programs of its own " +
+        "(Debian's /etc/profile runs id -u)",
       records: records.filter((r) => r.type === 'session'),
     },
     {
@@ -46,8 +48,19 @@ export function presentRecords(records: readonly OutputRecord[]): string[] {
     },
   ];
   const anomalies = records.filter((r) => r.type === 'anomaly');
-  if (anomalies.length > 0) parts.push({ title: `Anomalies: ${anomalies.length}`, explain: 'what sshtrace saw but could not explain', records: anomalies });
-  return parts.flatMap((p) => ['', `  ${p.title}`, ...wrap(p.explain, 100).map((l) => `  ${l}`), '', ...p.records.map(formatTable)]);
+  if (anomalies.length > 0)
+    parts.push({
+      title: `Anomalies: ${anomalies.length}`,
+      explain: 'what sshtrace saw but could not explain',
+      records: anomalies,
+    });
+  return parts.flatMap((p) => [
+    '',
+    `  ${p.title}`,
+    ...wrap(p.explain, 100).map((l) => `  ${l}`),
+    '',
+    ...p.records.map(formatTable),
+  ]);
 }
 
 /** Word-wraps a sentence to lines of at most `width` characters, as a parenthesised note. */

@@ -10,29 +10,46 @@ import { replayFiles } from '../../replay/pipeline';
 import { DemoWorkspace } from './workspace';
 import { presentRecords, recordsOfListener } from './present';
 
-export interface DemoIo { readonly out: (line: string) => void; readonly err: (line: string) => void }
+export interface DemoIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
 
-const processIo: DemoIo = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
+const processIo: DemoIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
 
 /** The tour, in the words a new user reads while it runs. */
 const TOUR: readonly { readonly scenario: string; readonly says: string }[] = [
   { scenario: 'password_command_fails', says: 'a user logs in with a password and runs `id -un; exit 3`' },
   { scenario: 'wrong_passwords', says: 'a real user types three wrong passwords, and the client gives up' },
   { scenario: 'invalid_user', says: 'someone tries a password for a user that does not exist' },
-  { scenario: 'publickey_pty_session', says: 'a user logs in with a key, gets a terminal, and types a few commands (one fails)' },
+  {
+    scenario: 'publickey_pty_session',
+    says: 'a user logs in with a key, gets a terminal, and types a few commands (one fails)',
+  },
 ];
 
 const PREREQUISITES: readonly [string, string][] = [
-  ['/usr/sbin/sshd', 'apt-get install openssh-server'], ['/usr/bin/ssh', 'apt-get install openssh-client'],
+  ['/usr/sbin/sshd', 'apt-get install openssh-server'],
+  ['/usr/bin/ssh', 'apt-get install openssh-client'],
   ['/usr/bin/python3', 'apt-get install python3'],
 ];
 
 function checkPrerequisites(): void {
   if (process.geteuid?.() !== 0) {
-    throw new SshtraceError('sshtrace demo must run as root (it starts an sshd, adds users and loads BPF programs): run it with sudo', EXIT.privileges);
+    throw new SshtraceError(
+      'sshtrace demo must run as root (it starts an sshd, adds users and loads BPF programs): run it with sudo',
+      EXIT.privileges,
+    );
   }
   for (const [path, install] of PREREQUISITES) {
-    if (!existsSync(path)) throw new SshtraceError(`sshtrace demo needs ${path}: ${install} (or run bash .ci/install-deps)`, EXIT.inputMissing);
+    if (!existsSync(path))
+      throw new SshtraceError(
+        `sshtrace demo needs ${path}: ${install} (or run bash .ci/install-deps)`,
+        EXIT.inputMissing,
+      );
   }
 }
 
@@ -42,13 +59,20 @@ export async function runDemo(io: DemoIo = processIo): Promise<void> {
   await loadNative(); // a missing addon fails here, before anything is created
   const work = new DemoWorkspace(io.err);
   try {
-    io.out('sshtrace demo: sshtrace watches OpenSSH from the outside (eBPF on its syscalls), without touching its configuration.');
+    io.out(
+      'sshtrace demo: sshtrace watches OpenSSH from the outside (eBPF on its syscalls), without touching its configuration.',
+    );
     io.out('');
     const fixture = await startFixture();
-    io.out(`1/4  Started a private sshd (${fixture.version}) on 127.0.0.1:${fixture.port}, pid ${fixture.pid}, with its own config and host keys.`);
+    io.out(
+      `1/4  Started a private sshd (${fixture.version}) on 127.0.0.1:${fixture.port}, pid ${fixture.pid}, with its own config and host keys.`,
+    );
     try {
       const recorder = await startRecorder(work.capture, []).catch((error: Error) => {
-        throw new SshtraceError(`the recorder did not start: ${error.message.split('\n').filter(Boolean).pop()}`, EXIT.kernel);
+        throw new SshtraceError(
+          `the recorder did not start: ${error.message.split('\n').filter(Boolean).pop()}`,
+          EXIT.kernel,
+        );
       });
       work.watchRecorder(recorder.child);
       io.out('2/4  `sshtrace record` is recording it. Four clients connect at once (throwaway users named sshtr_*):');
@@ -81,20 +105,28 @@ async function startFixture(): Promise<PrivateSshd> {
 async function runTour(fixture: PrivateSshd, io: DemoIo): Promise<void> {
   for (const step of TOUR) io.out(`       - ${step.says}`);
   io.out('     (about 10 s: sshd and PAM make each wrong password wait about 3 s)');
-  const outcomes = await Promise.all(TOUR.map(async (step) => {
-    const outcome = await runOne(scenarioNamed(step.scenario), fixture);
-    const mark = outcome.error === null ? 'done' : `failed: ${outcome.error.message.split('\n')[0]}`;
-    io.out(`       ${(outcome.durationMs / 1000).toFixed(1).padStart(4)} s  ${step.says}: ${mark}`);
-    return outcome;
-  }));
+  const outcomes = await Promise.all(
+    TOUR.map(async (step) => {
+      const outcome = await runOne(scenarioNamed(step.scenario), fixture);
+      const mark = outcome.error === null ? 'done' : `failed: ${outcome.error.message.split('\n')[0]}`;
+      io.out(`       ${(outcome.durationMs / 1000).toFixed(1).padStart(4)} s  ${step.says}: ${mark}`);
+      return outcome;
+    }),
+  );
   const failed = outcomes.filter((o) => o.error !== null).length;
-  if (failed > 0) io.err(`sshtrace demo: warning: ${failed} client(s) did not behave as planned; the replay shows what happened`);
+  if (failed > 0)
+    io.err(`sshtrace demo: warning: ${failed} client(s) did not behave as planned; the replay shows what happened`);
 }
 
 async function runOne(scenario: Scenario, fixture: PrivateSshd): Promise<ScenarioOutcome> {
   const started = Date.now();
   try {
-    return { scenario: scenario.name, truth: await scenario.run({ fixture }), error: null, durationMs: Date.now() - started };
+    return {
+      scenario: scenario.name,
+      truth: await scenario.run({ fixture }),
+      error: null,
+      durationMs: Date.now() - started,
+    };
   } catch (error) {
     return { scenario: scenario.name, truth: null, error: error as Error, durationMs: Date.now() - started };
   }
@@ -103,7 +135,9 @@ async function runOne(scenario: Scenario, fixture: PrivateSshd): Promise<Scenari
 async function show(capture: string, listener: number, io: DemoIo): Promise<void> {
   const records = recordsOfListener(await replayFiles([capture]), listener);
   const kib = (statSync(capture).size / 1024).toFixed(0);
-  io.out(`3/4  Replayed the capture (${kib} KiB). Below is what \`sshtrace replay capture.sshtrace\` prints for this sshd`);
+  io.out(
+    `3/4  Replayed the capture (${kib} KiB). Below is what \`sshtrace replay capture.sshtrace\` prints for this sshd`,
+  );
   io.out('     (times are UTC; in JSON with --format jsonl, or for a SIEM with --format ocsf or --format ecs):');
   for (const line of presentRecords(records)) io.out(line);
 }

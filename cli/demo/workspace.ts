@@ -38,7 +38,9 @@ export class DemoWorkspace {
 
   private interrupted(signal: NodeJS.Signals): void {
     try {
-      this.say(`sshtrace demo: interrupted (${signal}): stopping the recorder and the private sshd, deleting its users and files`);
+      this.say(
+        `sshtrace demo: interrupted (${signal}): stopping the recorder and the private sshd, deleting its users and files`,
+      );
     } catch {
       // The terminal is gone (SIGHUP): clean up all the same.
     }

@@ -11,7 +11,9 @@ import { describeLosses } from '../../record/loss-monitor';
 import { fromTracerError, notRoot } from '../../record/tracer-errors';
 import { clockTicksPerSecond, loadNative, stopOnSignals, warnWithoutPtrace } from '../../record/recorder-process';
 
-export interface RecordIo { readonly stderr: (line: string) => void }
+export interface RecordIo {
+  readonly stderr: (line: string) => void;
+}
 
 const processIo: RecordIo = { stderr: (line) => process.stderr.write(`${line}\n`) };
 
@@ -28,13 +30,22 @@ export async function runRecord(args: RecordArgs, io: RecordIo = processIo): Pro
     const summary = await record(options, {
       ...systemDeps(options, native, clockTicks),
       ...outputLifecycle(options.output, options.force),
-      ...(options.rotation ? {
-        openWriter: async (file, header, segments) => {
-          const first = { path: options.output, file: file!, header: { ...header, segment: { index: firstIndex } } };
-          rotating = await RotatingWriter.start(first, options.rotation!, segments, { nowMs: Date.now, stderr: io.stderr });
-          return rotating;
-        },
-      } : {}),
+      ...(options.rotation
+        ? {
+            openWriter: async (file, header, segments) => {
+              const first = {
+                path: options.output,
+                file: file!,
+                header: { ...header, segment: { index: firstIndex } },
+              };
+              rotating = await RotatingWriter.start(first, options.rotation!, segments, {
+                nowMs: Date.now,
+                stderr: io.stderr,
+              });
+              return rotating;
+            },
+          }
+        : {}),
       stopRequested: signals.stopped,
       stderr: io.stderr,
     });
@@ -54,13 +65,19 @@ async function prepareOutput(options: RecordOptions): Promise<{ options: RecordO
   }
   await prepareSegmentDir(options.rotation.dir);
   const firstIndex = await nextSegmentIndex(options.rotation.dir);
-  return { options: { ...options, output: join(options.rotation.dir, segmentName(firstIndex, new Date())) }, firstIndex };
+  return {
+    options: { ...options, output: join(options.rotation.dir, segmentName(firstIndex, new Date())) },
+    firstIndex,
+  };
 }
 
 export function summaryLine(s: RecordSummary, output: string, rotation: RotationStats | null = null): string {
   const mib = (s.bytes / 1024 / 1024).toFixed(2);
   const losses = describeLosses(s.losses);
-  const where = rotation === null ? output : `${rotation.segments} segment(s) ending with ${rotation.currentPath}` +
-    (rotation.deletedSegments === 0 ? '' : ` (${rotation.deletedSegments} oldest deleted by --max-total-size)`);
+  const where =
+    rotation === null
+      ? output
+      : `${rotation.segments} segment(s) ending with ${rotation.currentPath}` +
+        (rotation.deletedSegments === 0 ? '' : ` (${rotation.deletedSegments} oldest deleted by --max-total-size)`);
   return `sshtrace: stopped (${s.reason}) after ${s.seconds.toFixed(1)} s: ${s.events} events, ${mib} MiB in ${s.frames} frames written to ${where}; ${losses}`;
 }

@@ -27,7 +27,10 @@ export interface ReplayArgs {
   readonly strict: boolean;
 }
 
-export interface ReplayIo { readonly stdout: Writable; readonly stderr: (line: string) => void }
+export interface ReplayIo {
+  readonly stdout: Writable;
+  readonly stderr: (line: string) => void;
+}
 
 const processIo: ReplayIo = { stdout: process.stdout, stderr: (line) => process.stderr.write(`${line}\n`) };
 
@@ -42,14 +45,25 @@ export async function runReplay(args: ReplayArgs, io: ReplayIo = processIo): Pro
     problems.push(...fileProblems(result));
   };
   const out = new LineSink(io.stdout);
-  const context: SiemContext = { hostname: set.files.find((f) => f.header)?.header?.hostname ?? null, toolVersion: toolVersion() };
+  const context: SiemContext = {
+    hostname: set.files.find((f) => f.header)?.header?.hostname ?? null,
+    toolVersion: toolVersion(),
+  };
   const tally = new Tally();
   let previous: CaptureFile | undefined;
   const onFile = (file: CaptureFile) => {
     if (!continues(previous, file)) tally.newRecording(); // a rotated segment's counters go on from its predecessor's
     previous = file;
   };
-  const batches = watchLosses(set.batches({ onFile, onFileEnd, onBytes: (_f, done) => progress.update(doneBefore + done), skipKinds: IGNORED_KINDS }), tally);
+  const batches = watchLosses(
+    set.batches({
+      onFile,
+      onFileEnd,
+      onBytes: (_f, done) => progress.update(doneBefore + done),
+      skipKinds: IGNORED_KINDS,
+    }),
+    tally,
+  );
   const windowNs = (args.reorderWindowMs ?? DEFAULT_REORDER_WINDOW_NS / 1e6) * 1e6;
   for await (const records of reduceGroups(batches, { reorderWindowNs: windowNs })) {
     for (const r of records) {
@@ -72,13 +86,20 @@ export function fileProblems({ file, summary }: FileSummary): string[] {
   if (damage.length > 0) {
     const shown = damage.slice(0, MAX_RANGES_SHOWN).map((d) => `${d.kind} ${d.offset}+${d.length} (${d.reason})`);
     if (damage.length > shown.length) shown.push(`${damage.length - shown.length} more (sshtrace dump lists them all)`);
-    out.push(`${file.path}: ${damage.length} damaged range(s), intact frames around them were read: ${shown.join('; ')}`);
+    out.push(
+      `${file.path}: ${damage.length} damaged range(s), intact frames around them were read: ${shown.join('; ')}`,
+    );
   }
   for (const gap of missingEvidence(file.header?.options ?? {})) out.push(`${file.path}: recorded where ${gap}`);
-  if (!summary.clean) out.push(`${file.path}: no trailer (the recorder was killed or the file was cut): read up to the last complete frame`);
+  if (!summary.clean)
+    out.push(
+      `${file.path}: no trailer (the recorder was killed or the file was cut): read up to the last complete frame`,
+    );
   const { unknown, malformed, unknownTypes } = summary.decode;
   if (unknown > 0) {
-    out.push(`${file.path}: skipped ${unknown} kernel record(s) of unknown type ${[...unknownTypes].sort((a, b) => a - b).join(', ')} (a newer recorder? upgrade sshtrace)`);
+    out.push(
+      `${file.path}: skipped ${unknown} kernel record(s) of unknown type ${[...unknownTypes].sort((a, b) => a - b).join(', ')} (a newer recorder? upgrade sshtrace)`,
+    );
   }
   if (malformed > 0) out.push(`${file.path}: skipped ${malformed} malformed kernel record(s)`);
   return out;
@@ -110,21 +131,28 @@ class Tally {
   }
   counters(e: CountersEvent): void {
     const kernel = Object.values(e.dropped).reduce((a, b) => a + b, 0);
-    this.lostInFile = { kernel: Math.max(kernel, this.lostInFile.kernel), user: Math.max(e.userDropped, this.lostInFile.user) };
+    this.lostInFile = {
+      kernel: Math.max(kernel, this.lostInFile.kernel),
+      user: Math.max(e.userDropped, this.lostInFile.user),
+    };
   }
   newRecording(): void {
     this.lostBefore = this.recorderLosses;
     this.lostInFile = { kernel: 0, user: 0 };
   }
   get recorderLosses(): { kernel: number; user: number } {
-    return { kernel: this.lostBefore.kernel + this.lostInFile.kernel, user: this.lostBefore.user + this.lostInFile.user };
+    return {
+      kernel: this.lostBefore.kernel + this.lostInFile.kernel,
+      user: this.lostBefore.user + this.lostInFile.user,
+    };
   }
 }
 
 function lossSummary(t: Tally): string {
   const { kernel, user } = t.recorderLosses;
   const parts: string[] = [];
-  if (kernel > 0) parts.push(`${kernel} event(s) dropped in the kernel (ring buffer full: record with a larger --ring-buffer-size)`);
+  if (kernel > 0)
+    parts.push(`${kernel} event(s) dropped in the kernel (ring buffer full: record with a larger --ring-buffer-size)`);
   if (user > 0) parts.push(`${user} event(s) dropped by the recorder (it fell behind)`);
   const marked = `${t.incomplete} record(s) marked incomplete`;
   if (parts.length > 0) return `${parts.join(', ')}; ${marked}`;
@@ -137,6 +165,9 @@ function report(io: ReplayIo, problems: readonly string[], t: Tally, strict: boo
   const lostEvents = kernel + user > 0;
   if (t.lost || lostEvents || t.incomplete > 0) io.stderr(`sshtrace: warning: ${lossSummary(t)}`);
   if (strict && (problems.length > 0 || t.lost || lostEvents)) {
-    throw new SshtraceError('the capture is damaged or events were lost (--strict): see the warnings above', EXIT.damaged);
+    throw new SshtraceError(
+      'the capture is damaged or events were lost (--strict): see the warnings above',
+      EXIT.damaged,
+    );
   }
 }

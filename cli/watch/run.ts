@@ -30,7 +30,10 @@ export interface WatchArgs extends Omit<RecordArgs, 'output' | 'rotateSize' | 'r
   readonly filter: RecordFilter;
 }
 
-export interface WatchIo { readonly stdout: Writable; readonly stderr: (line: string) => void }
+export interface WatchIo {
+  readonly stdout: Writable;
+  readonly stderr: (line: string) => void;
+}
 
 const processIo: WatchIo = { stdout: process.stdout, stderr: (line) => process.stderr.write(`${line}\n`) };
 
@@ -40,7 +43,10 @@ const WATCH_TYPES: ReadonlySet<RecordType> = new Set(['auth', 'session_start', '
 export async function runWatch(args: WatchArgs, io: WatchIo = processIo): Promise<void> {
   const options = recordOptions({ ...args, output: args.output ?? '' });
   if (process.geteuid?.() !== 0) {
-    throw new SshtraceError('sshtrace watch must run as root (it loads BPF programs and reads every process in /proc): run it with sudo', EXIT.privileges);
+    throw new SshtraceError(
+      'sshtrace watch must run as root (it loads BPF programs and reads every process in /proc): run it with sudo',
+      EXIT.privileges,
+    );
   }
   if (args.output !== undefined) await checkOutputPath(args.output, args.force);
   const native = await loadNative();
@@ -74,14 +80,22 @@ export async function runWatch(args: WatchArgs, io: WatchIo = processIo): Promis
 }
 
 /** The --output file, when there is one: created early (O_EXCL unless --force), removed if setup fails. */
-function keptCapture(args: WatchArgs): { openOutput: () => Promise<FileHandle | null>; removeOutput: () => Promise<void> } {
+function keptCapture(args: WatchArgs): {
+  openOutput: () => Promise<FileHandle | null>;
+  removeOutput: () => Promise<void>;
+} {
   const path = args.output;
   if (path === undefined) return { openOutput: () => Promise.resolve(null), removeOutput: () => Promise.resolve() };
   return outputLifecycle(path, args.force);
 }
 
-async function printRecords(feed: LiveFeed, filter: RecordFilter, format: ReplayFormat, out: LiveOutput,
-  context: SiemContext): Promise<number> {
+async function printRecords(
+  feed: LiveFeed,
+  filter: RecordFilter,
+  format: ReplayFormat,
+  out: LiveOutput,
+  context: SiemContext,
+): Promise<number> {
   let shown = 0;
   for await (const records of reduceGroups(feed.groups())) {
     for (const r of records as readonly OutputRecord[]) {
@@ -95,8 +109,10 @@ async function printRecords(feed: LiveFeed, filter: RecordFilter, format: Replay
 
 function endLine(s: RecordSummary, shown: number, output: string | undefined): string {
   const kept = output === undefined ? '' : `; capture kept in ${output} (${(s.bytes / 1024 / 1024).toFixed(2)} MiB)`;
-  return `sshtrace: stopped watching (${s.reason}) after ${s.seconds.toFixed(1)} s: ${shown} record(s) shown from ` +
-    `${s.events} events; ${describeLosses(s.losses)}${kept}`;
+  return (
+    `sshtrace: stopped watching (${s.reason}) after ${s.seconds.toFixed(1)} s: ${shown} record(s) shown from ` +
+    `${s.events} events; ${describeLosses(s.losses)}${kept}`
+  );
 }
 
 /** Writes each record at once (a live view must not buffer); a reader that goes away ends the watch quietly. */

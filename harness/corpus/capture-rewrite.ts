@@ -29,13 +29,18 @@ export async function readStoredCapture(path: string): Promise<StoredCapture> {
     else trailer = value as Trailer;
   }
   if (header === null) throw new Error(`${path}: no header frame`);
-  if (header.format !== CAPTURE_FORMAT) throw new Error(`${path}: format ${header.format}, rewriting reads format ${CAPTURE_FORMAT} only`);
+  if (header.format !== CAPTURE_FORMAT)
+    throw new Error(`${path}: format ${header.format}, rewriting reads format ${CAPTURE_FORMAT} only`);
   return { header, frames, trailer };
 }
 
 /** Writes entries through FileWriter, cutting a batch frame after each group; a null trailer leaves the file cut. */
-export async function writeStoredCapture(path: string, header: CaptureHeader, groups: readonly (readonly BatchEntry[])[],
-  trailer: Trailer | null): Promise<void> {
+export async function writeStoredCapture(
+  path: string,
+  header: CaptureHeader,
+  groups: readonly (readonly BatchEntry[])[],
+  trailer: Trailer | null,
+): Promise<void> {
   const writer = await FileWriter.create(path, header, { force: true, frameBytes: Number.MAX_SAFE_INTEGER });
   for (const group of groups) {
     for (const entry of group) await writer.append(entry);
@@ -49,9 +54,10 @@ export async function writeStoredCapture(path: string, header: CaptureHeader, gr
 export function splitKernelEvents(blob: Uint8Array): Uint8Array[] {
   const view = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
   const out: Uint8Array[] = [];
-  for (let at = 0; at + LAYOUT.event_header.size <= view.length;) {
+  for (let at = 0; at + LAYOUT.event_header.size <= view.length; ) {
     const size = view.readUInt16LE(at + LAYOUT.event_header.fields.size);
-    if (size < LAYOUT.event_header.size || at + size > view.length) throw new Error(`kernel event at ${at} has a bad size ${size}`);
+    if (size < LAYOUT.event_header.size || at + size > view.length)
+      throw new Error(`kernel event at ${at} has a bad size ${size}`);
     out.push(view.subarray(at, at + size));
     at += size;
   }

@@ -37,18 +37,33 @@ export async function checkCorpus(corpusDir: string): Promise<CorpusReport> {
 }
 
 async function checkEntry(entry: CorpusEntry, buildInfo: Map<string, CapturedBuild>): Promise<EntryResult> {
-  const fail = (where: string, expected: string, actual: string): EntryResult =>
-    ({ build: entry.build, scenario: entry.scenario, status: 'mismatch', mismatches: [{ where, expected, actual }] });
+  const fail = (where: string, expected: string, actual: string): EntryResult => ({
+    build: entry.build,
+    scenario: entry.scenario,
+    status: 'mismatch',
+    mismatches: [{ where, expected, actual }],
+  });
   const missing = missingFiles(entry);
-  if (missing.length > 0) return fail(`${entry.scenario} files`, 'capture.sshtrace, expected.json, README.md, capture.secrets.json', `missing ${missing.join(', ')}`);
+  if (missing.length > 0)
+    return fail(
+      `${entry.scenario} files`,
+      'capture.sshtrace, expected.json, README.md, capture.secrets.json',
+      `missing ${missing.join(', ')}`,
+    );
   try {
     const expected = readExpectedFile(entry.expected);
     if (!buildInfo.has(entry.build)) buildInfo.set(entry.build, expected.openssh);
-    if (expected.scenario !== entry.scenario) return fail(`${entry.scenario} expected.json`, `scenario "${entry.scenario}"`, `"${expected.scenario}"`);
+    if (expected.scenario !== entry.scenario)
+      return fail(`${entry.scenario} expected.json`, `scenario "${entry.scenario}"`, `"${expected.scenario}"`);
     readSecretsFile(entry.secrets); // well-formed: what it lists is searched for by test/e2e/reliability-secrets.test.ts
     const { records, damage } = await replayEntry(entry);
     const mismatches = [...damage, ...compareEntry(expected, records)];
-    return { build: entry.build, scenario: entry.scenario, status: mismatches.length === 0 ? 'ok' : 'mismatch', mismatches };
+    return {
+      build: entry.build,
+      scenario: entry.scenario,
+      status: mismatches.length === 0 ? 'ok' : 'mismatch',
+      mismatches,
+    };
   } catch (error) {
     return fail(`${entry.scenario}`, 'a capture that replays', (error as Error).message);
   }

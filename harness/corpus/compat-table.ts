@@ -6,32 +6,41 @@ import { mismatchesOf, statusOf, type CorpusReport } from './check-corpus';
 export function renderTerminalTable(report: CorpusReport): string {
   const first = Math.max('scenario'.length, ...report.scenarios.map((s) => s.length));
   const widths = report.builds.map((b) => Math.max(b.length, 'mismatch'.length));
-  const row = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(i === 0 ? first : widths[i - 1]!)).join('  ').trimEnd();
+  const row = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(i === 0 ? first : widths[i - 1]!))
+      .join('  ')
+      .trimEnd();
   const lines = [row(['scenario', ...report.builds]), row(['-'.repeat(first), ...widths.map((w) => '-'.repeat(w))])];
-  for (const scenario of report.scenarios) lines.push(row([scenario, ...report.builds.map((b) => statusOf(report, b, scenario))]));
+  for (const scenario of report.scenarios)
+    lines.push(row([scenario, ...report.builds.map((b) => statusOf(report, b, scenario))]));
   return lines.join('\n');
 }
 
 /** Every mismatch, grouped by build and scenario, as formatMismatches lines. */
 export function renderDiffs(report: CorpusReport): string {
-  return mismatchesOf(report).map((r) => `${r.build}/${r.scenario}:\n${formatMismatches(r.mismatches)}`).join('\n\n');
+  return mismatchesOf(report)
+    .map((r) => `${r.build}/${r.scenario}:\n${formatMismatches(r.mismatches)}`)
+    .join('\n\n');
 }
 
 export function summaryLine(report: CorpusReport): string {
   const bad = mismatchesOf(report).length;
   const total = report.results.length;
   const missing = report.builds.length * report.scenarios.length - total;
-  return `${total - bad} of ${total} captures agree with their ground truth; ${bad} mismatch`
-    + `${missing > 0 ? `; ${missing} build × scenario pairs have no capture` : ''}`;
+  return (
+    `${total - bad} of ${total} captures agree with their ground truth; ${bad} mismatch` +
+    `${missing > 0 ? `; ${missing} build × scenario pairs have no capture` : ''}`
+  );
 }
 
 const CELL = { ok: 'ok', mismatch: '**mismatch**', missing: '—' } as const;
 
 /** What `ok` means: the checks of corpus/compare.ts and corpus/corpus-compare.ts, in the doc's words. */
 const WHAT_IS_COMPARED = [
-  'What is compared, per connection the scenario made (found by its client\'s source port):',
+  "What is compared, per connection the scenario made (found by its client's source port):",
   '',
-  '- **source**: every record of the connection comes from 127.0.0.1 (the fixture\'s address; the clients run on',
+  "- **source**: every record of the connection comes from 127.0.0.1 (the fixture's address; the clients run on",
   '  the same host).',
   '- **attempts**, in order: user, invalid user or not, accepted or not, method, and for publickey the SHA256',
   '  fingerprint of the key the client offered.',
@@ -40,17 +49,17 @@ const WHAT_IS_COMPARED = [
   '  `connection closed before authentication completed` when the client closed first, a LoginGraceTime',
   '  reason when the server closed it).',
   '- **a login**: one session record: method, user, uid, a tty or none, complete, ended with `client',
-  '  disconnected` (after a login, every scenario\'s client ends the connection). Exactly the channels the',
+  "  disconnected` (after a login, every scenario's client ends the connection). Exactly the channels the",
   '  scenario opened, no more, each matched by its first command, with its kind (shell, exec, subsystem) and',
   '  whether it has a tty.',
   '- **per channel**: every process the scenario ran, by argv (an exec in place is the next command of the',
   '  same pid), with exit code, signal, whether exec replaced it, and whether it ran on a tty; in the order',
-  '  the scenario lists them (start order): of two listed commands, the first must have exec\'d first or have',
+  "  the scenario lists them (start order): of two listed commands, the first must have exec'd first or have",
   '  the lower pid (was forked first), since pipeline members are forked in order but their execs race; and',
   '  no other command, except where the scenario says startup files may add some (a login shell, a root',
   '  `.bashrc`).',
   '- **the whole capture**: no record of a connection the scenario did not make, no anomaly, nothing',
-  '  incomplete, no damage or cut, and the banner\'s OpenSSH version on every auth and session record.',
+  "  incomplete, no damage or cut, and the banner's OpenSSH version on every auth and session record.",
   '',
   'Not compared, because the scenario does not know them: times and durations, pids (other than their order),',
   'the order of sessions over one connection, and anything about processes started by startup files.',
@@ -59,7 +68,9 @@ const WHAT_IS_COMPARED = [
 export function renderCompatibilityDoc(report: CorpusReport, notes = ''): string {
   const header = `| Scenario | ${report.builds.join(' | ')} |`;
   const rule = `|---|${report.builds.map(() => '---').join('|')}|`;
-  const rows = report.scenarios.map((s) => `| ${s} | ${report.builds.map((b) => CELL[statusOf(report, b, s)]).join(' | ')} |`);
+  const rows = report.scenarios.map(
+    (s) => `| ${s} | ${report.builds.map((b) => CELL[statusOf(report, b, s)]).join(' | ')} |`,
+  );
   const builds = report.builds.map((b) => {
     const info = report.buildInfo.get(b);
     return `| ${b} | ${info ? `\`${info.banner}\`` : '?'} | ${info?.package ? `\`${info.package}\`` : '—'} | ${info?.distro ?? '?'} |`;
@@ -75,7 +86,9 @@ export function renderCompatibilityDoc(report: CorpusReport, notes = ''): string
     '',
     ...WHAT_IS_COMPARED,
     '',
-    header, rule, ...rows,
+    header,
+    rule,
+    ...rows,
     '',
     `${summaryLine(report)}.`,
     '',

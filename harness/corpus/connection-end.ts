@@ -16,7 +16,10 @@ export function expectedEnd(conn: Truth): ExpectedEnd {
   if (conn.server_closed === 'login_grace_time') {
     return { describe: 'closed by the server at LoginGraceTime (a "grace" reason)', matches: (r) => /grace/i.test(r) };
   }
-  const exactly = (reason: string, why: string): ExpectedEnd => ({ describe: `${JSON.stringify(reason)} (${why})`, matches: (r) => r === reason });
+  const exactly = (reason: string, why: string): ExpectedEnd => ({
+    describe: `${JSON.stringify(reason)} (${why})`,
+    matches: (r) => r === reason,
+  });
   if (conn.attempts.some((a) => a.success)) return exactly('client disconnected', 'the client ended its session');
   if (conn.attempts.length > 0) return exactly('authentication failed', 'the client gave up after failed attempts');
   return exactly('connection closed before authentication completed', 'the client closed before any attempt');

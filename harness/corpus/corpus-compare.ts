@@ -14,8 +14,10 @@ const show = (v: unknown) => JSON.stringify(v);
 export async function replayEntry(entry: CorpusEntry): Promise<{ records: OutputRecord[]; damage: Mismatch[] }> {
   const damage: Mismatch[] = [];
   const onFileEnd = ({ summary }: FileSummary) => {
-    if (!summary.clean) damage.push({ where: `${entry.scenario} capture`, expected: 'a clean end (trailer)', actual: 'cut or damaged' });
-    if (summary.damage.length > 0) damage.push({ where: `${entry.scenario} capture`, expected: 'no damage', actual: show(summary.damage) });
+    if (!summary.clean)
+      damage.push({ where: `${entry.scenario} capture`, expected: 'a clean end (trailer)', actual: 'cut or damaged' });
+    if (summary.damage.length > 0)
+      damage.push({ where: `${entry.scenario} capture`, expected: 'no damage', actual: show(summary.damage) });
   };
   const records = await replayFiles([entry.capture], { onFileEnd });
   return { records, damage };
@@ -26,16 +28,32 @@ export function compareEntry(expected: ExpectedFile, records: readonly OutputRec
   const ports = new Set(expected.connections.map((c) => c.source_port));
   for (const r of records) {
     if (r.type === 'anomaly') {
-      out.push({ where: `${expected.scenario} anomaly`, expected: 'none', actual: `${r.what}: ${r.detail} (pid ${r.pid})` });
+      out.push({
+        where: `${expected.scenario} anomaly`,
+        expected: 'none',
+        actual: `${r.what}: ${r.detail} (pid ${r.pid})`,
+      });
       continue;
     }
     const port = r.source?.port ?? null;
     if (!ports.has(port)) {
-      out.push({ where: `${expected.scenario} ${r.type} record`, expected: `a source port of ${show([...ports])}`, actual: `port ${show(port)}: ${brief(r)}` });
+      out.push({
+        where: `${expected.scenario} ${r.type} record`,
+        expected: `a source port of ${show([...ports])}`,
+        actual: `port ${show(port)}: ${brief(r)}`,
+      });
     } else if (r.type === 'connection' && r.incomplete) {
-      out.push({ where: `${expected.scenario} connection (port ${port}) incomplete`, expected: 'complete', actual: r.incomplete_reasons.join('; ') });
+      out.push({
+        where: `${expected.scenario} connection (port ${port}) incomplete`,
+        expected: 'complete',
+        actual: r.incomplete_reasons.join('; '),
+      });
     } else if (r.type === 'auth' && r.incomplete) {
-      out.push({ where: `${expected.scenario} auth (port ${port}) incomplete`, expected: 'complete', actual: `${r.user} ${r.method}` });
+      out.push({
+        where: `${expected.scenario} auth (port ${port}) incomplete`,
+        expected: 'complete',
+        actual: `${r.user} ${r.method}`,
+      });
     }
   }
   out.push(...compareVersion(expected, records));
@@ -44,18 +62,30 @@ export function compareEntry(expected: ExpectedFile, records: readonly OutputRec
 
 /** Every auth and session record must name the build that was recorded (its banner's version). */
 function compareVersion(expected: ExpectedFile, records: readonly OutputRecord[]): Mismatch[] {
-  const named = records.filter((r): r is Extract<OutputRecord, { openssh_version: string | null }> => r.type === 'auth' || r.type === 'session');
+  const named = records.filter(
+    (r): r is Extract<OutputRecord, { openssh_version: string | null }> => r.type === 'auth' || r.type === 'session',
+  );
   const wrong = [...new Set(named.map((r) => r.openssh_version).filter((v) => v !== expected.openssh.version))];
   if (wrong.length === 0) return [];
   const count = named.filter((r) => r.openssh_version !== expected.openssh.version).length;
-  return [{ where: `${expected.scenario} openssh_version`, expected: show(expected.openssh.version), actual: `${show(wrong)} in ${count} of ${named.length} auth/session records` }];
+  return [
+    {
+      where: `${expected.scenario} openssh_version`,
+      expected: show(expected.openssh.version),
+      actual: `${show(wrong)} in ${count} of ${named.length} auth/session records`,
+    },
+  ];
 }
 
 function brief(r: Exclude<OutputRecord, { type: 'anomaly' }>): string {
   switch (r.type) {
-    case 'auth': return `${r.user} ${r.method} ${r.success ? 'accepted' : 'failed'}`;
-    case 'session': return `session of ${r.user}, ${r.commands.length} commands`;
-    case 'connection': return `connection ${r.end_reason}`;
-    case 'session_start': return `session start of ${r.user}`;
+    case 'auth':
+      return `${r.user} ${r.method} ${r.success ? 'accepted' : 'failed'}`;
+    case 'session':
+      return `session of ${r.user}, ${r.commands.length} commands`;
+    case 'connection':
+      return `connection ${r.end_reason}`;
+    case 'session_start':
+      return `session start of ${r.user}`;
   }
 }

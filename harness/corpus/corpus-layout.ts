@@ -51,18 +51,35 @@ export interface CorpusEntry {
   readonly secrets: string;
 }
 
-const isDir = (path: string) => { try { return statSync(path).isDirectory(); } catch { return false; } };
+const isDir = (path: string) => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
 
 /** Every `<build>/<scenario>/` folder of the corpus, builds by version, scenarios by name. */
 export function listCorpus(corpusDir: string): CorpusEntry[] {
-  if (!isDir(corpusDir)) throw new Error(`no corpus at ${corpusDir}: record one with "sshtrace corpus record" or pass --dir`);
+  if (!isDir(corpusDir))
+    throw new Error(`no corpus at ${corpusDir}: record one with "sshtrace corpus record" or pass --dir`);
   const builds = readdirSync(corpusDir).filter((b) => VERSION_DIR.test(b) && isDir(join(corpusDir, b)));
-  return builds.sort(compareBuildDirs).flatMap((build) => readdirSync(join(corpusDir, build)).sort()
-    .filter((scenario) => !scenario.startsWith('.') && isDir(join(corpusDir, build, scenario)))
-    .map((scenario) => {
-      const dir = join(corpusDir, build, scenario);
-      return { build, scenario, dir, capture: join(dir, CAPTURE_FILE), expected: join(dir, EXPECTED_FILE), secrets: join(dir, SECRETS_FILE) };
-    }));
+  return builds.sort(compareBuildDirs).flatMap((build) =>
+    readdirSync(join(corpusDir, build))
+      .sort()
+      .filter((scenario) => !scenario.startsWith('.') && isDir(join(corpusDir, build, scenario)))
+      .map((scenario) => {
+        const dir = join(corpusDir, build, scenario);
+        return {
+          build,
+          scenario,
+          dir,
+          capture: join(dir, CAPTURE_FILE),
+          expected: join(dir, EXPECTED_FILE),
+          secrets: join(dir, SECRETS_FILE),
+        };
+      }),
+  );
 }
 
 /** What a folder lacks to be a complete corpus entry (empty when complete). */

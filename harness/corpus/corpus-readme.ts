@@ -38,7 +38,7 @@ export function renderReadme(r: ReadmeInputs): string {
     '',
     '`expected.json` is what the scenario did and what its clients observed (users, methods, outcomes, commands,',
     'exit codes, signals), written by the scenario itself and never from a replay. `npx sshtrace corpus check`',
-    'replays the capture and compares. Like every capture, its header keeps the recording host\'s name, /etc/passwd',
+    "replays the capture and compares. Like every capture, its header keeps the recording host's name, /etc/passwd",
     'and /etc/group; no password ever reaches a capture (checked before it was written here). `capture.secrets.json`',
     'lists the throwaway passwords of this run (its `sshtr_` users were deleted afterwards, and the wrong ones it typed)',
     'so that CI can repeat that check (`test/e2e/reliability-secrets.test.ts`).',
@@ -48,6 +48,8 @@ export function renderReadme(r: ReadmeInputs): string {
 
 /** Another sshd on the recording machine was busy: its events were left out, the fixture's kept byte for byte. */
 function isolated(removed: number): string {
-  return removed === 0 ? '' : `; ${removed} kernel records of other sshd processes busy on the machine were left out`
-    + ' (corpus/foreign-activity.ts isolateCapture), every record of the fixture\'s process tree kept as recorded';
+  return removed === 0
+    ? ''
+    : `; ${removed} kernel records of other sshd processes busy on the machine were left out` +
+        " (corpus/foreign-activity.ts isolateCapture), every record of the fixture's process tree kept as recorded";
 }

@@ -50,7 +50,9 @@ function distroOf(root: string): string {
   for (const candidate of ['/etc/os-release', '/usr/lib/os-release']) {
     try {
       return distroFromOsRelease(readFileSync(resolveInRoot(root, candidate), 'utf8'));
-    } catch { /* try the next one */ }
+    } catch {
+      /* try the next one */
+    }
   }
   return 'custom';
 }

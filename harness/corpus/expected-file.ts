@@ -32,7 +32,14 @@ export function toExpectedFile(truth: GroundTruth, description: string, build: C
     const { stdout: _out, stderr: _err, started_at: _start, ended_at: _end, ...kept } = c;
     return kept;
   });
-  return { format: EXPECTED_FORMAT, scenario: truth.scenario, description, openssh: build, connections, checks: truth.checks };
+  return {
+    format: EXPECTED_FORMAT,
+    scenario: truth.scenario,
+    description,
+    openssh: build,
+    connections,
+    checks: truth.checks,
+  };
 }
 
 export function renderExpectedFile(file: ExpectedFile): string {
@@ -45,7 +52,9 @@ export function readExpectedFile(path: string): ExpectedFile {
   try {
     value = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new Error(`${path}: not readable JSON (${(error as Error).message}); re-record it with "sshtrace corpus record"`);
+    throw new Error(
+      `${path}: not readable JSON (${(error as Error).message}); re-record it with "sshtrace corpus record"`,
+    );
   }
   const problem = shapeProblem(value);
   if (problem !== null) throw new Error(`${path}: ${problem}; re-record it with "sshtrace corpus record"`);
@@ -55,14 +64,17 @@ export function readExpectedFile(path: string): ExpectedFile {
 function shapeProblem(value: unknown): string | null {
   if (typeof value !== 'object' || value === null) return 'not a JSON object';
   const v = value as Record<string, unknown>;
-  if (v.format !== EXPECTED_FORMAT) return `format ${JSON.stringify(v.format)}, this sshtrace reads format ${EXPECTED_FORMAT}`;
+  if (v.format !== EXPECTED_FORMAT)
+    return `format ${JSON.stringify(v.format)}, this sshtrace reads format ${EXPECTED_FORMAT}`;
   if (typeof v.scenario !== 'string') return 'no "scenario" name';
   if (!Array.isArray(v.connections)) return 'no "connections" list';
   for (const [i, c] of (v.connections as unknown[]).entries()) {
     const conn = c as Record<string, unknown> | null;
     if (typeof conn !== 'object' || conn === null) return `connections[${i}] is not an object`;
-    if (conn.source_port !== null && !Number.isInteger(conn.source_port)) return `connections[${i}].source_port is not a port`;
-    if (!Array.isArray(conn.attempts) || !Array.isArray(conn.sessions)) return `connections[${i}] lacks attempts or sessions`;
+    if (conn.source_port !== null && !Number.isInteger(conn.source_port))
+      return `connections[${i}].source_port is not a port`;
+    if (!Array.isArray(conn.attempts) || !Array.isArray(conn.sessions))
+      return `connections[${i}] lacks attempts or sessions`;
   }
   return null;
 }

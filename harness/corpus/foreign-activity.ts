@@ -26,7 +26,7 @@ export function descendantsInCapture(events: readonly TraceEvent[], listener: nu
     if (e.kind === 'fork' && !e.thread) children.set(e.tgid, [...(children.get(e.tgid) ?? []), e.childTgid]);
   }
   const tree = new Set<number>([listener]);
-  for (let frontier = [listener]; frontier.length > 0;) {
+  for (let frontier = [listener]; frontier.length > 0; ) {
     frontier = frontier.flatMap((pid) => children.get(pid) ?? []).filter((pid) => !tree.has(pid));
     for (const pid of frontier) tree.add(pid);
   }
@@ -43,7 +43,8 @@ export function foreignActivityIn(events: readonly TraceEvent[], listener: numbe
     count++;
   }
   const snapshot = events.find((e) => e.kind === 'snapshot');
-  const snapshotPids = snapshot?.kind === 'snapshot' ? snapshot.processes.map((p) => p.pid).filter((pid) => !tree.has(pid)) : [];
+  const snapshotPids =
+    snapshot?.kind === 'snapshot' ? snapshot.processes.map((p) => p.pid).filter((pid) => !tree.has(pid)) : [];
   return { pids, events: count, snapshotPids };
 }
 
@@ -54,8 +55,14 @@ export async function foreignActivityInCapture(path: string, listener: number): 
 }
 
 export function describeForeign(activity: ForeignActivity): string {
-  const pids = [...activity.pids.entries()].slice(0, 6).map(([pid, n]) => `pid ${pid}: ${n}`).join(', ');
-  const running = activity.snapshotPids.length === 0 ? '' : `; other sshd processes running: ${activity.snapshotPids.slice(0, 6).join(', ')}`;
+  const pids = [...activity.pids.entries()]
+    .slice(0, 6)
+    .map(([pid, n]) => `pid ${pid}: ${n}`)
+    .join(', ');
+  const running =
+    activity.snapshotPids.length === 0
+      ? ''
+      : `; other sshd processes running: ${activity.snapshotPids.slice(0, 6).join(', ')}`;
   return `${activity.events} events from sshd processes outside the fixture (${pids}${activity.pids.size > 6 ? ', …' : ''})${running}`;
 }
 
@@ -66,12 +73,20 @@ export async function isolateCapture(path: string, listener: number): Promise<nu
   const tree = descendantsInCapture(events, listener);
   const stored = await readStoredCapture(path);
   let removed = 0;
-  const keep = (event: Uint8Array) => tree.has(tgidOf(event)) || (removed++, false);
-  const frames = stored.frames.map((frame) => frame.flatMap((r): BatchEntry[] => {
-    if (r.k !== 'ev') return [r];
-    const kept = filterEventsEntry(r, keep);
-    return kept === null ? [] : [kept];
-  })).filter((frame) => frame.length > 0);
+  const keep = (event: Uint8Array): boolean => {
+    if (tree.has(tgidOf(event))) return true;
+    removed++;
+    return false;
+  };
+  const frames = stored.frames
+    .map((frame) =>
+      frame.flatMap((r): BatchEntry[] => {
+        if (r.k !== 'ev') return [r];
+        const kept = filterEventsEntry(r, keep);
+        return kept === null ? [] : [kept];
+      }),
+    )
+    .filter((frame) => frame.length > 0);
   const header = { ...stored.header, snapshot: stored.header.snapshot.filter((p) => tree.has(p.pid)) };
   const temp = `${path}.isolated`;
   await writeStoredCapture(temp, header, frames, stored.trailer);

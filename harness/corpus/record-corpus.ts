@@ -61,7 +61,8 @@ export async function recordCorpus(opts: CorpusRecordOptions): Promise<ScenarioR
     const started = Date.now();
     opts.log(`${opts.target.dirName}/${scenario.name}: recording`);
     const result = await recordOne(opts, buildDir, scenario, started);
-    const verdict = result.dir === null ? `NOT written: ${result.problems.join('; ')}` : `ok, ${result.captureBytes} bytes`;
+    const verdict =
+      result.dir === null ? `NOT written: ${result.problems.join('; ')}` : `ok, ${result.captureBytes} bytes`;
     opts.log(`${opts.target.dirName}/${scenario.name}: ${verdict} (${result.seconds.toFixed(1)} s)`);
     results.push(result);
   }
@@ -70,7 +71,12 @@ export async function recordCorpus(opts: CorpusRecordOptions): Promise<ScenarioR
 
 const graceFor = (scenario: Scenario) => (fitsGraceTime(scenario, DEFAULT_GRACE_S) ? DEFAULT_GRACE_S : SHORT_GRACE_S);
 
-async function recordOne(opts: CorpusRecordOptions, buildDir: string, scenario: Scenario, started: number): Promise<ScenarioRecording> {
+async function recordOne(
+  opts: CorpusRecordOptions,
+  buildDir: string,
+  scenario: Scenario,
+  started: number,
+): Promise<ScenarioRecording> {
   // Staged beside the final folder (same filesystem), so a folder is replaced only by a complete one.
   const staging = mkdtempSync(join(buildDir, `.staging-${scenario.name}-`));
   // Also on SIGINT/SIGTERM, so an interrupted run leaves no half-written folder in the corpus.
@@ -85,13 +91,23 @@ async function recordOne(opts: CorpusRecordOptions, buildDir: string, scenario: 
     const seconds = (Date.now() - started) / 1000;
     if (problems.length > 0) return { scenario: scenario.name, dir: null, problems, captureBytes, seconds };
     const expected = renderExpectedFile(toExpectedFile(raw.outcome.truth!, scenario.description, opts.target.build));
-    if (secretInText(expected, raw.passwords)) throw new Error('a password reached expected.json: a bug in the scenario or expected-file.ts');
+    if (secretInText(expected, raw.passwords))
+      throw new Error('a password reached expected.json: a bug in the scenario or expected-file.ts');
     writeFileSync(join(staging, EXPECTED_FILE), expected);
     // The users are deleted with the fixture: kept so CI can search this capture for their passwords again.
     writeFileSync(join(staging, SECRETS_FILE), renderSecretsFile(raw.passwords));
-    writeFileSync(join(staging, README_FILE), renderReadme({ target: opts.target, scenario: scenario.name,
-      description: scenario.description, captureBytes, capturedAt: new Date(), loginGraceTime: graceFor(scenario),
-      foreignEventsRemoved: raw.removed }));
+    writeFileSync(
+      join(staging, README_FILE),
+      renderReadme({
+        target: opts.target,
+        scenario: scenario.name,
+        description: scenario.description,
+        captureBytes,
+        capturedAt: new Date(),
+        loginGraceTime: graceFor(scenario),
+        foreignEventsRemoved: raw.removed,
+      }),
+    );
     // Committed files: readable by all (no live secret is in them: the capture and expected.json hold no
     // password, checked above, and the sidecar's users are gone), unlike the recorder's 0600.
     chmodSync(staging, 0o755);
@@ -110,7 +126,11 @@ async function recordOne(opts: CorpusRecordOptions, buildDir: string, scenario: 
  * Captures the scenario; while another sshd on the machine was busy meanwhile, captures it again, and at
  * the last attempt keeps only the fixture's own process tree (the README says how many events went).
  */
-async function captureAlone(opts: CorpusRecordOptions, scenario: Scenario, capture: string): Promise<RawRun & { removed: number }> {
+async function captureAlone(
+  opts: CorpusRecordOptions,
+  scenario: Scenario,
+  capture: string,
+): Promise<RawRun & { removed: number }> {
   for (let attempt = 1; ; attempt++) {
     rmSync(capture, { force: true });
     const raw = await captureScenario(opts.target, scenario, capture);
@@ -129,21 +149,37 @@ async function captureAlone(opts: CorpusRecordOptions, scenario: Scenario, captu
 
 /** A fresh fixture and a fresh recorder for one scenario; both are stopped however it ends. */
 async function captureScenario(target: CorpusTarget, scenario: Scenario, capture: string): Promise<RawRun> {
-  const fixture = await startPrivateSshd({ root: target.root, sshdPath: target.sshdPath, loginGraceTime: graceFor(scenario) });
+  const fixture = await startPrivateSshd({
+    root: target.root,
+    sshdPath: target.sshdPath,
+    loginGraceTime: graceFor(scenario),
+  });
   try {
     const recorder = await startRecorderPatiently(capture);
     let outcome: ScenarioOutcome;
     let typed: string[];
     takeWrongPasswords(); // forget any handed out before this scenario
     try {
-      [outcome] = await runScenarios([scenario], () => fixture, 1) as [ScenarioOutcome];
+      [outcome] = (await runScenarios([scenario], () => fixture, 1)) as [ScenarioOutcome];
       await waitUntilQuiet(fixture);
     } finally {
       typed = takeWrongPasswords();
       await recorder.stop();
     }
-    const passwords = [...fixture.users().map((u) => u.password).filter((p): p is string => p !== null), ...typed];
-    return { outcome, passwords, recorderExit: recorder.child.exitCode, recorderStderr: recorder.stderr(), listener: fixture.pid };
+    const passwords = [
+      ...fixture
+        .users()
+        .map((u) => u.password)
+        .filter((p): p is string => p !== null),
+      ...typed,
+    ];
+    return {
+      outcome,
+      passwords,
+      recorderExit: recorder.child.exitCode,
+      recorderStderr: recorder.stderr(),
+      listener: fixture.pid,
+    };
   } finally {
     await fixture.stop();
   }
@@ -175,8 +211,10 @@ async function problemsOf(raw: RawRun, capture: string): Promise<string[]> {
   if (raw.outcome.error !== null) problems.push(`the scenario failed: ${raw.outcome.error.message}`);
   else problems.push(...truthProblems(raw.outcome.truth!, raw.passwords));
   if (raw.recorderExit !== 0) problems.push(`the recorder exited ${raw.recorderExit}: ${raw.recorderStderr.trim()}`);
-  else if (!/no losses/.test(raw.recorderStderr)) problems.push(`the recorder lost events: ${raw.recorderStderr.trim()}`);
+  else if (!/no losses/.test(raw.recorderStderr))
+    problems.push(`the recorder lost events: ${raw.recorderStderr.trim()}`);
   const secrets = await secretsInCapture(capture, raw.passwords);
-  if (secrets.length > 0) problems.push(`a password reached the capture (${secrets.join(', ')}): a recorder bug, report it`);
+  if (secrets.length > 0)
+    problems.push(`a password reached the capture (${secrets.join(', ')}): a recorder bug, report it`);
   return problems;
 }

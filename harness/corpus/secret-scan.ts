@@ -6,8 +6,10 @@ import { scanFile } from '../../capture/file-frames';
 import { WRONG_PASSWORD_PATTERN } from '../scenarios/scenario';
 
 function found(bytes: Buffer, passwords: readonly string[]): boolean {
-  return passwords.some((p) => p !== '' && bytes.includes(Buffer.from(p)))
-    || WRONG_PASSWORD_PATTERN.test(bytes.toString('latin1'));
+  return (
+    passwords.some((p) => p !== '' && bytes.includes(Buffer.from(p))) ||
+    WRONG_PASSWORD_PATTERN.test(bytes.toString('latin1'))
+  );
 }
 
 /** Where a secret occurs in the capture ("raw", "frame N"); [] is the only acceptable answer. */

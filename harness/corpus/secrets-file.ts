@@ -4,8 +4,9 @@
 // (test/e2e/reliability-secrets.test.ts searches the raw file, every frame and every CLI output for them).
 import { readFileSync } from 'node:fs';
 
-export const SECRETS_NOTE = 'Throwaway passwords of sshtr_ users deleted after the run (and wrong ones the scenario typed), '
-  + 'kept so CI can prove they never reached the capture.';
+export const SECRETS_NOTE =
+  'Throwaway passwords of sshtr_ users deleted after the run (and wrong ones the scenario typed), ' +
+  'kept so CI can prove they never reached the capture.';
 
 export interface SecretsFile {
   readonly note: string;

@@ -9,18 +9,23 @@ function connectionProblems(c: ExpectedConnection): string[] {
   const where = c.label;
   if (c.client_exit_status !== c.expected_client_exit_status) {
     const stderr = c.stderr.trim().split('\n').slice(-2).join(' | ');
-    problems.push(`${where}: client exited ${c.client_exit_status}, the scenario expects ${c.expected_client_exit_status}`
-      + (stderr ? ` (stderr: ${stderr})` : ''));
+    problems.push(
+      `${where}: client exited ${c.client_exit_status}, the scenario expects ${c.expected_client_exit_status}` +
+        (stderr ? ` (stderr: ${stderr})` : ''),
+    );
   }
   for (const text of c.stdout_must_include) {
     if (!c.stdout.includes(text)) problems.push(`${where}: the client's output lacks "${text}"`);
   }
   if (c.client !== 'tcp') {
     const prompted = c.attempts.filter((a) => a.method !== 'publickey').length;
-    if (c.prompts_answered !== prompted) problems.push(`${where}: ${c.prompts_answered} prompts answered for ${prompted} password attempts`);
+    if (c.prompts_answered !== prompted)
+      problems.push(`${where}: ${c.prompts_answered} prompts answered for ${prompted} password attempts`);
   }
-  if (!Number.isInteger(c.source_port) || c.source_port! <= 0) problems.push(`${where}: the client's source port is unknown`);
-  if ((c.sessions.length > 0) !== c.attempts.some((a) => a.success)) problems.push(`${where}: sessions without a login, or a login without one`);
+  if (!Number.isInteger(c.source_port) || c.source_port! <= 0)
+    problems.push(`${where}: the client's source port is unknown`);
+  if (c.sessions.length > 0 !== c.attempts.some((a) => a.success))
+    problems.push(`${where}: sessions without a login, or a login without one`);
   return problems;
 }
 

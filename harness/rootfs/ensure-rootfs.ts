@@ -3,26 +3,26 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { mountRuntimeFilesystems, unmountAllUnder } from './mounts';
 import { DEFAULT_CACHE_DIR, SSH_PACKAGES, findRelease } from './releases';
-import { Progress, haveCommand, run, stderrProgress } from './run';
+import { type Progress, haveCommand, run, stderrProgress } from './run';
 import { pickMirror } from './mirror';
-import { ValidRoot, validateRoot } from './validate-root';
+import { type ValidRoot, validateRoot } from './validate-root';
 
 /** Written last: its presence means the tree is complete. */
 export const MARKER_FILE = '.sshtrace-rootfs.json';
 
 export interface EnsureOptions {
-  readonly cacheDir?: string;        // default /var/cache/sshtrace/rootfs
-  readonly mirror?: string;          // overrides the release's mirror list
-  readonly progress?: Progress;      // default: prefixed lines on stderr
-  readonly rebuild?: boolean;        // ignore a complete cached tree
+  readonly cacheDir?: string; // default /var/cache/sshtrace/rootfs
+  readonly mirror?: string; // overrides the release's mirror list
+  readonly progress?: Progress; // default: prefixed lines on stderr
+  readonly rebuild?: boolean; // ignore a complete cached tree
 }
 
 export interface RootfsInfo {
   readonly release: string;
   readonly path: string;
-  readonly opensshVersion: string;   // dpkg version of openssh-server in the tree, e.g. "1:8.4p1-5+deb11u3"
+  readonly opensshVersion: string; // dpkg version of openssh-server in the tree, e.g. "1:8.4p1-5+deb11u3"
   readonly mirror: string;
-  readonly builtAt: string;          // ISO time the marker was written
+  readonly builtAt: string; // ISO time the marker was written
   readonly buildSeconds: number;
   readonly valid: ValidRoot;
 }
@@ -32,17 +32,29 @@ type Marker = Omit<RootfsInfo, 'valid' | 'path'>;
 // Plain C locale and no dialogs: maintainer scripts inside the tree must never wait for input.
 const CHROOT_ENV: NodeJS.ProcessEnv = {
   PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-  DEBIAN_FRONTEND: 'noninteractive', DEBCONF_NONINTERACTIVE_SEEN: 'true', LC_ALL: 'C', LANG: 'C', HOME: '/root',
+  DEBIAN_FRONTEND: 'noninteractive',
+  DEBCONF_NONINTERACTIVE_SEEN: 'true',
+  LC_ALL: 'C',
+  LANG: 'C',
+  HOME: '/root',
 };
 
 /** Reads the marker of a complete tree, or null when the tree is absent or half-built. */
 export function readMarker(path: string): Marker | null {
-  try { return JSON.parse(readFileSync(join(path, MARKER_FILE), 'utf8')) as Marker; } catch { return null; }
+  try {
+    return JSON.parse(readFileSync(join(path, MARKER_FILE), 'utf8')) as Marker;
+  } catch {
+    return null;
+  }
 }
 
 /** The OpenSSH server version installed in a root filesystem, from its dpkg database. */
 export async function opensshVersionIn(root: string): Promise<string> {
-  const out = await run(['chroot', root, 'dpkg-query', '-W', '-f=${Version}', 'openssh-server'], { captureStdout: true, env: CHROOT_ENV });
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own field syntax, not a template
+  const out = await run(['chroot', root, 'dpkg-query', '-W', '-f=${Version}', 'openssh-server'], {
+    captureStdout: true,
+    env: CHROOT_ENV,
+  });
   if (out.trim() === '') throw new Error(`openssh-server is not installed in ${root}; rebuild it with rebuild: true`);
   return out.trim();
 }
@@ -53,7 +65,9 @@ async function ensureDebootstrap(progress: Progress): Promise<void> {
   try {
     await run(['apt-get', 'install', '-y', '--no-install-recommends', 'debootstrap'], { progress, env: CHROOT_ENV });
   } catch (err) {
-    throw new Error(`debootstrap is missing and could not be installed (${(err as Error).message}); run "apt-get update && apt-get install debootstrap"`);
+    throw new Error(
+      `debootstrap is missing and could not be installed (${(err as Error).message}); run "apt-get update && apt-get install debootstrap"`,
+    );
   }
 }
 
@@ -65,11 +79,20 @@ async function removeTree(path: string, progress: Progress): Promise<void> {
   await run(['rm', '-rf', '--one-file-system', path]);
 }
 
-async function debootstrap(release: string, path: string, mirror: string, cacheDir: string, progress: Progress): Promise<void> {
+async function debootstrap(
+  release: string,
+  path: string,
+  mirror: string,
+  cacheDir: string,
+  progress: Progress,
+): Promise<void> {
   const debCache = join(cacheDir, '.debs', release);
   mkdirSync(debCache, { recursive: true });
   progress(`debootstrap --variant=minbase ${release} from ${mirror} (several minutes)`);
-  await run(['debootstrap', '--variant=minbase', `--cache-dir=${debCache}`, release, path, mirror], { progress, env: CHROOT_ENV });
+  await run(['debootstrap', '--variant=minbase', `--cache-dir=${debCache}`, release, path, mirror], {
+    progress,
+    env: CHROOT_ENV,
+  });
 }
 
 /** Installs the SSH packages with services kept from starting (policy-rc.d answers 101 to every invoke-rc.d). */
@@ -81,8 +104,14 @@ async function installSshPackages(path: string, progress: Progress): Promise<voi
   try {
     progress(`apt-get install ${SSH_PACKAGES.join(' ')}`);
     // Snapshot and archive mirrors serve Release files past their Valid-Until date (sid's expires within a week).
-    await run(['chroot', path, 'apt-get', '-o', 'Acquire::Check-Valid-Until=false', 'update'], { progress, env: CHROOT_ENV });
-    await run(['chroot', path, 'apt-get', 'install', '-y', '--no-install-recommends', ...SSH_PACKAGES], { progress, env: CHROOT_ENV });
+    await run(['chroot', path, 'apt-get', '-o', 'Acquire::Check-Valid-Until=false', 'update'], {
+      progress,
+      env: CHROOT_ENV,
+    });
+    await run(['chroot', path, 'apt-get', 'install', '-y', '--no-install-recommends', ...SSH_PACKAGES], {
+      progress,
+      env: CHROOT_ENV,
+    });
     await run(['chroot', path, 'apt-get', 'clean'], { progress, env: CHROOT_ENV });
   } finally {
     await unmountAllUnder(path);
@@ -94,14 +123,23 @@ async function build(release: string, path: string, opts: EnsureOptions, progres
   const started = Date.now();
   const cacheDir = opts.cacheDir ?? DEFAULT_CACHE_DIR;
   await ensureDebootstrap(progress);
-  const mirror = await pickMirror(release, opts.mirror === undefined ? findRelease(release).mirrors : [opts.mirror], progress);
+  const mirror = await pickMirror(
+    release,
+    opts.mirror === undefined ? findRelease(release).mirrors : [opts.mirror],
+    progress,
+  );
   await removeTree(path, progress);
   await debootstrap(release, path, mirror, cacheDir, progress);
   await installSshPackages(path, progress);
   const valid = validateRoot(path);
   const opensshVersion = await opensshVersionIn(path);
-  const marker: Marker = { release, opensshVersion, mirror, builtAt: new Date().toISOString(),
-    buildSeconds: Math.round((Date.now() - started) / 1000) };
+  const marker: Marker = {
+    release,
+    opensshVersion,
+    mirror,
+    builtAt: new Date().toISOString(),
+    buildSeconds: Math.round((Date.now() - started) / 1000),
+  };
   writeFileSync(join(path, MARKER_FILE), `${JSON.stringify(marker, null, 2)}\n`);
   progress(`done: ${path} has openssh-server ${opensshVersion} (${marker.buildSeconds} s)`);
   return { ...marker, path, valid };
@@ -110,7 +148,8 @@ async function build(release: string, path: string, opts: EnsureOptions, progres
 /** Returns the path of a complete root filesystem for release, building it under the cache dir if needed. */
 export async function ensureRootfs(release: string, opts: EnsureOptions = {}): Promise<RootfsInfo> {
   findRelease(release);
-  if (process.getuid?.() !== 0) throw new Error('building a root filesystem needs root (debootstrap, chroot, mount): run as root');
+  if (process.getuid?.() !== 0)
+    throw new Error('building a root filesystem needs root (debootstrap, chroot, mount): run as root');
   const path = join(opts.cacheDir ?? DEFAULT_CACHE_DIR, release);
   const progress = opts.progress ?? stderrProgress(`[rootfs ${release}]`);
   const marker = opts.rebuild === true ? null : readMarker(path);
@@ -118,7 +157,8 @@ export async function ensureRootfs(release: string, opts: EnsureOptions = {}): P
     progress(`reusing ${path} (openssh-server ${marker.opensshVersion}, built ${marker.builtAt})`);
     return { ...marker, path, valid: validateRoot(path) };
   }
-  if (existsSync(path)) progress(opts.rebuild === true ? 'rebuild requested' : 'found a half-built tree (no marker): rebuilding');
+  if (existsSync(path))
+    progress(opts.rebuild === true ? 'rebuild requested' : 'found a half-built tree (no marker): rebuilding');
   mkdirSync(opts.cacheDir ?? DEFAULT_CACHE_DIR, { recursive: true });
   return build(release, path, opts, progress);
 }

@@ -1,12 +1,18 @@
 // Finds a Debian mirror that serves a release, so a missing network is reported before debootstrap starts.
 import { request } from 'node:http';
-import { Progress } from './run';
+import type { Progress } from './run';
 
 /** HTTP status of a HEAD request, or an Error describing why no answer came. */
 function headStatus(url: string, timeoutMs: number): Promise<number | Error> {
   return new Promise((resolve) => {
-    const req = request(url, { method: 'HEAD', timeout: timeoutMs }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
-    req.on('timeout', () => { req.destroy(); resolve(new Error(`timed out after ${timeoutMs} ms`)); });
+    const req = request(url, { method: 'HEAD', timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(new Error(`timed out after ${timeoutMs} ms`));
+    });
     req.on('error', (err) => resolve(err));
     req.end();
   });
@@ -18,8 +24,13 @@ export async function pickMirror(release: string, mirrors: readonly string[], pr
   for (const mirror of mirrors) {
     const url = `${mirror.replace(/\/$/, '')}/dists/${release}/InRelease`;
     const status = await headStatus(url, 15000);
-    if (status === 200) { progress(`mirror ${mirror} serves ${release}`); return mirror; }
+    if (status === 200) {
+      progress(`mirror ${mirror} serves ${release}`);
+      return mirror;
+    }
     failures.push(`${url}: ${status instanceof Error ? status.message : `HTTP ${status}`}`);
   }
-  throw new Error(`no mirror serves Debian ${release} (${failures.join('; ')}): check the network or pass --mirror URL`);
+  throw new Error(
+    `no mirror serves Debian ${release} (${failures.join('; ')}): check the network or pass --mirror URL`,
+  );
 }

@@ -12,18 +12,27 @@ function unescapeMountPath(field: string): string {
 function mountsUnder(root: string): string[] {
   const base = resolve(root);
   const text = readFileSync('/proc/self/mounts', 'utf8');
-  const points = text.split('\n').map((l) => l.split(' ')[1]).filter((f): f is string => f !== undefined && f !== '')
-    .map(unescapeMountPath).filter((p) => p === base || p.startsWith(`${base}/`));
+  const points = text
+    .split('\n')
+    .map((l) => l.split(' ')[1])
+    .filter((f): f is string => f !== undefined && f !== '')
+    .map(unescapeMountPath)
+    .filter((p) => p === base || p.startsWith(`${base}/`));
   return [...new Set(points)].sort((a, b) => b.length - a.length);
 }
 
 /** Unmounts everything below root; throws if anything is still mounted so callers never delete through a mount. */
 export async function unmountAllUnder(root: string): Promise<void> {
   for (const point of mountsUnder(root)) {
-    try { await run(['umount', point]); } catch { await run(['umount', '-l', point]); }
+    try {
+      await run(['umount', point]);
+    } catch {
+      await run(['umount', '-l', point]);
+    }
   }
   const left = mountsUnder(root);
-  if (left.length > 0) throw new Error(`still mounted under ${root}: ${left.join(', ')}; unmount them by hand before retrying`);
+  if (left.length > 0)
+    throw new Error(`still mounted under ${root}: ${left.join(', ')}; unmount them by hand before retrying`);
 }
 
 /** Bind-mounts the host's /dev and /dev/pts and a fresh /proc into root (what sshd needs for ptys and /proc/self). */

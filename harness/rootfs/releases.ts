@@ -21,8 +21,14 @@ export const RELEASES: readonly ReleaseInfo[] = [
 
 /** Packages installed into the tree after debootstrap: the server, its sftp helper, a client, PAM and login tools. */
 export const SSH_PACKAGES: readonly string[] = [
-  'openssh-server', 'openssh-sftp-server', 'openssh-client',
-  'libpam-modules', 'libpam-runtime', 'login', 'passwd', 'procps',
+  'openssh-server',
+  'openssh-sftp-server',
+  'openssh-client',
+  'libpam-modules',
+  'libpam-runtime',
+  'login',
+  'passwd',
+  'procps',
 ];
 
 export function findRelease(name: string): ReleaseInfo {

@@ -3,7 +3,10 @@ import { spawn } from 'node:child_process';
 
 export type Progress = (line: string) => void;
 
-export const stderrProgress = (prefix: string): Progress => (line) => process.stderr.write(`${prefix} ${line}\n`);
+export const stderrProgress =
+  (prefix: string): Progress =>
+  (line) =>
+    process.stderr.write(`${prefix} ${line}\n`);
 
 export interface RunOptions {
   readonly progress?: Progress;
@@ -30,13 +33,27 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<str
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const tail: string[] = [];
-    const remember: Progress = (line) => { tail.push(line); if (tail.length > 20) tail.shift(); opts.progress?.(line); };
+    const remember: Progress = (line) => {
+      tail.push(line);
+      if (tail.length > 20) tail.shift();
+      opts.progress?.(line);
+    };
     let stdout = '';
-    child.stdout.on('data', opts.captureStdout === true ? (c: Buffer) => { stdout += c.toString('utf8'); } : lineReporter(remember));
+    child.stdout.on(
+      'data',
+      opts.captureStdout === true
+        ? (c: Buffer) => {
+            stdout += c.toString('utf8');
+          }
+        : lineReporter(remember),
+    );
     child.stderr.on('data', lineReporter(remember));
     child.on('error', (err) => reject(new Error(`cannot start ${file}: ${err.message}`)));
     child.on('close', (code, signal) => {
-      if (code === 0) { resolve(stdout); return; }
+      if (code === 0) {
+        resolve(stdout);
+        return;
+      }
       const why = signal !== null ? `killed by ${signal}` : `exit code ${code}`;
       reject(new Error(`${argv.slice(0, 4).join(' ')} failed (${why}): ${tail.slice(-3).join(' | ')}`));
     });
@@ -45,5 +62,10 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<str
 
 /** True when a command is found on PATH (or at an absolute path). */
 export async function haveCommand(name: string): Promise<boolean> {
-  try { await run(['sh', '-c', `command -v ${name}`], { captureStdout: true }); return true; } catch { return false; }
+  try {
+    await run(['sh', '-c', `command -v ${name}`], { captureStdout: true });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -2,11 +2,16 @@
 import { accessSync, constants, lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { isAbsolute, join, posix, resolve } from 'node:path';
 
-export interface PrivsepUser { readonly name: string; readonly uid: number; readonly gid: number; readonly home: string }
+export interface PrivsepUser {
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly home: string;
+}
 
 export interface ValidRoot {
   readonly root: string;
-  readonly sshd: string;         // path inside the root, e.g. "/usr/sbin/sshd"
+  readonly sshd: string; // path inside the root, e.g. "/usr/sbin/sshd"
   readonly sshKeygen: string;
   readonly privsepUser: PrivsepUser;
   /** 9.8+: the per-connection binary; 10.0+: the pre-auth binary (paths inside the root), when present. */
@@ -16,7 +21,11 @@ export interface ValidRoot {
 
 const SSHD_PATHS = ['/usr/sbin/sshd', '/sbin/sshd', '/usr/local/sbin/sshd'];
 const KEYGEN_PATHS = ['/usr/bin/ssh-keygen', '/bin/ssh-keygen', '/usr/local/bin/ssh-keygen'];
-const SESSION_PATHS = ['/usr/lib/openssh/sshd-session', '/usr/libexec/sshd-session', '/usr/libexec/openssh/sshd-session'];
+const SESSION_PATHS = [
+  '/usr/lib/openssh/sshd-session',
+  '/usr/libexec/sshd-session',
+  '/usr/libexec/openssh/sshd-session',
+];
 const AUTH_PATHS = ['/usr/lib/openssh/sshd-auth', '/usr/libexec/sshd-auth', '/usr/libexec/openssh/sshd-auth'];
 // Debian and upstream name the privsep user "sshd"; some distributions use "_sshd" or "sshd-priv".
 const PRIVSEP_NAMES = ['sshd', '_sshd'];
@@ -25,12 +34,20 @@ const PRIVSEP_NAMES = ['sshd', '_sshd'];
 export function resolveInRoot(root: string, inside: string): string {
   let pending = inside.split('/').filter((p) => p !== '');
   let current = '/';
-  for (let hops = 0; pending.length > 0;) {
+  for (let hops = 0; pending.length > 0; ) {
     const part = pending.shift() ?? '';
     const next = posix.join(current, part);
-    let st;
-    try { st = lstatSync(join(root, next)); } catch { current = next; continue; }
-    if (!st.isSymbolicLink()) { current = next; continue; }
+    let st: ReturnType<typeof lstatSync>;
+    try {
+      st = lstatSync(join(root, next));
+    } catch {
+      current = next;
+      continue;
+    }
+    if (!st.isSymbolicLink()) {
+      current = next;
+      continue;
+    }
     if (++hops > 32) throw new Error(`too many symlinks resolving ${inside} under ${root}`);
     const target = readlinkSync(join(root, next));
     pending = [...target.split('/').filter((p) => p !== ''), ...pending];
@@ -44,8 +61,13 @@ function findExecutable(root: string, candidates: readonly string[]): string | n
   for (const inside of candidates) {
     try {
       const host = resolveInRoot(root, inside);
-      if (statSync(host).isFile()) { accessSync(host, constants.X_OK); return inside; }
-    } catch { /* not here: try the next candidate */ }
+      if (statSync(host).isFile()) {
+        accessSync(host, constants.X_OK);
+        return inside;
+      }
+    } catch {
+      /* not here: try the next candidate */
+    }
   }
   return null;
 }
@@ -64,18 +86,38 @@ export function findPrivsepUser(passwdText: string, names: readonly string[] = P
 export function validateRoot(rootArg: string): ValidRoot {
   const root = resolve(rootArg);
   let isDir = false;
-  try { isDir = statSync(root).isDirectory(); } catch { /* reported below */ }
-  if (!isDir) throw new Error(`--root ${rootArg}: not a directory; build one with "sudo npx sshtrace corpus rootfs build <release>"`);
+  try {
+    isDir = statSync(root).isDirectory();
+  } catch {
+    /* reported below */
+  }
+  if (!isDir)
+    throw new Error(
+      `--root ${rootArg}: not a directory; build one with "sudo npx sshtrace corpus rootfs build <release>"`,
+    );
   const sshd = findExecutable(root, SSHD_PATHS);
-  if (sshd === null) throw new Error(`--root ${root}: no sshd binary (${SSHD_PATHS.join(', ')}); install openssh-server inside it`);
+  if (sshd === null)
+    throw new Error(`--root ${root}: no sshd binary (${SSHD_PATHS.join(', ')}); install openssh-server inside it`);
   const sshKeygen = findExecutable(root, KEYGEN_PATHS);
   if (sshKeygen === null) throw new Error(`--root ${root}: no ssh-keygen; install openssh-client inside it`);
   let passwd = '';
-  try { passwd = readFileSync(resolveInRoot(root, '/etc/passwd'), 'utf8'); } catch { /* reported below */ }
+  try {
+    passwd = readFileSync(resolveInRoot(root, '/etc/passwd'), 'utf8');
+  } catch {
+    /* reported below */
+  }
   const privsepUser = findPrivsepUser(passwd);
   if (privsepUser === null) {
-    throw new Error(`--root ${root}: no privsep user (${PRIVSEP_NAMES.join(' or ')}) in /etc/passwd; reinstall openssh-server inside it`);
+    throw new Error(
+      `--root ${root}: no privsep user (${PRIVSEP_NAMES.join(' or ')}) in /etc/passwd; reinstall openssh-server inside it`,
+    );
   }
-  return { root, sshd, sshKeygen, privsepUser,
-    sshdSession: findExecutable(root, SESSION_PATHS), sshdAuth: findExecutable(root, AUTH_PATHS) };
+  return {
+    root,
+    sshd,
+    sshKeygen,
+    privsepUser,
+    sshdSession: findExecutable(root, SESSION_PATHS),
+    sshdAuth: findExecutable(root, AUTH_PATHS),
+  };
 }

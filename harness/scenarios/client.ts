@@ -56,10 +56,24 @@ export interface RunningClient {
 /** Options shared by every client: no user or system config, no agent, no known_hosts, no noise. */
 function commonOptions(fixture: PrivateSshd, ws: Workspace, portFile: string | null): string[] {
   const options = [
-    '-F', '/dev/null',
-    '-o', `Port=${fixture.port}`,
-    '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', 'LogLevel=ERROR', '-o', 'IdentityAgent=none', '-o', 'IdentitiesOnly=yes', '-o', 'ConnectTimeout=10',
+    '-F',
+    '/dev/null',
+    '-o',
+    `Port=${fixture.port}`,
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    'LogLevel=ERROR',
+    '-o',
+    'IdentityAgent=none',
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'ConnectTimeout=10',
   ];
   if (portFile === null) return options;
   const proxy = `${findPython()} -I -S ${ws.connectorPath} ${fixture.host} ${fixture.port} ${portFile}`;
@@ -68,10 +82,18 @@ function commonOptions(fixture: PrivateSshd, ws: Workspace, portFile: string | n
 
 function clientEnv(ws: Workspace, promptLog: string, answers: readonly string[]): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
-    PATH: '/usr/bin:/bin:/usr/sbin:/sbin', HOME: ws.dir, SHELL: '/bin/sh', LANG: 'C',
-    SSH_ASKPASS: ws.askpassPath, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0', SSHTR_PROMPT_LOG: promptLog,
+    PATH: '/usr/bin:/bin:/usr/sbin:/sbin',
+    HOME: ws.dir,
+    SHELL: '/bin/sh',
+    LANG: 'C',
+    SSH_ASKPASS: ws.askpassPath,
+    SSH_ASKPASS_REQUIRE: 'force',
+    DISPLAY: ':0',
+    SSHTR_PROMPT_LOG: promptLog,
   };
-  answers.forEach((answer, index) => { env[`SSHTR_ANSWER_${index + 1}`] = answer; });
+  answers.forEach((answer, index) => {
+    env[`SSHTR_ANSWER_${index + 1}`] = answer;
+  });
   return env;
 }
 
@@ -82,17 +104,27 @@ function readPort(portFile: string | null): number | null {
 }
 
 function makeIo(child: ChildProcess, stdout: () => string): ClientIo {
-  const write = (text: string) => { child.stdin?.write(text); };
-  const waitForStdout = (pattern: RegExp, timeoutMs = 10_000) => new Promise<void>((resolve, reject) => {
-    const check = () => {
-      if (!pattern.test(stdout())) return;
-      cleanupWait(); resolve();
-    };
-    const timer = setTimeout(() => { cleanupWait(); reject(new Error(`client output never matched ${pattern}`)); }, timeoutMs);
-    const cleanupWait = () => { clearTimeout(timer); child.stdout?.off('data', check); };
-    child.stdout?.on('data', check);
-    check();
-  });
+  const write = (text: string) => {
+    child.stdin?.write(text);
+  };
+  const waitForStdout = (pattern: RegExp, timeoutMs = 10_000) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!pattern.test(stdout())) return;
+        cleanupWait();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        cleanupWait();
+        reject(new Error(`client output never matched ${pattern}`));
+      }, timeoutMs);
+      const cleanupWait = () => {
+        clearTimeout(timer);
+        child.stdout?.off('data', check);
+      };
+      child.stdout?.on('data', check);
+      check();
+    });
   return { write, waitForStdout };
 }
 
@@ -104,12 +136,18 @@ export function startClient(fixture: PrivateSshd, ws: Workspace, spec: ClientRun
   const startedAt = new Date();
   // detached = setsid: no controlling terminal, so ssh must use askpass, and a timeout kills the group.
   const child = spawn(spec.program, [...commonOptions(fixture, ws, portFile), ...spec.args], {
-    env: clientEnv(ws, promptLog, spec.answers ?? []), stdio: ['pipe', 'pipe', 'pipe'], detached: true,
+    env: clientEnv(ws, promptLog, spec.answers ?? []),
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
   });
   let stdout = '';
   let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   child.stdin?.on('error', () => undefined); // the client may exit before reading everything
   const io = makeIo(child, () => stdout);
   ws.onDispose(`stop ${spec.program} client`, () => killGroup(child));
@@ -127,19 +165,40 @@ export function startClient(fixture: PrivateSshd, ws: Workspace, spec: ClientRun
       finished = true;
       clearTimeout(timer);
       child.stdin?.end();
-      const prompts = fs.readFileSync(promptLog, 'utf8').split('\n').filter((l) => l !== '');
-      resolve({ exitStatus: code, signal, timedOut, stdout, stderr, prompts, sourcePort: readPort(portFile),
-        startedAt, endedAt: new Date() });
+      const prompts = fs
+        .readFileSync(promptLog, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '');
+      resolve({
+        exitStatus: code,
+        signal,
+        timedOut,
+        stdout,
+        stderr,
+        prompts,
+        sourcePort: readPort(portFile),
+        startedAt,
+        endedAt: new Date(),
+      });
     };
-    child.once('error', (error) => { stderr += `\n[scenario] cannot run ${spec.program}: ${error.message}\n`; finish(null, null); });
+    child.once('error', (error) => {
+      stderr += `\n[scenario] cannot run ${spec.program}: ${error.message}\n`;
+      finish(null, null);
+    });
     child.once('close', finish);
   });
-  void feedStdin(child, io, spec, (note) => { stderr += `\n[scenario] ${note}\n`; });
+  void feedStdin(child, io, spec, (note) => {
+    stderr += `\n[scenario] ${note}\n`;
+  });
   return { child, portFile, done, io };
 }
 
-async function feedStdin(child: ChildProcess, io: ClientIo, spec: ClientRunSpec,
-  note: (text: string) => void): Promise<void> {
+async function feedStdin(
+  child: ChildProcess,
+  io: ClientIo,
+  spec: ClientRunSpec,
+  note: (text: string) => void,
+): Promise<void> {
   try {
     if (spec.interact) await spec.interact(io);
   } catch (error) {
@@ -152,7 +211,8 @@ async function feedStdin(child: ChildProcess, io: ClientIo, spec: ClientRunSpec,
 
 function killGroup(child: ChildProcess): void {
   try {
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null)
+      process.kill(-child.pid, 'SIGKILL');
   } catch {
     // Already gone.
   }

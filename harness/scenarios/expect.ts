@@ -4,7 +4,13 @@ import * as path from 'node:path';
 import type { ClientKey, FixtureUser, PrivateSshd } from '../fixture/types';
 import type { ClientResult } from './client';
 import type {
-  AuthMethod, ClientProgram, ExpectedAttempt, ExpectedCommand, ExpectedConnection, ExpectedSession, GroundTruth,
+  AuthMethod,
+  ClientProgram,
+  ExpectedAttempt,
+  ExpectedCommand,
+  ExpectedConnection,
+  ExpectedSession,
+  GroundTruth,
 } from './ground-truth';
 
 export function attempt(user: string, method: AuthMethod, success: boolean, invalidUser = false): ExpectedAttempt {
@@ -41,9 +47,22 @@ export function loginShellArgv(user: Pick<FixtureUser, 'shell'>): string[] {
   return [`-${path.basename(user.shell)}`];
 }
 
-export function execSession(user: FixtureUser, shell: ExpectedCommand, children: readonly ExpectedCommand[],
-  why: string, commandsComplete = true): ExpectedSession {
-  return { user: user.name, uid: user.uid, tty: false, kind: 'exec', commands: [shell, ...children], commands_complete: commandsComplete, why };
+export function execSession(
+  user: FixtureUser,
+  shell: ExpectedCommand,
+  children: readonly ExpectedCommand[],
+  why: string,
+  commandsComplete = true,
+): ExpectedSession {
+  return {
+    user: user.name,
+    uid: user.uid,
+    tty: false,
+    kind: 'exec',
+    commands: [shell, ...children],
+    commands_complete: commandsComplete,
+    why,
+  };
 }
 
 export interface ConnectionExpectation {
@@ -55,25 +74,45 @@ export interface ConnectionExpectation {
   readonly serverClosed?: 'login_grace_time';
 }
 
-export function connectionFrom(label: string, client: ClientProgram, result: ClientResult,
-  expected: ConnectionExpectation): ExpectedConnection {
+export function connectionFrom(
+  label: string,
+  client: ClientProgram,
+  result: ClientResult,
+  expected: ConnectionExpectation,
+): ExpectedConnection {
   return {
-    label, client, source_port: result.sourcePort, attempts: expected.attempts, sessions: expected.sessions ?? [],
-    expected_client_exit_status: expected.exitStatus, client_exit_status: result.exitStatus,
-    stdout_must_include: expected.stdoutMustInclude ?? [], stdout: result.stdout, stderr: result.stderr,
-    prompts_answered: result.prompts.length, started_at: result.startedAt.toISOString(),
+    label,
+    client,
+    source_port: result.sourcePort,
+    attempts: expected.attempts,
+    sessions: expected.sessions ?? [],
+    expected_client_exit_status: expected.exitStatus,
+    client_exit_status: result.exitStatus,
+    stdout_must_include: expected.stdoutMustInclude ?? [],
+    stdout: result.stdout,
+    stderr: result.stderr,
+    prompts_answered: result.prompts.length,
+    started_at: result.startedAt.toISOString(),
     ended_at: result.endedAt.toISOString(),
     ...(expected.serverClosed ? { server_closed: expected.serverClosed } : {}),
     ...(expected.observed ? { observed: expected.observed } : {}),
   };
 }
 
-export function groundTruth(scenario: string, fixture: PrivateSshd, startedAt: Date,
-  connections: readonly ExpectedConnection[], checks: GroundTruth['checks'] = []): GroundTruth {
+export function groundTruth(
+  scenario: string,
+  fixture: PrivateSshd,
+  startedAt: Date,
+  connections: readonly ExpectedConnection[],
+  checks: GroundTruth['checks'] = [],
+): GroundTruth {
   return {
     scenario,
     server: { address: '127.0.0.1', port: fixture.port, pid: fixture.pid, version: fixture.version },
-    started_at: startedAt.toISOString(), ended_at: new Date().toISOString(), connections, checks,
+    started_at: startedAt.toISOString(),
+    ended_at: new Date().toISOString(),
+    connections,
+    checks,
   };
 }
 

@@ -71,7 +71,12 @@ export interface ExpectedConnection {
 
 export interface GroundTruth {
   readonly scenario: string;
-  readonly server: { readonly address: '127.0.0.1'; readonly port: number; readonly pid: number; readonly version: string };
+  readonly server: {
+    readonly address: '127.0.0.1';
+    readonly port: number;
+    readonly pid: number;
+    readonly version: string;
+  };
   readonly started_at: string;
   readonly ended_at: string;
   readonly connections: readonly ExpectedConnection[];

@@ -3,15 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { readPasswdEntry } from '../fixture/users';
 import { runClient } from './client';
-import {
-  attempt, connectionFrom, execSession, exited, groundTruth, onlyMethod, shellArgv, target,
-} from './expect';
+import { attempt, connectionFrom, execSession, exited, groundTruth, onlyMethod, shellArgv, target } from './expect';
 import { SSH_FAILURE_EXIT, wrongPassword, type Scenario } from './scenario';
 import { withWorkspace } from './workspace';
 
 const ID_THEN_EXIT = (code: number) => `id -un; exit ${code}`;
-const ID_THEN_EXIT_WHY = 'bash -c forks `id -un` (it is not the last command, so no exec-in-place) and runs the '
-  + 'builtin `exit` itself: exactly two processes';
+const ID_THEN_EXIT_WHY =
+  'bash -c forks `id -un` (it is not the last command, so no exec-in-place) and runs the ' +
+  'builtin `exit` itself: exactly two processes';
 
 export const passwordCommandFails: Scenario = {
   name: 'password_command_fails',
@@ -22,13 +21,24 @@ export const passwordCommandFails: Scenario = {
     const startedAt = new Date();
     return withWorkspace('password_command_fails', async (ws) => {
       const result = await runClient(fixture, ws, {
-        program: 'ssh', args: [...onlyMethod('password'), target(fixture, user.name), command], answers: [user.password!],
+        program: 'ssh',
+        args: [...onlyMethod('password'), target(fixture, user.name), command],
+        answers: [user.password!],
       });
-      const session = execSession(user, exited(shellArgv(user, command), 3), [exited(['id', '-un'], 0)], ID_THEN_EXIT_WHY);
-      return groundTruth('password_command_fails', fixture, startedAt, [connectionFrom('login', 'ssh', result, {
-        attempts: [attempt(user.name, 'password', true)], sessions: [session], exitStatus: 3,
-        stdoutMustInclude: [user.name],
-      })]);
+      const session = execSession(
+        user,
+        exited(shellArgv(user, command), 3),
+        [exited(['id', '-un'], 0)],
+        ID_THEN_EXIT_WHY,
+      );
+      return groundTruth('password_command_fails', fixture, startedAt, [
+        connectionFrom('login', 'ssh', result, {
+          attempts: [attempt(user.name, 'password', true)],
+          sessions: [session],
+          exitStatus: 3,
+          stdoutMustInclude: [user.name],
+        }),
+      ]);
     });
   },
 };
@@ -42,12 +52,16 @@ export const wrongPasswords: Scenario = {
     const startedAt = new Date();
     return withWorkspace('wrong_passwords', async (ws) => {
       const result = await runClient(fixture, ws, {
-        program: 'ssh', args: [...onlyMethod('password', 3), target(fixture, user.name), 'true'],
+        program: 'ssh',
+        args: [...onlyMethod('password', 3), target(fixture, user.name), 'true'],
         answers: [wrongPassword(), wrongPassword(), wrongPassword()],
       });
-      return groundTruth('wrong_passwords', fixture, startedAt, [connectionFrom('three-failures', 'ssh', result, {
-        attempts: [1, 2, 3].map(() => attempt(user.name, 'password', false)), exitStatus: SSH_FAILURE_EXIT,
-      })]);
+      return groundTruth('wrong_passwords', fixture, startedAt, [
+        connectionFrom('three-failures', 'ssh', result, {
+          attempts: [1, 2, 3].map(() => attempt(user.name, 'password', false)),
+          exitStatus: SSH_FAILURE_EXIT,
+        }),
+      ]);
     });
   },
 };
@@ -68,11 +82,16 @@ export const invalidUser: Scenario = {
     const startedAt = new Date();
     return withWorkspace('invalid_user', async (ws) => {
       const result = await runClient(fixture, ws, {
-        program: 'ssh', args: [...onlyMethod('password', 1), target(fixture, name), 'true'], answers: [wrongPassword()],
+        program: 'ssh',
+        args: [...onlyMethod('password', 1), target(fixture, name), 'true'],
+        answers: [wrongPassword()],
       });
-      return groundTruth('invalid_user', fixture, startedAt, [connectionFrom('invalid', 'ssh', result, {
-        attempts: [attempt(name, 'password', false, true)], exitStatus: SSH_FAILURE_EXIT,
-      })]);
+      return groundTruth('invalid_user', fixture, startedAt, [
+        connectionFrom('invalid', 'ssh', result, {
+          attempts: [attempt(name, 'password', false, true)],
+          exitStatus: SSH_FAILURE_EXIT,
+        }),
+      ]);
     });
   },
 };
@@ -87,14 +106,24 @@ export const wrongThenRight: Scenario = {
     const startedAt = new Date();
     return withWorkspace('wrong_then_right', async (ws) => {
       const result = await runClient(fixture, ws, {
-        program: 'ssh', args: [...onlyMethod('password', 3), target(fixture, user.name), command],
+        program: 'ssh',
+        args: [...onlyMethod('password', 3), target(fixture, user.name), command],
         answers: [wrongPassword(), user.password!],
       });
-      const session = execSession(user, exited(shellArgv(user, command), 0), [exited(['id', '-un'], 0)], ID_THEN_EXIT_WHY);
-      return groundTruth('wrong_then_right', fixture, startedAt, [connectionFrom('login', 'ssh', result, {
-        attempts: [attempt(user.name, 'password', false), attempt(user.name, 'password', true)],
-        sessions: [session], exitStatus: 0, stdoutMustInclude: [user.name],
-      })]);
+      const session = execSession(
+        user,
+        exited(shellArgv(user, command), 0),
+        [exited(['id', '-un'], 0)],
+        ID_THEN_EXIT_WHY,
+      );
+      return groundTruth('wrong_then_right', fixture, startedAt, [
+        connectionFrom('login', 'ssh', result, {
+          attempts: [attempt(user.name, 'password', false), attempt(user.name, 'password', true)],
+          sessions: [session],
+          exitStatus: 0,
+          stdoutMustInclude: [user.name],
+        }),
+      ]);
     });
   },
 };
@@ -108,14 +137,25 @@ export const keyboardInteractive: Scenario = {
     const startedAt = new Date();
     return withWorkspace('keyboard_interactive', async (ws) => {
       const result = await runClient(fixture, ws, {
-        program: 'ssh', args: [...onlyMethod('keyboard-interactive', 1), target(fixture, user.name), command],
+        program: 'ssh',
+        args: [...onlyMethod('keyboard-interactive', 1), target(fixture, user.name), command],
         answers: [user.password!],
       });
-      const session = execSession(user, exited(shellArgv(user, command), 0), [exited(['id', '-un'], 0)], ID_THEN_EXIT_WHY);
-      return groundTruth('keyboard_interactive', fixture, startedAt, [connectionFrom('login', 'ssh', result, {
-        attempts: [attempt(user.name, 'keyboard-interactive', true)], sessions: [session], exitStatus: 0,
-        stdoutMustInclude: [user.name], observed: { pam_prompt: result.prompts[0] ?? '' },
-      })]);
+      const session = execSession(
+        user,
+        exited(shellArgv(user, command), 0),
+        [exited(['id', '-un'], 0)],
+        ID_THEN_EXIT_WHY,
+      );
+      return groundTruth('keyboard_interactive', fixture, startedAt, [
+        connectionFrom('login', 'ssh', result, {
+          attempts: [attempt(user.name, 'keyboard-interactive', true)],
+          sessions: [session],
+          exitStatus: 0,
+          stdoutMustInclude: [user.name],
+          observed: { pam_prompt: result.prompts[0] ?? '' },
+        }),
+      ]);
     });
   },
 };

@@ -45,15 +45,25 @@ function rawConnection(fixture: PrivateSshd, plan: RawPlan): Promise<RawOutcome>
       if (plan.waitForServerCloseMs === 0) socket.end();
       else timer = setTimeout(() => socket.destroy(), plan.waitForServerCloseMs);
     });
-    socket.once('end', () => { serverClosedAfterMs = Date.now() - connectedAt; socket.destroy(); });
+    socket.once('end', () => {
+      serverClosedAfterMs = Date.now() - connectedAt;
+      socket.destroy();
+    });
     socket.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') reject(error);
     });
     socket.once('close', () => {
       clearTimeout(timer);
       const result: ClientResult = {
-        exitStatus: null, signal: null, timedOut: false, stdout: '', stderr: '', prompts: [], sourcePort,
-        startedAt, endedAt: new Date(),
+        exitStatus: null,
+        signal: null,
+        timedOut: false,
+        stdout: '',
+        stderr: '',
+        prompts: [],
+        sourcePort,
+        startedAt,
+        endedAt: new Date(),
       };
       resolve({ result, serverBanner: received.split('\r\n')[0] ?? '', serverClosedAfterMs });
     });
@@ -67,12 +77,24 @@ export const droppedPreauth: Scenario = {
     const startedAt = new Date();
     const silent = await rawConnection(fixture, { exchangeBanners: false, waitForServerCloseMs: 0 });
     const banner = await rawConnection(fixture, { exchangeBanners: true, waitForServerCloseMs: 0 });
-    return groundTruth('dropped_preauth', fixture, startedAt, [
-      connectionFrom('silent', 'tcp', silent.result, { attempts: [], exitStatus: null, observed: { sent: 'nothing' } }),
-      connectionFrom('banner-only', 'tcp', banner.result, {
-        attempts: [], exitStatus: null, observed: { sent: CLIENT_BANNER.trim(), server_banner: banner.serverBanner },
-      }),
-    ], [{ what: 'the server sent its banner', ok: banner.serverBanner.startsWith('SSH-2.0-OpenSSH_') }]);
+    return groundTruth(
+      'dropped_preauth',
+      fixture,
+      startedAt,
+      [
+        connectionFrom('silent', 'tcp', silent.result, {
+          attempts: [],
+          exitStatus: null,
+          observed: { sent: 'nothing' },
+        }),
+        connectionFrom('banner-only', 'tcp', banner.result, {
+          attempts: [],
+          exitStatus: null,
+          observed: { sent: CLIENT_BANNER.trim(), server_banner: banner.serverBanner },
+        }),
+      ],
+      [{ what: 'the server sent its banner', ok: banner.serverBanner.startsWith('SSH-2.0-OpenSSH_') }],
+    );
   },
 };
 
@@ -83,8 +105,10 @@ export const loginGraceExpiry: Scenario = {
   run: async ({ fixture }) => {
     const grace = fixture.loginGraceTime;
     if (grace > MAX_GRACE_FOR_SCENARIO) {
-      throw new Error(`login_grace_expiry needs LoginGraceTime <= ${MAX_GRACE_FOR_SCENARIO} s, the fixture has ${grace}: `
-        + 'start one with { loginGraceTime: 3 }');
+      throw new Error(
+        `login_grace_expiry needs LoginGraceTime <= ${MAX_GRACE_FOR_SCENARIO} s, the fixture has ${grace}: ` +
+          'start one with { loginGraceTime: 3 }',
+      );
     }
     const startedAt = new Date();
     const idle = await rawConnection(fixture, { exchangeBanners: true, waitForServerCloseMs: (grace + 14) * 1000 });
@@ -93,9 +117,23 @@ export const loginGraceExpiry: Scenario = {
     // (sshd-session.c: setitimer with arc4random_uniform(4 * 1000000) us), so allow that plus 3 s of slack.
     const latest = grace * 1000 + GRACE_JITTER_MS + 3000;
     const onTime = closedAfter !== null && closedAfter >= grace * 1000 - 250 && closedAfter <= latest;
-    return groundTruth('login_grace_expiry', fixture, startedAt, [connectionFrom('idle', 'tcp', idle.result, {
-      attempts: [], exitStatus: null, ...(onTime ? { serverClosed: 'login_grace_time' as const } : {}),
-      observed: { server_banner: idle.serverBanner, server_closed_after_ms: closedAfter ?? -1, login_grace_time_s: grace },
-    })], [{ what: `the server closed the idle connection about ${grace} s after connect`, ok: onTime }]);
+    return groundTruth(
+      'login_grace_expiry',
+      fixture,
+      startedAt,
+      [
+        connectionFrom('idle', 'tcp', idle.result, {
+          attempts: [],
+          exitStatus: null,
+          ...(onTime ? { serverClosed: 'login_grace_time' as const } : {}),
+          observed: {
+            server_banner: idle.serverBanner,
+            server_closed_after_ms: closedAfter ?? -1,
+            login_grace_time_s: grace,
+          },
+        }),
+      ],
+      [{ what: `the server closed the idle connection about ${grace} s after connect`, ok: onTime }],
+    );
   },
 };

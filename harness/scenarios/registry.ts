@@ -8,9 +8,22 @@ import { fiveConcurrent, killedBySignal, pipelineAndSubshell } from './shell-pro
 import { scpUpload, sftpPutGet } from './transfer';
 
 export const SCENARIOS: readonly Scenario[] = [
-  passwordCommandFails, wrongPasswords, invalidUser, wrongThenRight, publickeyPtySession, multiplexedSessions,
-  sftpPutGet, scpUpload, keyboardInteractive, rootLogin, fiveConcurrent, droppedPreauth, loginGraceExpiry,
-  killedBySignal, pipelineAndSubshell, rejectedThenAcceptedKey,
+  passwordCommandFails,
+  wrongPasswords,
+  invalidUser,
+  wrongThenRight,
+  publickeyPtySession,
+  multiplexedSessions,
+  sftpPutGet,
+  scpUpload,
+  keyboardInteractive,
+  rootLogin,
+  fiveConcurrent,
+  droppedPreauth,
+  loginGraceExpiry,
+  killedBySignal,
+  pipelineAndSubshell,
+  rejectedThenAcceptedKey,
 ];
 
 const SCENARIOS_BY_NAME: ReadonlyMap<string, Scenario> = new Map(SCENARIOS.map((s) => [s.name, s]));
@@ -25,6 +38,8 @@ export function scenarioNamed(name: string): Scenario {
 
 /** Whether a fixture with this LoginGraceTime suits the scenario. */
 export function fitsGraceTime(scenario: Scenario, loginGraceTime: number): boolean {
-  return (scenario.maxLoginGraceTime === undefined || loginGraceTime <= scenario.maxLoginGraceTime)
-    && (scenario.minLoginGraceTime === undefined || loginGraceTime >= scenario.minLoginGraceTime);
+  return (
+    (scenario.maxLoginGraceTime === undefined || loginGraceTime <= scenario.maxLoginGraceTime) &&
+    (scenario.minLoginGraceTime === undefined || loginGraceTime >= scenario.minLoginGraceTime)
+  );
 }

@@ -11,8 +11,11 @@ export interface ScenarioOutcome {
   readonly durationMs: number;
 }
 
-export async function runScenarios(scenarios: readonly Scenario[], fixtureFor: (scenario: Scenario) => PrivateSshd,
-  concurrency = 1): Promise<ScenarioOutcome[]> {
+export async function runScenarios(
+  scenarios: readonly Scenario[],
+  fixtureFor: (scenario: Scenario) => PrivateSshd,
+  concurrency = 1,
+): Promise<ScenarioOutcome[]> {
   const outcomes: ScenarioOutcome[] = new Array(scenarios.length);
   let next = 0;
   const worker = async () => {
@@ -23,7 +26,12 @@ export async function runScenarios(scenarios: readonly Scenario[], fixtureFor: (
         const truth = await scenario.run({ fixture: fixtureFor(scenario) });
         outcomes[index] = { scenario: scenario.name, truth, error: null, durationMs: Date.now() - started };
       } catch (error) {
-        outcomes[index] = { scenario: scenario.name, truth: null, error: error as Error, durationMs: Date.now() - started };
+        outcomes[index] = {
+          scenario: scenario.name,
+          truth: null,
+          error: error as Error,
+          durationMs: Date.now() - started,
+        };
       }
     }
   };

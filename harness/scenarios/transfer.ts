@@ -26,17 +26,45 @@ export const sftpPutGet: Scenario = {
       fs.writeFileSync(local, payload);
       fs.writeFileSync(batch, `put ${local} upload.bin\nget upload.bin ${back}\nrm upload.bin\n`);
       const result = await runClient(fixture, ws, {
-        program: 'sftp', args: ['-b', batch, ...onlyMethod('publickey'), ...keyOptions(user.key!.privateKeyPath), target(fixture, user.name)],
+        program: 'sftp',
+        args: [
+          '-b',
+          batch,
+          ...onlyMethod('publickey'),
+          ...keyOptions(user.key!.privateKeyPath),
+          target(fixture, user.name),
+        ],
       });
       const session: ExpectedSession = {
-        user: user.name, uid: user.uid, tty: false, kind: 'subsystem', commands_complete: true,
-        commands: [{ argv: shellArgv(user, fixture.sftpServerPath), then_execs: [[fixture.sftpServerPath]], exit_code: 0, signal: null }],
+        user: user.name,
+        uid: user.uid,
+        tty: false,
+        kind: 'subsystem',
+        commands_complete: true,
+        commands: [
+          {
+            argv: shellArgv(user, fixture.sftpServerPath),
+            then_execs: [[fixture.sftpServerPath]],
+            exit_code: 0,
+            signal: null,
+          },
+        ],
         why: `sshd runs the sftp subsystem through the shell; ${ONE_SIMPLE_COMMAND_WHY}; sftp-server exits 0 at the client's EOF`,
       };
       const roundTrip = fs.existsSync(back) && fs.readFileSync(back).equals(payload);
-      return groundTruth('sftp_put_get', fixture, startedAt, [connectionFrom('sftp', 'sftp', result, {
-        attempts: [keyAttempt(user.name, user.key!, true)], sessions: [session], exitStatus: 0,
-      })], [{ what: 'the file came back byte for byte', ok: roundTrip }]);
+      return groundTruth(
+        'sftp_put_get',
+        fixture,
+        startedAt,
+        [
+          connectionFrom('sftp', 'sftp', result, {
+            attempts: [keyAttempt(user.name, user.key!, true)],
+            sessions: [session],
+            exitStatus: 0,
+          }),
+        ],
+        [{ what: 'the file came back byte for byte', ok: roundTrip }],
+      );
     });
   },
 };
@@ -52,21 +80,43 @@ export const scpUpload: Scenario = {
       const local = ws.file('upload.txt');
       fs.writeFileSync(local, content);
       const result = await runClient(fixture, ws, {
-        program: 'scp', answers: [user.password!],
+        program: 'scp',
+        answers: [user.password!],
         args: ['-O', ...onlyMethod('password'), local, `${target(fixture, user.name)}:upload.txt`],
       });
       // scp.c toremote: the remote command is "scp -t <target>" when no -v/-r/-p/-d applies.
       const remoteCommand = 'scp -t upload.txt';
       const session: ExpectedSession = {
-        user: user.name, uid: user.uid, tty: false, kind: 'exec', commands_complete: true,
-        commands: [{ argv: shellArgv(user, remoteCommand), then_execs: [['scp', '-t', 'upload.txt']], exit_code: 0, signal: null }],
+        user: user.name,
+        uid: user.uid,
+        tty: false,
+        kind: 'exec',
+        commands_complete: true,
+        commands: [
+          {
+            argv: shellArgv(user, remoteCommand),
+            then_execs: [['scp', '-t', 'upload.txt']],
+            exit_code: 0,
+            signal: null,
+          },
+        ],
         why: ONE_SIMPLE_COMMAND_WHY,
       };
       const uploaded = fixture.hostPath(path.join(user.home, 'upload.txt'));
       const arrived = fs.existsSync(uploaded) && fs.readFileSync(uploaded, 'utf8') === content;
-      return groundTruth('scp_upload', fixture, startedAt, [connectionFrom('scp', 'scp', result, {
-        attempts: [attempt(user.name, 'password', true)], sessions: [session], exitStatus: 0,
-      })], [{ what: 'the uploaded file holds what was sent', ok: arrived }]);
+      return groundTruth(
+        'scp_upload',
+        fixture,
+        startedAt,
+        [
+          connectionFrom('scp', 'scp', result, {
+            attempts: [attempt(user.name, 'password', true)],
+            sessions: [session],
+            exitStatus: 0,
+          }),
+        ],
+        [{ what: 'the uploaded file holds what was sent', ok: arrived }],
+      );
     });
   },
 };

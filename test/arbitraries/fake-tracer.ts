@@ -67,7 +67,9 @@ export class FakeTracer implements TracerSource {
         if (this.queue.length > 0) return Promise.resolve({ value: this.queue.shift()!, done: false });
         if (this.failure) return Promise.reject(this.failure);
         if (this.ended) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) => { this.waiting = resolve; });
+        return new Promise((resolve) => {
+          this.waiting = resolve;
+        });
       },
     };
   }

@@ -12,11 +12,20 @@ import { CLI } from '../../harness/record-scenarios';
 import { WORKSPACE_PREFIX } from '../../harness/scenarios';
 
 const ADDON = resolve(__dirname, '../../../native/build/Release/sshtrace.node');
-const skip = process.geteuid?.() !== 0 ? 'needs root (BPF, users, sshd)'
-  : !existsSync(ADDON) ? `needs the built addon (${ADDON}): npm run build` : false;
+const skip =
+  process.geteuid?.() !== 0
+    ? 'needs root (BPF, users, sshd)'
+    : !existsSync(ADDON)
+      ? `needs the built addon (${ADDON}): npm run build`
+      : false;
 
 interface DemoRun {
-  code: number | null; signal: string | null; stdout: string; stderr: string; sshdPid: number; fixtureDir: string;
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  sshdPid: number;
+  fixtureDir: string;
   /** Users the demo's sshd served (its per-connection processes are titled "sshd: USER [priv]"). */
   served: Set<string>;
 }
@@ -54,27 +63,43 @@ function runDemo(interruptAfterMs: number | null, signal: NodeJS.Signals = 'SIGI
       interruptAfterMs = null;
     }
   });
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  return new Promise((done) => child.once('exit', (code, signal) => {
-    clearInterval(poll);
-    done({ code, signal, stdout, stderr, sshdPid, fixtureDir, served });
-  }));
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((done) =>
+    child.once('exit', (code, signal) => {
+      clearInterval(poll);
+      done({ code, signal, stdout, stderr, sshdPid, fixtureDir, served });
+    }),
+  );
 }
 
 /** Live processes; a zombie is dead already (killed during the clean-up, reaped by init once the demo exits). */
 function processes(): { pid: number; ppid: number; cmdline: string }[] {
-  return readdirSync('/proc').filter((n) => /^\d+$/.test(n)).flatMap((n) => {
-    try {
-      const stat = readFileSync(`/proc/${n}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      if (stat[0] === 'Z' || stat[0] === 'X') return [];
-      return [{ pid: Number(n), ppid: Number(stat[1]), cmdline: readFileSync(`/proc/${n}/cmdline`, 'utf8').replace(/\0/g, ' ').trim() }];
-    } catch {
-      return [];
-    }
-  });
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .flatMap((n) => {
+      try {
+        const stat = readFileSync(`/proc/${n}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        if (stat[0] === 'Z' || stat[0] === 'X') return [];
+        return [
+          {
+            pid: Number(n),
+            ppid: Number(stat[1]),
+            cmdline: readFileSync(`/proc/${n}/cmdline`, 'utf8').replace(/\0/g, ' ').trim(),
+          },
+        ];
+      } catch {
+        return [];
+      }
+    });
 }
 
-const accounts = () => readFileSync('/etc/passwd', 'utf8').split('\n').filter((l) => l.startsWith('sshtr_')).map((l) => l.split(':')[0]!);
+const accounts = () =>
+  readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('sshtr_'))
+    .map((l) => l.split(':')[0]!);
 const demoDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith('sshtrace-demo-'));
 
 /**
@@ -85,16 +110,34 @@ const demoDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith('sshtrac
 function assertNothingLeft(run: DemoRun, accountsBefore: readonly string[], dirsBefore: readonly string[]): void {
   assert.ok(run.sshdPid > 0 && run.fixtureDir !== '', `the demo named its sshd: ${run.stdout}`);
   const port = /127\.0\.0\.1:(\d+)/.exec(run.stdout)![1]!;
-  const left = processes().filter((p) => p.pid === run.sshdPid || p.cmdline.includes(`Port=${port}`)
-    || p.cmdline.includes('sshtrace-demo-') || p.cmdline.includes(run.fixtureDir));
+  const left = processes().filter(
+    (p) =>
+      p.pid === run.sshdPid ||
+      p.cmdline.includes(`Port=${port}`) ||
+      p.cmdline.includes('sshtrace-demo-') ||
+      p.cmdline.includes(run.fixtureDir),
+  );
   assert.deepEqual(left, [], 'processes the demo started');
   assert.equal(existsSync(run.fixtureDir), false, `${run.fixtureDir} removed`);
-  assert.deepEqual(demoDirs().filter((d) => !dirsBefore.includes(d)), [], 'the demo capture directory');
+  assert.deepEqual(
+    demoDirs().filter((d) => !dirsBefore.includes(d)),
+    [],
+    'the demo capture directory',
+  );
   const mine = new Set([...run.served, ...(run.stdout.match(/sshtr_[0-9a-f]+/g) ?? [])]);
   assert.ok(mine.size > 0, 'the demo served some users before it ended');
-  assert.deepEqual(accounts().filter((a) => mine.has(a)), [], 'the users the demo created');
+  assert.deepEqual(
+    accounts().filter((a) => mine.has(a)),
+    [],
+    'the users the demo created',
+  );
   for (const user of mine) assert.equal(existsSync(`/home/${user}`), false, `/home/${user}`);
-  if (process.env.CI) assert.deepEqual(accounts().filter((a) => !accountsBefore.includes(a)), [], 'sshtr_ accounts');
+  if (process.env.CI)
+    assert.deepEqual(
+      accounts().filter((a) => !accountsBefore.includes(a)),
+      [],
+      'sshtr_ accounts',
+    );
 }
 
 describe('sshtrace demo', { skip }, () => {
@@ -109,7 +152,7 @@ describe('sshtrace demo', { skip }, () => {
     assert.match(run.stdout, /Connections that never logged in: 2\n/);
     assert.match(run.stdout, /AUTH {5}FAILED {3}password for invalid user sshtr_nx[0-9a-f]+ from 127\.0\.0\.1:\d+/);
     assert.match(run.stdout, /exit 3 {2}\[\d+\] bash -c id -un; exit 3/);
-    assert.match(run.stdout, /SESSION  sshtr_[0-9a-f]+ from 127\.0\.0\.1:\d+, pts\/\d+, until /);
+    assert.match(run.stdout, /SESSION {2}sshtr_[0-9a-f]+ from 127\.0\.0\.1:\d+, pts\/\d+, until /);
     assert.match(run.stdout, /exit 2 {2}\[\d+\] ls \/sshtr-missing-path/);
     assert.match(run.stdout, /^4\/4 {2}Cleaned up/m);
     assertNothingLeft(run, accountsBefore, dirsBefore);
@@ -118,13 +161,19 @@ describe('sshtrace demo', { skip }, () => {
   });
 
   // SIGINT: Ctrl-C; SIGHUP: the terminal was closed (or the ssh connection running the demo dropped).
-  for (const [signal, code] of [['SIGINT', 130], ['SIGHUP', 129]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGHUP', 129],
+  ] as const) {
     it(`cleans up everything when interrupted with ${signal} during the tour`, async () => {
       const before = snapshotLeftovers(['/'], WORKSPACE_PREFIX);
       const [accountsBefore, dirsBefore] = [accounts(), demoDirs()];
       const run = await runDemo(1500, signal);
       assert.equal(run.code, code, `exit code after ${signal}\n${run.stdout}\n${run.stderr}`);
-      assert.match(run.stderr, new RegExp(`^sshtrace demo: interrupted \\(${signal}\\): stopping the recorder and the private sshd`, 'm'));
+      assert.match(
+        run.stderr,
+        new RegExp(`^sshtrace demo: interrupted \\(${signal}\\): stopping the recorder and the private sshd`, 'm'),
+      );
       assert.doesNotMatch(run.stdout, /^3\/4 /m, 'interrupted before the replay');
       assertNothingLeft(run, accountsBefore, dirsBefore);
       if (process.env.CI) assert.deepEqual(newLeftovers(before, snapshotLeftovers(['/'], WORKSPACE_PREFIX)), {});

@@ -4,11 +4,23 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { describe, test } from 'node:test';
-import { newLeftovers, snapshotLeftovers, startPrivateSshd, type PrivateSshd, type PrivateSshdOptions }
-  from '../../harness/fixture';
 import {
-  fitsGraceTime, runScenarios, SCENARIOS, WORKSPACE_PREFIX, WRONG_PASSWORD_PATTERN, type ExpectedConnection, type GroundTruth,
-  type Scenario, type ScenarioOutcome,
+  newLeftovers,
+  snapshotLeftovers,
+  startPrivateSshd,
+  type PrivateSshd,
+  type PrivateSshdOptions,
+} from '../../harness/fixture';
+import {
+  fitsGraceTime,
+  runScenarios,
+  SCENARIOS,
+  WORKSPACE_PREFIX,
+  WRONG_PASSWORD_PATTERN,
+  type ExpectedConnection,
+  type GroundTruth,
+  type Scenario,
+  type ScenarioOutcome,
 } from '../../harness/scenarios';
 
 const ROOTFS = process.env.SSHTRACE_ROOTFS ?? '/var/cache/sshtrace/rootfs/bookworm';
@@ -48,29 +60,49 @@ function fixtureFor(fixtures: readonly PrivateSshd[]) {
 /** Starts a default fixture and a short-grace one (for login_grace_expiry), runs every scenario, stops both. */
 async function runSuite(options: PrivateSshdOptions): Promise<SuiteRun> {
   const shortOptions = options.root === undefined ? {} : { root: options.root };
-  const fixtures = await Promise.all([startPrivateSshd(options), startPrivateSshd({ ...shortOptions, loginGraceTime: SHORT_GRACE_S })]);
+  const fixtures = await Promise.all([
+    startPrivateSshd(options),
+    startPrivateSshd({ ...shortOptions, loginGraceTime: SHORT_GRACE_S }),
+  ]);
   const started = Date.now();
+  let run: SuiteRun;
   try {
     const outcomes = await runScenarios(SCENARIOS, fixtureFor(fixtures), SCENARIOS_AT_ONCE);
-    console.log(`fixture ${JSON.stringify(options)}: ${SCENARIOS.length} scenarios in ${Date.now() - started} ms `
-      + `(${outcomes.map((o) => `${o.scenario} ${o.durationMs}`).join(', ')})`);
+    console.log(
+      `fixture ${JSON.stringify(options)}: ${SCENARIOS.length} scenarios in ${Date.now() - started} ms ` +
+        `(${outcomes.map((o) => `${o.scenario} ${o.durationMs}`).join(', ')})`,
+    );
     const main = fixtures[0];
-    return {
-      outcomes, passwords: fixtures.flatMap((f) => f.users().map((u) => u.password ?? '')).filter((p) => p !== ''),
+    run = {
+      outcomes,
+      passwords: fixtures.flatMap((f) => f.users().map((u) => u.password ?? '')).filter((p) => p !== ''),
       syslogText: main.syslogFile === null ? null : fs.readFileSync(main.syslogFile, 'utf8'),
       utmpBytes: main.utmpPath === null ? null : fs.readFileSync(main.utmpPath),
     };
-  } finally {
-    const stops = await Promise.allSettled(fixtures.map((f) => f.stop()));
-    for (const stop of stops) if (stop.status === 'rejected') throw stop.reason;
+  } catch (error) {
+    await stopAll(fixtures).catch(() => undefined); // the run's own error is the one to report
+    throw error;
   }
+  await stopAll(fixtures);
+  return run;
+}
+
+/** Stops every fixture; fails when one did not stop (a leftover sshd is a defect of the fixture). */
+async function stopAll(fixtures: readonly { stop(): Promise<void> }[]): Promise<void> {
+  const stops = await Promise.allSettled(fixtures.map((f) => f.stop()));
+  const failed = stops.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 function assertConnection(scenario: string, c: ExpectedConnection): void {
   const where = `${scenario}/${c.label}`;
-  assert.equal(c.client_exit_status, c.expected_client_exit_status,
-    `${where}: client exit status (stderr: ${c.stderr.trim()})`);
-  for (const text of c.stdout_must_include) assert.ok(c.stdout.includes(text), `${where}: stdout lacks ${text}: ${c.stdout}`);
+  assert.equal(
+    c.client_exit_status,
+    c.expected_client_exit_status,
+    `${where}: client exit status (stderr: ${c.stderr.trim()})`,
+  );
+  for (const text of c.stdout_must_include)
+    assert.ok(c.stdout.includes(text), `${where}: stdout lacks ${text}: ${c.stdout}`);
   if (c.client !== 'tcp') {
     const prompted = c.attempts.filter((a) => a.method !== 'publickey').length;
     assert.equal(c.prompts_answered, prompted, `${where}: askpass prompts vs password attempts`);
@@ -92,8 +124,13 @@ function assertTruth(outcome: ScenarioOutcome, passwords: readonly string[]): Gr
   for (const connection of truth.connections) assertConnection(outcome.scenario, connection);
   for (const check of truth.checks) assert.ok(check.ok, `${outcome.scenario}: ${check.what}`);
   const text = JSON.stringify(truth);
-  for (const password of passwords) assert.ok(!text.includes(password), `${outcome.scenario}: a password is in the ground truth`);
-  assert.doesNotMatch(text, WRONG_PASSWORD_PATTERN, `${outcome.scenario}: a typed wrong password is in the ground truth`);
+  for (const password of passwords)
+    assert.ok(!text.includes(password), `${outcome.scenario}: a password is in the ground truth`);
+  assert.doesNotMatch(
+    text,
+    WRONG_PASSWORD_PATTERN,
+    `${outcome.scenario}: a typed wrong password is in the ground truth`,
+  );
   return truth;
 }
 
@@ -105,7 +142,11 @@ function assertAll(run: SuiteRun): GroundTruth[] {
 }
 
 // sshd's own account of each authentication must name the user and the source port the scenario recorded.
-const LOGGED_METHOD = { password: 'password', publickey: 'publickey', 'keyboard-interactive': 'keyboard-interactive/pam' };
+const LOGGED_METHOD = {
+  password: 'password',
+  publickey: 'publickey',
+  'keyboard-interactive': 'keyboard-interactive/pam',
+};
 
 function assertSyslogAgrees(truths: readonly GroundTruth[], run: SuiteRun): void {
   const log = run.syslogText!;
@@ -138,7 +179,7 @@ describe('private sshd fixture and scenarios (e2e, root)', { skip: SKIP }, () =>
       const truths = assertAll(run);
       assert.ok(run.syslogText !== null, 'the /dev/log receiver was not started (does /dev/log already exist?)');
       assertSyslogAgrees(truths, run);
-      assert.ok(run.utmpBytes !== null && run.utmpBytes.toString('latin1').includes('pts/'), 'no pty login in utmp');
+      assert.ok(run.utmpBytes?.toString('latin1').includes('pts/'), 'no pty login in utmp');
     });
 
     test(`chroot into ${ROOTFS}`, { skip: ROOTFS_SKIP }, async () => {

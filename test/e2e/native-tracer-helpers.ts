@@ -36,8 +36,15 @@ export function makeFamilyShell(): { shell: string; cleanup(): void } {
 
 export function tracerOptions(overrides: Partial<TracerOptions> = {}): TracerOptions {
   return {
-    familyNames: [FAMILY_NAME], selfTgid: process.pid, argvCap: 1024, ringBufferBytes: 1 << 22,
-    fileWrites: false, batchBytes: 256 << 10, batchIntervalMs: 20, maxQueuedBatches: 16, ...overrides,
+    familyNames: [FAMILY_NAME],
+    selfTgid: process.pid,
+    argvCap: 1024,
+    ringBufferBytes: 1 << 22,
+    fileWrites: false,
+    batchBytes: 256 << 10,
+    batchIntervalMs: 20,
+    maxQueuedBatches: 16,
+    ...overrides,
   };
 }
 
@@ -74,10 +81,14 @@ export function walkEvents(batches: readonly Batch[]): RawEvent[] {
     let seen = 0;
     while (offset < buffer.length) {
       const size = buffer.readUInt16LE(offset + header.size);
-      if (size < LAYOUT.event_header.size || offset + size > buffer.length) throw new Error(`bad size ${size} at ${offset}`);
+      if (size < LAYOUT.event_header.size || offset + size > buffer.length)
+        throw new Error(`bad size ${size} at ${offset}`);
       events.push({
-        type: buffer.readUInt16LE(offset + header.type), size, tgid: buffer.readUInt32LE(offset + header.tgid),
-        flags: buffer.readUInt32LE(offset + header.flags), bytes: buffer.subarray(offset, offset + size),
+        type: buffer.readUInt16LE(offset + header.type),
+        size,
+        tgid: buffer.readUInt32LE(offset + header.tgid),
+        flags: buffer.readUInt32LE(offset + header.flags),
+        bytes: buffer.subarray(offset, offset + size),
       });
       offset += size;
       seen++;
@@ -91,7 +102,10 @@ export function walkEvents(batches: readonly Batch[]): RawEvent[] {
 export function execFilename(event: RawEvent): string {
   const fields = LAYOUT.exec_event.fields;
   const length = event.bytes.readUInt16LE(fields.filename_len);
-  return event.bytes.subarray(fields.data, fields.data + length).toString('latin1').replace(/\0+$/, '');
+  return event.bytes
+    .subarray(fields.data, fields.data + length)
+    .toString('latin1')
+    .replace(/\0+$/, '');
 }
 
 /** exit_event.exit_code: (status << 8) | signal. */

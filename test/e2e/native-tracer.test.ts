@@ -8,8 +8,20 @@ import { start, type TracerOptions } from '../../native/index';
 import { COUNTER_NAMES, PER_TYPE_COUNTERS } from '../../capture/counters';
 import { CAPS, EVF } from '../../capture/layout';
 import {
-  addonSkipReason, bpfSkipReason, collect, EV, execFilename, exitCode, forkChild, makeFamilyShell, ofType, run, sum,
-  threadCpuSeconds, tracerOptions, walkEvents,
+  addonSkipReason,
+  bpfSkipReason,
+  collect,
+  EV,
+  execFilename,
+  exitCode,
+  forkChild,
+  makeFamilyShell,
+  ofType,
+  run,
+  sum,
+  threadCpuSeconds,
+  tracerOptions,
+  walkEvents,
 } from './native-tracer-helpers';
 
 // The record layer checks options as the user gave them (test/unit/record-options.test.ts); the addon only guards
@@ -25,7 +37,10 @@ describe('native tracer boundary (no root needed)', { skip: addonSkipReason() },
   ];
   for (const [what, override] of bad) {
     test(`refuses ${what} before loading anything`, () => {
-      assert.throws(() => start(tracerOptions(override)), (error: unknown) => error instanceof RangeError || error instanceof TypeError);
+      assert.throws(
+        () => start(tracerOptions(override)),
+        (error: unknown) => error instanceof RangeError || error instanceof TypeError,
+      );
     });
   }
 });
@@ -52,7 +67,9 @@ describe('native tracer (root + BTF)', { skip }, () => {
       assert.ok(rootExec.flags & EVF.EXEC_FAMILY_ROOT, 'the root exec carries EVF_EXEC_FAMILY_ROOT');
       assert.equal(execFilename(rootExec), family.shell);
 
-      const children = ofType(events, EV.FORK).filter((r) => r.tgid === root.pid).map(forkChild);
+      const children = ofType(events, EV.FORK)
+        .filter((r) => r.tgid === root.pid)
+        .map(forkChild);
       assert.equal(children.length, 2, 'the root forked once for /bin/true and once for /bin/sh');
       const childExecs = ofType(events, EV.EXEC).filter((r) => children.includes(r.tgid));
       assert.deepEqual(childExecs.map(execFilename).sort(), ['/bin/sh', '/bin/true']);
@@ -90,7 +107,11 @@ describe('native tracer (root + BTF)', { skip }, () => {
       assert.equal(sum(final.emitted), final.delivered, 'every emitted event reached JavaScript');
       assert.equal(sum(final.dropped) + final.userDroppedRecords + final.malformed, 0);
       assert.deepEqual(source.counters(), final, 'counters() after stop are the final ones');
-      assert.deepEqual(Object.keys(final), [...PER_TYPE_COUNTERS, ...COUNTER_NAMES], 'the addon reports the counters of capture/counters.ts, in order');
+      assert.deepEqual(
+        Object.keys(final),
+        [...PER_TYPE_COUNTERS, ...COUNTER_NAMES],
+        'the addon reports the counters of capture/counters.ts, in order',
+      );
       assert.throws(() => source.track(root.pid, 1), /stopped/);
     } finally {
       family.cleanup();
@@ -143,7 +164,11 @@ describe('native tracer (root + BTF)', { skip }, () => {
       const final = source.counters();
       assert.ok(final.userDroppedBatches >= 1, `expected user-space drops: ${JSON.stringify(final)}`);
       assert.equal(final.delivered, events.length);
-      assert.equal(sum(final.emitted), final.delivered + final.userDroppedRecords, 'every event is delivered or counted');
+      assert.equal(
+        sum(final.emitted),
+        final.delivered + final.userDroppedRecords,
+        'every event is delivered or counted',
+      );
     } finally {
       family.cleanup();
     }
@@ -153,8 +178,10 @@ describe('native tracer (root + BTF)', { skip }, () => {
     const index = path.resolve(__dirname, '../../native/index.js');
     const script = `try { require(${JSON.stringify(index)}).start(${JSON.stringify(tracerOptions())}); }
       catch (e) { console.log(JSON.stringify({ name: e.name, step: e.step, message: e.message })); }`;
-    const child = spawnSync('setpriv', ['--bounding-set=-all', '--inh-caps=-all', process.execPath, '-e', script],
-      { encoding: 'utf8', timeout: 20_000 });
+    const child = spawnSync('setpriv', ['--bounding-set=-all', '--inh-caps=-all', process.execPath, '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     const error = JSON.parse(child.stdout) as { name: string; step: string; message: string };
     assert.deepEqual([error.name, error.step], ['TracerError', 'privileges']);
     assert.match(error.message, /root|CAP_BPF/);
@@ -206,12 +233,19 @@ describe('native tracer (root + BTF)', { skip }, () => {
       const burst = await measure(async () => {
         await run(family.shell, ['-c', `i=0; while [ $i -lt ${execs} ]; do /bin/true; i=$((i+1)); done`]);
       });
-      const idle = await measure(() => new Promise((resolve) => setTimeout(resolve, Math.min(burst.seconds, 3) * 1000)));
-      for (const [name, m] of [['burst', burst], ['idle', idle]] as const) {
-        t.diagnostic(`${name}: ${m.seconds.toFixed(2)} s, ${m.batches} batches (${(m.batches / m.seconds).toFixed(1)}/s), ` +
-          `${m.events} events (${(m.events / m.seconds).toFixed(0)}/s), process CPU ${m.processCpu.toFixed(3)} s ` +
-          `(${(100 * m.processCpu / m.seconds).toFixed(1)}%), drain thread CPU ${m.drainCpu.toFixed(2)} s, ` +
-          `dropped ${m.dropped}`);
+      const idle = await measure(
+        () => new Promise((resolve) => setTimeout(resolve, Math.min(burst.seconds, 3) * 1000)),
+      );
+      for (const [name, m] of [
+        ['burst', burst],
+        ['idle', idle],
+      ] as const) {
+        t.diagnostic(
+          `${name}: ${m.seconds.toFixed(2)} s, ${m.batches} batches (${(m.batches / m.seconds).toFixed(1)}/s), ` +
+            `${m.events} events (${(m.events / m.seconds).toFixed(0)}/s), process CPU ${m.processCpu.toFixed(3)} s ` +
+            `(${((100 * m.processCpu) / m.seconds).toFixed(1)}%), drain thread CPU ${m.drainCpu.toFixed(2)} s, ` +
+            `dropped ${m.dropped}`,
+        );
       }
       assert.equal(burst.dropped, 0, 'a 4 MiB ring keeps up with a fork/exec loop');
     } finally {

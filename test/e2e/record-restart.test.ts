@@ -15,8 +15,12 @@ import { replayFiles } from '../../replay/pipeline';
 import type { SessionRecord } from '../../model/records';
 
 const ADDON = resolve(__dirname, '../../../native/build/Release/sshtrace.node');
-const skip = process.geteuid?.() !== 0 ? 'needs root (BPF, users, sshd)'
-  : !existsSync(ADDON) ? `needs the built addon (${ADDON}): npm run build` : false;
+const skip =
+  process.geteuid?.() !== 0
+    ? 'needs root (BPF, users, sshd)'
+    : !existsSync(ADDON)
+      ? `needs the built addon (${ADDON}): npm run build`
+      : false;
 const dir = mkdtempSync(join(tmpdir(), 'sshtr-restart-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -31,9 +35,15 @@ describe('a recorder restarted during a session', { skip }, () => {
       await withWorkspace('restart', async (ws) => {
         const first = await startRecorder(join(dir, 'a.sshtrace'), []);
         const client = startClient(fixture, ws, {
-          program: 'ssh', args: [...onlyMethod('publickey'), ...keyOptions(user.key!.privateKeyPath), target(fixture, user.name), COMMAND],
+          program: 'ssh',
+          args: [
+            ...onlyMethod('publickey'),
+            ...keyOptions(user.key!.privateKeyPath),
+            target(fixture, user.name),
+            COMMAND,
+          ],
         });
-        await pause(1000);                     // logged in, `sleep 2` running
+        await pause(1000); // logged in, `sleep 2` running
         assert.equal(await first.stop(), 0, first.stderr());
         const second = await startRecorder(join(dir, 'b.sshtrace'), []);
         const result = await client.done;
@@ -48,9 +58,12 @@ describe('a recorder restarted during a session', { skip }, () => {
         assert.equal(session.source?.port, result.sourcePort);
         assert.equal(session.method, 'publickey', 'the login itself was seen by the first capture');
         assert.notEqual(session.end, null, 'the end was seen by the second capture');
-        assert.ok(session.incomplete_reasons.some((r) => /not running/.test(r)), session.incomplete_reasons.join('; '));
+        assert.ok(
+          session.incomplete_reasons.some((r) => /not running/.test(r)),
+          session.incomplete_reasons.join('; '),
+        );
         const shell = session.commands.find((c) => c.argv.join(' ') === `bash -c ${COMMAND}`);
-        assert.equal(shell?.exit_code, 6, 'the shell, exec\'d in the first capture, exits in the second');
+        assert.equal(shell?.exit_code, 6, "the shell, exec'd in the first capture, exits in the second");
         assert.equal(shell?.from_snapshot, false);
         const id = session.commands.find((c) => c.argv.join(' ') === 'id -un');
         assert.equal(id?.exit_code, 0, 'a command started after the restart');

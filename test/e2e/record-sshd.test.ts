@@ -13,8 +13,12 @@ import type { AcceptEvent, ExecEvent, ExitEvent, MonitorMessageEvent, TraceEvent
 import { secretsInCapture } from './support/secrets';
 
 const ADDON = resolve(__dirname, '../../../native/build/Release/sshtrace.node');
-const skip = process.geteuid?.() !== 0 ? 'needs root (BPF, users, sshd)'
-  : !existsSync(ADDON) ? `needs the built addon (${ADDON}): npm run build` : false;
+const skip =
+  process.geteuid?.() !== 0
+    ? 'needs root (BPF, users, sshd)'
+    : !existsSync(ADDON)
+      ? `needs the built addon (${ADDON}): npm run build`
+      : false;
 const dir = mkdtempSync(join(tmpdir(), 'sshtr-record-sshd-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -35,12 +39,18 @@ describe('sshtrace record against a real sshd (dumped events)', { skip }, () => 
     for (const e of events) if (e.kind === 'fork' && pids.has(e.tgid)) pids.add(e.childTgid);
     return events.filter((e) => 'tgid' in e && pids.has(e.tgid));
   };
-  const messages = (sourcePort: number, type?: number) => connectionEvents(sourcePort)
-    .filter((e): e is MonitorMessageEvent => e.kind === 'frame' && (type === undefined || e.msgType === type));
+  const messages = (sourcePort: number, type?: number) =>
+    connectionEvents(sourcePort).filter(
+      (e): e is MonitorMessageEvent => e.kind === 'frame' && (type === undefined || e.msgType === type),
+    );
 
   before(async () => {
     if (skip) return;
-    run = await recordScenarios({ scenarios: SCENARIO_NAMES.map(scenarioNamed), output: join(dir, 'c.sshtrace'), concurrency: 4 });
+    run = await recordScenarios({
+      scenarios: SCENARIO_NAMES.map(scenarioNamed),
+      output: join(dir, 'c.sshtrace'),
+      concurrency: 4,
+    });
     events = [];
     for await (const e of readEvents([run.capture])) events.push(e);
   });
@@ -61,8 +71,10 @@ describe('sshtrace record against a real sshd (dumped events)', { skip }, () => 
   });
 
   it('shows each password attempt as a withheld request and its answer', () => {
-    const answers = (name: string) => messages(port(name)).filter((m) => m.msgType === 12 || m.msgType === 13)
-      .map((m) => (m.msgType === 12 ? `12 withheld=${m.withheld} bytes=${m.body.length}` : `13 ${u32(m.body)}`));
+    const answers = (name: string) =>
+      messages(port(name))
+        .filter((m) => m.msgType === 12 || m.msgType === 13)
+        .map((m) => (m.msgType === 12 ? `12 withheld=${m.withheld} bytes=${m.body.length}` : `13 ${u32(m.body)}`));
     const wrong = '12 withheld=true bytes=0';
     assert.deepEqual(answers('wrong_passwords'), [wrong, '13 0', wrong, '13 0', wrong, '13 0']);
     assert.deepEqual(answers('invalid_user'), [wrong, '13 0']);
@@ -73,7 +85,13 @@ describe('sshtrace record against a real sshd (dumped events)', { skip }, () => 
 
   it('shows the publickey verification and the pty', () => {
     const p = port('publickey_pty_session');
-    assert.equal(messages(p, 25).map((m) => u32(m.body)).at(-1), 0, 'ANS_KEYVERIFY ok');
+    assert.equal(
+      messages(p, 25)
+        .map((m) => u32(m.body))
+        .at(-1),
+      0,
+      'ANS_KEYVERIFY ok',
+    );
     assert.match(cstring(messages(p, 29)[0]!.body.subarray(4)), /^\/dev\/pts\/\d+$/);
     const login = connectionEvents(p).find((e): e is ExecEvent => e.kind === 'exec' && e.argv[0] === '-bash');
     assert.ok(login, 'the login shell exec');
@@ -84,7 +102,9 @@ describe('sshtrace record against a real sshd (dumped events)', { skip }, () => 
     const [shell, child] = session.commands;
     const mine = connectionEvents(port('password_command_fails'));
     for (const want of [shell!, child!]) {
-      const exec = mine.find((e): e is ExecEvent => e.kind === 'exec' && JSON.stringify(e.argv) === JSON.stringify(want.argv));
+      const exec = mine.find(
+        (e): e is ExecEvent => e.kind === 'exec' && JSON.stringify(e.argv) === JSON.stringify(want.argv),
+      );
       assert.ok(exec, `exec of ${JSON.stringify(want.argv)}`);
       const exit = mine.find((e): e is ExitEvent => e.kind === 'exit' && e.tgid === exec.tgid);
       assert.equal(exit?.exitCode, want.exit_code, `exit code of ${want.argv.join(' ')}`);

@@ -16,8 +16,12 @@ import type { OutputRecord } from '../../model/records';
 import { secretsInCapture } from './support/secrets';
 
 const ADDON = resolve(__dirname, '../../../native/build/Release/sshtrace.node');
-const skip = process.geteuid?.() !== 0 ? 'needs root (BPF, users, sshd)'
-  : !existsSync(ADDON) ? `needs the built addon (${ADDON}): npm run build` : false;
+const skip =
+  process.geteuid?.() !== 0
+    ? 'needs root (BPF, users, sshd)'
+    : !existsSync(ADDON)
+      ? `needs the built addon (${ADDON}): npm run build`
+      : false;
 
 const dir = mkdtempSync(join(tmpdir(), 'sshtr-syscall-sends-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,13 +32,16 @@ describe('sends read at syscall exit (--send-hook syscalls)', { skip }, () => {
 
   it('records every scenario without a loss, and says so in the header', async () => {
     run = await recordScenarios({
-      scenarios: SCENARIOS, output: join(dir, 'syscalls.sshtrace'), concurrency: 4, recordArgs: ['--send-hook', 'syscalls'],
+      scenarios: SCENARIOS,
+      output: join(dir, 'syscalls.sshtrace'),
+      concurrency: 4,
+      recordArgs: ['--send-hook', 'syscalls'],
     });
     assert.equal(run.recorderExit, 0, run.recorderStderr);
     assert.match(run.recorderStderr, /no losses/, run.recorderStderr);
     for (const o of run.outcomes) assert.equal(o.error, null, `${o.scenario}: ${o.error?.message}`);
     const header = (await openCaptures([run.capture])).files[0]!.header!;
-    assert.equal(header.options['syscallSends'], true);
+    assert.equal(header.options.syscallSends, true);
     records = await replayFiles([run.capture]);
   });
 
@@ -46,7 +53,10 @@ describe('sends read at syscall exit (--send-hook syscalls)', { skip }, () => {
   });
 
   it('explains everything it saw: no anomaly, nothing incomplete', () => {
-    assert.deepEqual(records.filter((r) => r.type === 'anomaly' || ('incomplete' in r && r.incomplete)), []);
+    assert.deepEqual(
+      records.filter((r) => r.type === 'anomaly' || ('incomplete' in r && r.incomplete)),
+      [],
+    );
   });
 
   it('never lets a password reach the capture', async () => {

@@ -12,7 +12,12 @@ import { readEvents } from '../../replay';
 const ROOT = resolve(__dirname, '../../..');
 const CLI = join(ROOT, 'dist/cli/main.js');
 const ADDON = join(ROOT, 'native/build/Release/sshtrace.node');
-const skip = process.geteuid?.() !== 0 ? 'needs root (BPF)' : !existsSync(ADDON) ? `needs the built addon (${ADDON}): npm run build` : false;
+const skip =
+  process.geteuid?.() !== 0
+    ? 'needs root (BPF)'
+    : !existsSync(ADDON)
+      ? `needs the built addon (${ADDON}): npm run build`
+      : false;
 
 const dir = mkdtempSync(join(tmpdir(), 'sshtr-record-e2e-'));
 const started: ChildProcess[] = [];
@@ -34,13 +39,19 @@ const exited = (child: ChildProcess) => new Promise<number>((done) => child.once
 function stderrLines(child: ChildProcess): { lines: string[]; line: (prefix: string) => Promise<void> } {
   const lines: string[] = [];
   let text = '';
-  child.stderr!.on('data', (chunk: Buffer) => { text += chunk.toString(); lines.splice(0, lines.length, ...text.split('\n').filter(Boolean)); });
-  const line = (prefix: string) => new Promise<void>((done, fail) => {
-    const check = () => (lines.some((l) => l.startsWith(prefix)) ? done() : undefined);
-    child.stderr!.on('data', check);
-    child.once('exit', () => (lines.some((l) => l.startsWith(prefix)) ? done() : fail(new Error(`no "${prefix}" line: ${lines.join(' | ')}`))));
-    check();
+  child.stderr!.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+    lines.splice(0, lines.length, ...text.split('\n').filter(Boolean));
   });
+  const line = (prefix: string) =>
+    new Promise<void>((done, fail) => {
+      const check = () => (lines.some((l) => l.startsWith(prefix)) ? done() : undefined);
+      child.stderr!.on('data', check);
+      child.once('exit', () =>
+        lines.some((l) => l.startsWith(prefix)) ? done() : fail(new Error(`no "${prefix}" line: ${lines.join(' | ')}`)),
+      );
+      check();
+    });
   return { lines, line };
 }
 
@@ -66,12 +77,20 @@ describe('sshtrace record (root, real tracer)', { skip }, () => {
     for await (const e of readEvents([output])) events.push(e);
     const snapshot = events.find((e): e is SnapshotEvent => e.kind === 'snapshot')!;
     const family = snapshot.processes.find((p) => p.pid === before.pid)!;
-    assert.deepEqual({ exe: family.exe, argv: family.argv, flags: family.flags }, { exe: shell, argv: [shell, '-c', 'sleep 6; true'], flags: 3 });
-    assert.ok(snapshot.processes.some((p) => p.ppid === before.pid && p.argv[0] === 'sleep' && p.flags === 1), 'the sleep child, followed');
+    assert.deepEqual(
+      { exe: family.exe, argv: family.argv, flags: family.flags },
+      { exe: shell, argv: [shell, '-c', 'sleep 6; true'], flags: 3 },
+    );
+    assert.ok(
+      snapshot.processes.some((p) => p.ppid === before.pid && p.argv[0] === 'sleep' && p.flags === 1),
+      'the sleep child, followed',
+    );
 
     const rootExec = events.find((e): e is ExecEvent => e.kind === 'exec' && e.tgid === during.pid)!;
-    assert.deepEqual({ filename: rootExec.filename, argv: rootExec.argv, familyRoot: rootExec.familyRoot },
-      { filename: shell, argv: [shell, '-c', '/usr/bin/id -u >/dev/null; exit 3'], familyRoot: true });
+    assert.deepEqual(
+      { filename: rootExec.filename, argv: rootExec.argv, familyRoot: rootExec.familyRoot },
+      { filename: shell, argv: [shell, '-c', '/usr/bin/id -u >/dev/null; exit 3'], familyRoot: true },
+    );
     const fork = events.find((e): e is ForkEvent => e.kind === 'fork' && e.tgid === during.pid)!;
     const idExec = events.find((e): e is ExecEvent => e.kind === 'exec' && e.tgid === fork.childTgid)!;
     assert.deepEqual(idExec.argv, ['/usr/bin/id', '-u']);
@@ -79,6 +98,11 @@ describe('sshtrace record (root, real tracer)', { skip }, () => {
     assert.equal(exitOf(fork.childTgid).exitCode, 0);
     assert.equal(exitOf(during.pid!).exitCode, 3);
     assert.ok(!events.some((e) => 'tgid' in e && e.tgid === recorder.pid), 'the recorder never traces itself');
-    assert.deepEqual(events.at(-1), { kind: 'capture_end', ts: (events.at(-1) as { ts: number }).ts, clean: true, reason: 'duration of 3 s elapsed' });
+    assert.deepEqual(events.at(-1), {
+      kind: 'capture_end',
+      ts: (events.at(-1) as { ts: number }).ts,
+      clean: true,
+      reason: 'duration of 3 s elapsed',
+    });
   });
 });

@@ -21,7 +21,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 async function listening(port: number, timeoutMs = 10_000): Promise<void> {
   for (const started = Date.now(); Date.now() - started < timeoutMs; await sleep(50)) {
     const ok = await new Promise<boolean>((done) => {
-      const socket = connect(port, '127.0.0.1', () => { socket.destroy(); done(true); });
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        done(true);
+      });
       socket.once('error', () => done(false));
     });
     if (ok) return;
@@ -33,11 +36,21 @@ async function listening(port: number, timeoutMs = 10_000): Promise<void> {
 function assertSessions(records: readonly OutputRecord[], truths: readonly SessionTruth[], user: string): void {
   for (const truth of truths) {
     assert.equal(truth.exitStatus, 0, `session ${truth.index}: ${truth.stderr}`);
-    const found = records.filter((r): r is SessionRecord => r.type === 'session' && r.source?.port === truth.sourcePort);
+    const found = records.filter(
+      (r): r is SessionRecord => r.type === 'session' && r.source?.port === truth.sourcePort,
+    );
     assert.equal(found.length, 1, `session ${truth.index} (port ${truth.sourcePort})`);
     const s = found[0]!;
-    assert.deepEqual({ user: s.user, incomplete: s.incomplete, ended: s.end !== null }, { user, incomplete: false, ended: true }, s.incomplete_reasons.join('; '));
-    assert.deepEqual(s.commands.filter((c) => c.argv[0] !== 'bash').map((c) => c.argv), truth.commands, `session ${truth.index}`);
+    assert.deepEqual(
+      { user: s.user, incomplete: s.incomplete, ended: s.end !== null },
+      { user, incomplete: false, ended: true },
+      s.incomplete_reasons.join('; '),
+    );
+    assert.deepEqual(
+      s.commands.filter((c) => c.argv[0] !== 'bash').map((c) => c.argv),
+      truth.commands,
+      `session ${truth.index}`,
+    );
   }
 }
 
@@ -69,12 +82,20 @@ describe('the listener re-executes itself on SIGHUP mid-capture', { skip }, () =
       const failures = await runFailedAttempts(fixture, victim, 2, 1, 2);
       const records = await stopAndReplay(recorder, capture);
       const dump = await runCli(['dump', '--kinds', 'exec', capture]);
-      const reexec = lines(dump.stdout).map((l) => JSON.parse(l) as { tgid: number }).filter((e) => e.tgid === fixture!.pid);
-      assert.equal(reexec.length, 1, 'the listener exec\'d itself once, in place (same pid)');
-      assertSessions(records, [...before, ...await across, ...afterHup], user.name);
+      const reexec = lines(dump.stdout)
+        .map((l) => JSON.parse(l) as { tgid: number })
+        .filter((e) => e.tgid === fixture!.pid);
+      assert.equal(reexec.length, 1, "the listener exec'd itself once, in place (same pid)");
+      assertSessions(records, [...before, ...(await across), ...afterHup], user.name);
       const auths = records.filter((r): r is AuthRecord => r.type === 'auth' && r.user === victim.name);
-      assert.deepEqual(auths.map((a) => [a.success, a.source?.port]), failures.flatMap((f) => Array(f.attempts).fill([false, f.sourcePort])));
-      assert.deepEqual(records.filter((r) => r.type === 'anomaly'), []);
+      assert.deepEqual(
+        auths.map((a) => [a.success, a.source?.port]),
+        failures.flatMap((f) => Array(f.attempts).fill([false, f.sourcePort])),
+      );
+      assert.deepEqual(
+        records.filter((r) => r.type === 'anomaly'),
+        [],
+      );
     } finally {
       await fixture?.stop();
     }
@@ -95,7 +116,10 @@ describe('an sshd started after the recorder', { skip }, () => {
       const records = await stopAndReplay(recorder, capture);
       assertSessions(records, sessions, user.name);
       const auths = records.filter((r): r is AuthRecord => r.type === 'auth' && r.user === victim.name);
-      assert.deepEqual(auths.map((a) => [a.success, a.source?.port, a.pids.listener]), [[false, failures[0]!.sourcePort, fixture.pid]]);
+      assert.deepEqual(
+        auths.map((a) => [a.success, a.source?.port, a.pids.listener]),
+        [[false, failures[0]!.sourcePort, fixture.pid]],
+      );
     } finally {
       if (recorder.child.exitCode === null) await recorder.stop();
       await fixture?.stop();

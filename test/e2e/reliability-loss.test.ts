@@ -20,12 +20,21 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Dumped { kind: string; ts: number; realtimeNs?: number; dropped?: Record<string, number>; userDropped?: number; clean?: boolean }
+interface Dumped {
+  kind: string;
+  ts: number;
+  realtimeNs?: number;
+  dropped?: Record<string, number>;
+  userDropped?: number;
+  clean?: boolean;
+}
 
 async function dumpEvents(capture: string): Promise<Dumped[]> {
   const result = await runCli(['dump', capture]);
   assert.equal(result.code, 0, result.stderr);
-  return lines(result.stdout).map((l) => JSON.parse(l) as Dumped).filter((e) => e.kind !== 'header');
+  return lines(result.stdout)
+    .map((l) => JSON.parse(l) as Dumped)
+    .filter((e) => e.kind !== 'header');
 }
 
 const lostIn = (e: Dumped) => Object.values(e.dropped ?? {}).reduce((a, b) => a + b, 0) + (e.userDropped ?? 0);
@@ -45,7 +54,8 @@ function lossIntervals(events: readonly Dumped[]): [number, number][] {
 }
 
 function span(r: OutputRecord): [number, number] | null {
-  if (r.type === 'session' || r.type === 'connection') return [Date.parse(r.start), r.end === null ? Infinity : Date.parse(r.end)];
+  if (r.type === 'session' || r.type === 'connection')
+    return [Date.parse(r.start), r.end === null ? Infinity : Date.parse(r.end)];
   if (r.type === 'auth') return [Date.parse(r.time), Date.parse(r.time)];
   return null;
 }
@@ -53,12 +63,19 @@ function span(r: OutputRecord): [number, number] | null {
 const skip = rootSkipReason();
 
 /** Records a burst of `sessions` × `commands` with `recordArgs`; returns the recorder's stderr. */
-async function recordBurst(capture: string, recordArgs: readonly string[], sessions: number, commands: number, padBytes = 0): Promise<string> {
+async function recordBurst(
+  capture: string,
+  recordArgs: readonly string[],
+  sessions: number,
+  commands: number,
+  padBytes = 0,
+): Promise<string> {
   const fixture = await startLoadSshd();
   try {
     const user = await fixture.createUser({ key: true });
     const recorder = await startRecorder(capture, recordArgs);
-    for (const s of await runCommandSessions(fixture, user, sessions, commands, { padBytes })) assert.equal(s.exitStatus, 0, s.stderr);
+    for (const s of await runCommandSessions(fixture, user, sessions, commands, { padBytes }))
+      assert.equal(s.exitStatus, 0, s.stderr);
     await sleep(300);
     assert.equal(await recorder.stop(), 0, recorder.stderr());
     return recorder.stderr();
@@ -76,7 +93,8 @@ function overlappingLoss(records: readonly OutputRecord[], events: readonly Dump
   });
 }
 
-const LOSS_WARNING = /^sshtrace: warning: (\d+) event\(s\) dropped in the kernel \(ring buffer full: record with a larger --ring-buffer-size\); (\d+) record\(s\) marked incomplete$/;
+const LOSS_WARNING =
+  /^sshtrace: warning: (\d+) event\(s\) dropped in the kernel \(ring buffer full: record with a larger --ring-buffer-size\); (\d+) record\(s\) marked incomplete$/;
 
 describe('ring buffer overflow', { skip }, () => {
   it('counts the drops in the capture, marks every affected record incomplete, and warns in one line', async (t) => {
@@ -100,7 +118,9 @@ describe('ring buffer overflow', { skip }, () => {
     assert.ok(affected.length > 0, 'some record overlapped a loss');
     for (const r of affected) assert.equal((r as SessionRecord).incomplete, true, JSON.stringify(r).slice(0, 300));
     assert.equal(Number(warning[2]), records.filter((r) => 'incomplete' in r && r.incomplete).length);
-    t.diagnostic(`4 KiB ring buffer: ${dropped} events dropped; ${affected.length} records overlapped a loss; ${warning[2]} of ${records.length} records incomplete`);
+    t.diagnostic(
+      `4 KiB ring buffer: ${dropped} events dropped; ${affected.length} records overlapped a loss; ${warning[2]} of ${records.length} records incomplete`,
+    );
 
     const strict = await runCli(['replay', '--format', 'jsonl', '--strict', capture]);
     assert.equal(strict.code, EXIT.damaged, strict.stderr);
@@ -130,19 +150,35 @@ describe('recorder killed with SIGKILL mid-capture', { skip }, () => {
     const events = await dumpEvents(capture);
     assert.deepEqual(events.at(-1)!.kind === 'capture_end' && events.at(-1)!.clean, false);
     const clock = events.filter((e) => e.kind === 'clock').at(-1)!;
-    const lastKernelTs = Math.max(...events.filter((e) => !['clock', 'counters', 'snapshot', 'capture_end', 'gap'].includes(e.kind)).map((e) => e.ts));
+    const lastKernelTs = Math.max(
+      ...events
+        .filter((e) => !['clock', 'counters', 'snapshot', 'capture_end', 'gap'].includes(e.kind))
+        .map((e) => e.ts),
+    );
     const lostMs = killedAt - (lastKernelTs + clock.realtimeNs! - clock.ts) / 1e6;
     assert.ok(lostMs < 1600, `the last captured event is ${lostMs.toFixed(0)} ms before the kill`);
     t.diagnostic(`SIGKILL: the last event read is ${lostMs.toFixed(0)} ms before the kill`);
 
     const replay = await runCli(['replay', '--format', 'jsonl', capture]);
     assert.equal(replay.code, 0, replay.stderr);
-    assert.ok(lines(replay.stderr).some((l) => /^sshtrace: warning: .*killed\.sshtrace: no trailer \(the recorder was killed or the file was cut\): read up to the last complete frame$/.test(l)), replay.stderr);
+    assert.ok(
+      lines(replay.stderr).some((l) =>
+        /^sshtrace: warning: .*killed\.sshtrace: no trailer \(the recorder was killed or the file was cut\): read up to the last complete frame$/.test(
+          l,
+        ),
+      ),
+      replay.stderr,
+    );
     const records = lines(replay.stdout).map((l) => JSON.parse(l) as OutputRecord);
     for (const truth of before!) {
-      const session = records.find((r): r is SessionRecord => r.type === 'session' && r.source?.port === truth.sourcePort);
+      const session = records.find(
+        (r): r is SessionRecord => r.type === 'session' && r.source?.port === truth.sourcePort,
+      );
       assert.ok(session, `session ${truth.index} ended before the kill`);
-      assert.deepEqual(session.commands.filter((c) => c.argv[0] === '/bin/true').map((c) => c.argv), truth.commands);
+      assert.deepEqual(
+        session.commands.filter((c) => c.argv[0] === '/bin/true').map((c) => c.argv),
+        truth.commands,
+      );
     }
     const strict = await runCli(['replay', '--format', 'jsonl', '--strict', capture]);
     assert.equal(strict.code, EXIT.damaged, strict.stderr);
@@ -162,17 +198,29 @@ describe('disk full', { skip }, () => {
       const user = await fixture.createUser({ key: true });
       const recorder = await startRecorder(capture, []);
       const exited = new Promise<number | null>((done) => recorder.child.once('exit', (code) => done(code)));
-      for (let round = 0; round < 20 && recorder.child.exitCode === null; round++) await runCommandSessions(fixture, user, 4, 100);
+      for (let round = 0; round < 20 && recorder.child.exitCode === null; round++)
+        await runCommandSessions(fixture, user, 4, 100);
       assert.equal(await exited, EXIT.output, recorder.stderr());
       const last = lines(recorder.stderr()).at(-1)!;
-      assert.match(last, new RegExp(`^sshtrace: cannot write ${capture}: no space left on device \\(ENOSPC\\); the frames written before this stay readable$`));
+      assert.match(
+        last,
+        new RegExp(
+          `^sshtrace: cannot write ${capture}: no space left on device \\(ENOSPC\\); the frames written before this stay readable$`,
+        ),
+      );
     } finally {
       await fixture.stop();
     }
     const replay = await runCli(['replay', '--format', 'jsonl', capture]);
     assert.equal(replay.code, 0, replay.stderr);
-    assert.ok(lines(replay.stdout).some((l) => (JSON.parse(l) as OutputRecord).type === 'session'), 'sessions before the disk filled are there');
-    assert.ok(lines(replay.stderr).some((l) => l.includes('no trailer')), replay.stderr);
+    assert.ok(
+      lines(replay.stdout).some((l) => (JSON.parse(l) as OutputRecord).type === 'session'),
+      'sessions before the disk filled are there',
+    );
+    assert.ok(
+      lines(replay.stderr).some((l) => l.includes('no trailer')),
+      replay.stderr,
+    );
     t.diagnostic(`disk full: ${lines(replay.stdout).length} records read back; replay said: ${replay.stderr.trim()}`);
   });
 });

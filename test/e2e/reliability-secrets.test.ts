@@ -12,7 +12,12 @@ import { startPrivateSshd } from '../../harness/fixture';
 import { startRecorder } from '../../harness/record-scenarios';
 import { compareWithTruth, formatMismatches } from '../../harness/corpus/compare';
 import { runScenarios, type ScenarioOutcome } from '../../harness/scenarios';
-import { invalidUser, keyboardInteractive, passwordCommandFails, wrongThenRight } from '../../harness/scenarios/password';
+import {
+  invalidUser,
+  keyboardInteractive,
+  passwordCommandFails,
+  wrongThenRight,
+} from '../../harness/scenarios/password';
 import { wrongPassword } from '../../harness/scenarios/scenario';
 import { replayFiles } from '../../replay/pipeline';
 import { startClient } from '../../harness/scenarios/client';
@@ -27,7 +32,10 @@ const SCENARIOS = [passwordCommandFails, keyboardInteractive, wrongThenRight, in
 const dir = mkdtempSync(join(tmpdir(), 'sshtr-secrets-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Target { readonly name: string; readonly root: string | undefined }
+interface Target {
+  readonly name: string;
+  readonly root: string | undefined;
+}
 // Host: Debian 12's 9.2p1. Chroots: 8.4p1 (bullseye), 10.0p1 (trixie: PAM 1.7 feeds unix_chkpwd through a pipe), 10.6p1 (sid).
 const TARGETS: readonly Target[] = [
   { name: 'host', root: undefined },
@@ -37,12 +45,19 @@ const TARGETS: readonly Target[] = [
 function skipFor(target: Target): string | false {
   const base = rootSkipReason();
   if (base) return base;
-  if (target.root === undefined) return existsSync('/usr/sbin/sshd') ? false : '/usr/sbin/sshd missing: apt-get install openssh-server';
+  if (target.root === undefined)
+    return existsSync('/usr/sbin/sshd') ? false : '/usr/sbin/sshd missing: apt-get install openssh-server';
   return existsSync(join(target.root, 'usr/sbin/sshd'))
-    ? false : `no Debian ${target.name} root filesystem at ${target.root} (sudo npx sshtrace corpus rootfs build ${target.name} builds it)`;
+    ? false
+    : `no Debian ${target.name} root filesystem at ${target.root} (sudo npx sshtrace corpus rootfs build ${target.name} builds it)`;
 }
 
-interface LiveRun { readonly captures: readonly string[]; readonly passwords: readonly string[]; readonly outcomes: readonly ScenarioOutcome[]; readonly version: string }
+interface LiveRun {
+  readonly captures: readonly string[];
+  readonly passwords: readonly string[];
+  readonly outcomes: readonly ScenarioOutcome[];
+  readonly version: string;
+}
 
 async function recordLive(target: Target): Promise<LiveRun> {
   const fixture = await startPrivateSshd(target.root === undefined ? {} : { root: target.root });
@@ -55,7 +70,10 @@ async function recordLive(target: Target): Promise<LiveRun> {
       assert.equal(await r.stop(), 0, r.stderr());
       assert.match(r.stderr(), /no losses/, r.stderr());
     }
-    const passwords = fixture.users().map((u) => u.password).filter((p): p is string => p !== null);
+    const passwords = fixture
+      .users()
+      .map((u) => u.password)
+      .filter((p): p is string => p !== null);
     return { captures, passwords, outcomes, version: fixture.version };
   } finally {
     await fixture.stop();
@@ -86,7 +104,9 @@ for (const target of TARGETS) {
     it('captured every attempt (so the capture is not trivially empty)', async () => {
       for (const capture of run.captures) {
         const records = await replayFiles([capture]);
-        const problems = run.outcomes.flatMap((o) => compareWithTruth(o.truth!, records)).filter((m) => m.where.endsWith(' attempts'));
+        const problems = run.outcomes
+          .flatMap((o) => compareWithTruth(o.truth!, records))
+          .filter((m) => m.where.endsWith(' attempts'));
         assert.equal(problems.length, 0, `${run.version}, ${capture}:\n${formatMismatches(problems)}`);
       }
     });
@@ -96,7 +116,8 @@ for (const target of TARGETS) {
     });
 
     it('finds no password in the raw capture, its frames, replay (every format) or dump', async () => {
-      for (const capture of run.captures) assert.deepEqual(await allSecretHits(capture, run.passwords), [], `${run.version} ${capture}`);
+      for (const capture of run.captures)
+        assert.deepEqual(await allSecretHits(capture, run.passwords), [], `${run.version} ${capture}`);
     });
 
     it('finds a planted password (positive control: the search can fail)', async () => {
@@ -105,9 +126,15 @@ for (const target of TARGETS) {
       await plantSecret(run.captures[0]!, planted, `${run.passwords[0]} ${wrong}`);
       const inCapture = await secretsInCapture(planted, run.passwords);
       assert.deepEqual(new Set(inCapture.map((h) => h.secret)), new Set([run.passwords[0], wrong]));
-      assert.ok(inCapture.some((h) => h.where.endsWith('(decompressed)')), JSON.stringify(inCapture));
+      assert.ok(
+        inCapture.some((h) => h.where.endsWith('(decompressed)')),
+        JSON.stringify(inCapture),
+      );
       const inOutput = await secretsInOutputs(planted, run.passwords);
-      assert.ok(inOutput.some((h) => h.where === 'sshtrace dump' && h.secret === run.passwords[0]), JSON.stringify(inOutput));
+      assert.ok(
+        inOutput.some((h) => h.where === 'sshtrace dump' && h.secret === run.passwords[0]),
+        JSON.stringify(inOutput),
+      );
     });
   });
 }
@@ -121,7 +148,7 @@ const corpusCaptures = existsSync(CORPUS) ? committedCaptures(CORPUS) : [];
 const byBuild = new Map<string, string[]>();
 for (const capture of corpusCaptures) {
   const build = relative(CORPUS, capture).split(sep).slice(0, -2).join('/') || relative(CORPUS, dirname(capture));
-  byBuild.set(build, [...byBuild.get(build) ?? [], capture]);
+  byBuild.set(build, [...(byBuild.get(build) ?? []), capture]);
 }
 
 const sidecarOf = (capture: string) => capture.replace(/\.sshtrace$/, '.secrets.json');
@@ -129,7 +156,11 @@ const sidecarOf = (capture: string) => capture.replace(/\.sshtrace$/, '.secrets.
 /** Every password listed beside `captures`; throws naming each capture that has no (readable) sidecar. */
 function listedPasswords(captures: readonly string[]): string[] {
   const missing = captures.filter((c) => !existsSync(sidecarOf(c)));
-  assert.deepEqual(missing, [], 'captures without a <capture>.secrets.json ("sshtrace corpus record" writes one): re-record them');
+  assert.deepEqual(
+    missing,
+    [],
+    'captures without a <capture>.secrets.json ("sshtrace corpus record" writes one): re-record them',
+  );
   const listed = captures.flatMap((c) => readSecretsFile(sidecarOf(c)).passwords);
   assert.ok(listed.length > 0, `no password listed beside ${captures.length} captures: the search would prove nothing`);
   return listed;
@@ -155,14 +186,30 @@ describe('--file-writes reads only the pre-auth log pipe', { skip: skipFor(TARGE
   it('never captures what a ChrootDirectory session pipes to its command, but still the pre-auth log', async () => {
     const secret = `sshtr-session-data-${Date.now()}`;
     const capture = join(dir, 'chroot-directory.sshtrace');
-    const fixture = await startPrivateSshd({ logLevel: 'DEBUG1', extraConfig: ['Match User sshtr_*', '  ChrootDirectory /'] });
+    const fixture = await startPrivateSshd({
+      logLevel: 'DEBUG1',
+      extraConfig: ['Match User sshtr_*', '  ChrootDirectory /'],
+    });
     try {
       const user = await fixture.createUser({ key: true });
       const recorder = await startRecorder(capture, ['--file-writes']);
-      const result = await withWorkspace('chroot_directory', (ws) => startClient(fixture, ws, {
-        program: 'ssh', args: [...onlyMethod('publickey'), ...keyOptions(user.key!.privateKeyPath), target(fixture, user.name), 'cat > /dev/null'],
-        interact: async (io) => { io.write(`${secret}\n`); await sleep(500); },
-      }).done);
+      const result = await withWorkspace(
+        'chroot_directory',
+        (ws) =>
+          startClient(fixture, ws, {
+            program: 'ssh',
+            args: [
+              ...onlyMethod('publickey'),
+              ...keyOptions(user.key!.privateKeyPath),
+              target(fixture, user.name),
+              'cat > /dev/null',
+            ],
+            interact: async (io) => {
+              io.write(`${secret}\n`);
+              await sleep(500);
+            },
+          }).done,
+      );
       assert.equal(result.exitStatus, 0, result.stderr);
       await sleep(300);
       assert.equal(await recorder.stop(), 0, recorder.stderr());

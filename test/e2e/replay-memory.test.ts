@@ -18,7 +18,14 @@ import { after, before, describe, it } from 'node:test';
 import type { KernelEvent, SnapshotEvent } from '../../capture/events';
 import { sampleHeader } from '../arbitraries/captures';
 import {
-  CloseChannelCommand, ConnectCommand, EndSessionCommand, OpenChannelCommand, SucceedCommand, fixedSetup, prog, RunProgramCommand,
+  CloseChannelCommand,
+  ConnectCommand,
+  EndSessionCommand,
+  OpenChannelCommand,
+  SucceedCommand,
+  fixedSetup,
+  prog,
+  RunProgramCommand,
 } from '../sim/script';
 import { runScenario } from '../sim/scenario';
 import type { PrivsepCommand } from '../sim/cmd-connect';
@@ -39,17 +46,28 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 function manyLogins(n: number): { header: CaptureHeader; kernel: KernelEvent[] } {
   const actions: PrivsepCommand[] = [];
   for (let i = 0; i < n; i++) {
-    actions.push(new ConnectCommand(i % 3, i), new SucceedCommand(0, 'sshtr_alice', 'password', false, 0),
-      new OpenChannelCommand(0, 'exec', `echo ${i}`), new RunProgramCommand(0, 0, prog(['id', '-u'])),
-      new CloseChannelCommand(0, 0, null, { code: 0 }), new EndSessionCommand(0, 'disconnect'));
+    actions.push(
+      new ConnectCommand(i % 3, i),
+      new SucceedCommand(0, 'sshtr_alice', 'password', false, 0),
+      new OpenChannelCommand(0, 'exec', `echo ${i}`),
+      new RunProgramCommand(0, 0, prog(['id', '-u'])),
+      new CloseChannelCommand(0, 0, null, { code: 0 }),
+      new EndSessionCommand(0, 'disconnect'),
+    );
   }
   const events = runScenario({ setup: fixedSetup('9.2p1'), commands: actions }).events;
   const snapshot = events.find((e): e is SnapshotEvent => e.kind === 'snapshot');
-  const header = sampleHeader({ snapshot: snapshot?.processes ?? [], passwd: [['sshtr_alice', 1001, 1001, '/home/a', '/bin/bash']] });
+  const header = sampleHeader({
+    snapshot: snapshot?.processes ?? [],
+    passwd: [['sshtr_alice', 1001, 1001, '/home/a', '/bin/bash']],
+  });
   return { header, kernel: kernelEvents(events) };
 }
 
-interface Progress { readonly sessions: number; readonly readOffset: number | null }
+interface Progress {
+  readonly sessions: number;
+  readonly readOffset: number | null;
+}
 
 interface ReplayRun {
   readonly code: number | null;
@@ -68,12 +86,18 @@ function readOffset(pid: number, path: string): number | null {
   try {
     for (const fd of readdirSync(`/proc/${pid}/fd`)) {
       let target: string;
-      try { target = readlinkSync(`/proc/${pid}/fd/${fd}`); } catch { continue; }
+      try {
+        target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        continue;
+      }
       if (target !== path) continue;
       const pos = /^pos:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
       if (pos) return Number(pos[1]);
     }
-  } catch { /* the child has exited */ }
+  } catch {
+    /* the child has exited */
+  }
   return null;
 }
 
@@ -93,8 +117,11 @@ function peakRssKb(pid: number): number {
 const PAUSE_MS = 300;
 function replay(path: string): Promise<ReplayRun> {
   const started = Date.now();
-  const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, CLI, 'replay', '--format', 'jsonl', '--type', 'session', path],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [`--max-old-space-size=${HEAP_MB}`, CLI, 'replay', '--format', 'jsonl', '--type', 'session', path],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const pid = child.pid!;
   const out: Buffer[] = [];
   let stderr = '';
@@ -111,44 +138,76 @@ function replay(path: string): Promise<ReplayRun> {
       child.stdout.resume();
     }, PAUSE_MS);
   });
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
-  return new Promise((done) => child.once('close', (code, signal) => {
-    clearTimeout(timer);
-    const text = Buffer.concat(out).toString('utf8').trim();
-    const sessions = code === 0 && text !== '' ? text.split('\n').map((l) => JSON.parse(l) as ReplayRun['sessions'][number]) : [];
-    done({ code, signal, stderr, sessions, first: first ?? { sessions: 0, readOffset: null }, peakRssKb: peak, ms: Date.now() - started });
-  }));
+  return new Promise((done) =>
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      const text = Buffer.concat(out).toString('utf8').trim();
+      const sessions =
+        code === 0 && text !== '' ? text.split('\n').map((l) => JSON.parse(l) as ReplayRun['sessions'][number]) : [];
+      done({
+        code,
+        signal,
+        stderr,
+        sessions,
+        first: first ?? { sessions: 0, readOffset: null },
+        peakRssKb: peak,
+        ms: Date.now() - started,
+      });
+    }),
+  );
 }
 
 describe('replay memory', () => {
   let history: ReturnType<typeof manyLogins>;
-  before(() => { history = manyLogins(LOGINS); });
+  before(() => {
+    history = manyLogins(LOGINS);
+  });
 
   for (const times of [1, GROWTH]) {
     const logins = LOGINS * times;
     it(`reduces ${logins} logins in a ${HEAP_MB} MiB heap, releasing records as it reads`, async (t) => {
       const path = join(dir, `logins-${logins}.sshtrace`);
-      const capture: RecordedCaptureStats = await writeRecordedCapture(path, history.header, repeated(history.kernel, times, history.header.clock.ts));
+      const capture: RecordedCaptureStats = await writeRecordedCapture(
+        path,
+        history.header,
+        repeated(history.kernel, times, history.header.clock.ts),
+      );
       // About one counters entry a second of event time (~57 logins), as the recorder writes them.
-      assert.ok(capture.countersEntries >= logins / 100, `${capture.countersEntries} counters entries for ${logins} logins`);
+      assert.ok(
+        capture.countersEntries >= logins / 100,
+        `${capture.countersEntries} counters entries for ${logins} logins`,
+      );
       // The decoded events alone (objects of ~300 bytes each) would not fit in the heap the child has.
-      assert.ok(capture.kernelEvents * 300 > HEAP_MB * 2 ** 20, `${capture.kernelEvents} events: make the capture bigger`);
+      assert.ok(
+        capture.kernelEvents * 300 > HEAP_MB * 2 ** 20,
+        `${capture.kernelEvents} events: make the capture bigger`,
+      );
 
       const run = await replay(path);
-      t.diagnostic(`${logins} logins: ${capture.kernelEvents} events, ${capture.countersEntries} counters entries, ${capture.bytes} bytes; ` +
-        `replay ${run.ms} ms, peak RSS ${Math.round(run.peakRssKb / 1024)} MiB; first ${run.first.sessions} sessions ` +
-        `released at read offset ${run.first.readOffset ?? 'closed'}`);
+      t.diagnostic(
+        `${logins} logins: ${capture.kernelEvents} events, ${capture.countersEntries} counters entries, ${capture.bytes} bytes; ` +
+          `replay ${run.ms} ms, peak RSS ${Math.round(run.peakRssKb / 1024)} MiB; first ${run.first.sessions} sessions ` +
+          `released at read offset ${run.first.readOffset ?? 'closed'}`,
+      );
       assert.equal(run.code, 0, `exit ${run.code ?? run.signal} (${HEAP_MB} MiB heap): ${run.stderr.slice(-2000)}`);
       assert.equal(run.sessions.length, logins);
       assert.equal(new Set(run.sessions.map((s) => s.connection)).size, logins);
       assert.ok(run.sessions.every((s) => !s.incomplete && s.commands.some((c) => c.argv.join(' ') === 'id -u')));
       // Records leave as counters events vouch for them: the first ones reached the consumer while the reader
       // was still inside the capture, not after the trailer (with the whole file read, or already closed).
-      assert.ok(run.first.readOffset !== null && run.first.readOffset < capture.bytes,
-        `first records released at read offset ${run.first.readOffset ?? '(file closed)'} of ${capture.bytes}`);
+      assert.ok(
+        run.first.readOffset !== null && run.first.readOffset < capture.bytes,
+        `first records released at read offset ${run.first.readOffset ?? '(file closed)'} of ${capture.bytes}`,
+      );
       if (times > 1) {
-        assert.ok(run.first.readOffset < capture.bytes / 2, `first records released at read offset ${run.first.readOffset} of ${capture.bytes}`);
+        assert.ok(
+          run.first.readOffset < capture.bytes / 2,
+          `first records released at read offset ${run.first.readOffset} of ${capture.bytes}`,
+        );
       }
     });
   }

@@ -15,8 +15,12 @@ import type { OutputRecord } from '../../model/records';
 import { secretsInCapture, secretsInText } from './support/secrets';
 
 const ADDON = resolve(__dirname, '../../../native/build/Release/sshtrace.node');
-const skip = process.geteuid?.() !== 0 ? 'needs root (BPF, users, sshd)'
-  : !existsSync(ADDON) ? `needs the built addon (${ADDON}): npm run build` : false;
+const skip =
+  process.geteuid?.() !== 0
+    ? 'needs root (BPF, users, sshd)'
+    : !existsSync(ADDON)
+      ? `needs the built addon (${ADDON}): npm run build`
+      : false;
 
 const dir = mkdtempSync(join(tmpdir(), 'sshtr-replay-e2e-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -18,8 +18,12 @@ import { replayFiles } from '../../replay/pipeline';
 import { listSegments } from '../../record/rotation-files';
 
 const ADDON = resolve(__dirname, '../../../native/build/Release/sshtrace.node');
-const skip = process.geteuid?.() !== 0 ? 'needs root (BPF, users, sshd)'
-  : !existsSync(ADDON) ? `needs the built addon (${ADDON}): npm run build` : false;
+const skip =
+  process.geteuid?.() !== 0
+    ? 'needs root (BPF, users, sshd)'
+    : !existsSync(ADDON)
+      ? `needs the built addon (${ADDON}): npm run build`
+      : false;
 const root = mkdtempSync(join(tmpdir(), 'sshtr-rotation-e2e-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -38,9 +42,17 @@ describe('rotation and multi-file replay', { skip }, () => {
       const alice = await fixture.createUser({ key: true });
       user = alice.name;
       const recorder = await startRecorder(dir, ['--rotate-interval', '1s']);
-      const result = await withWorkspace('rotation', (ws) => runClient(fixture, ws, {
-        program: 'ssh', args: [...onlyMethod('publickey'), ...keyOptions(alice.key!.privateKeyPath), target(fixture, alice.name), COMMAND],
-      }));
+      const result = await withWorkspace('rotation', (ws) =>
+        runClient(fixture, ws, {
+          program: 'ssh',
+          args: [
+            ...onlyMethod('publickey'),
+            ...keyOptions(alice.key!.privateKeyPath),
+            target(fixture, alice.name),
+            COMMAND,
+          ],
+        }),
+      );
       assert.equal(result.exitStatus, 3, result.stderr);
       sourcePort = result.sourcePort;
       await new Promise((r) => setTimeout(r, 300));
@@ -56,8 +68,15 @@ describe('rotation and multi-file replay', { skip }, () => {
     assert.ok(segments.length >= 2, `${segments.length} segments for a 3 s session rotating every second`);
     const [session, ...more] = sessionsOf(await replayFiles([dir]), user);
     assert.equal(more.length, 0, 'one session, not one per segment');
-    assert.deepEqual(session!.commands.map((c) => [c.argv.join(' '), c.exit_code]),
-      [[`bash -c ${COMMAND}`, 3], ['id -un', 0], ['sleep 3', 0], ['id -u', 0]]);
+    assert.deepEqual(
+      session!.commands.map((c) => [c.argv.join(' '), c.exit_code]),
+      [
+        [`bash -c ${COMMAND}`, 3],
+        ['id -un', 0],
+        ['sleep 3', 0],
+        ['id -u', 0],
+      ],
+    );
     assert.deepEqual([session!.incomplete, session!.source?.port], [false, sourcePort]);
 
     const starts = (await openCaptures([dir])).files.map((f) => f.header!.clock.realtimeNs / 1e6);
@@ -65,18 +84,29 @@ describe('rotation and multi-file replay', { skip }, () => {
     assert.ok(inside.length >= 1, `segments begun during the session: ${inside.length}`);
 
     // The CLI reads the directory the same way, and prints that one session.
-    const jsonl = execFileSync(process.execPath, [CLI, 'replay', dir, '--format', 'jsonl', '--type', 'session', '--user', user], { encoding: 'utf8' });
+    const jsonl = execFileSync(
+      process.execPath,
+      [CLI, 'replay', dir, '--format', 'jsonl', '--type', 'session', '--user', user],
+      { encoding: 'utf8' },
+    );
     assert.equal(jsonl.trim().split('\n').length, 1);
   });
 
-  it('a later segment replayed alone still knows the session from its header\'s /proc snapshot', async () => {
+  it("a later segment replayed alone still knows the session from its header's /proc snapshot", async () => {
     assert.notEqual(user, '', 'the first test recorded a session');
     const seeded: SessionRecord[] = [];
-    for (const segment of (await listSegments(dir)).slice(1)) seeded.push(...sessionsOf(await replayFiles([segment.path]), user));
+    for (const segment of (await listSegments(dir)).slice(1))
+      seeded.push(...sessionsOf(await replayFiles([segment.path]), user));
     assert.ok(seeded.length > 0, 'a segment begun during the session reports it');
     for (const session of seeded) {
-      assert.ok(session.incomplete_reasons.includes('the capture started during the connection'), session.incomplete_reasons.join());
-      assert.deepEqual(session.commands.filter((c) => c.from_snapshot).map((c) => c.argv.join(' '))[0], `bash -c ${COMMAND}`);
+      assert.ok(
+        session.incomplete_reasons.includes('the capture started during the connection'),
+        session.incomplete_reasons.join(),
+      );
+      assert.deepEqual(
+        session.commands.filter((c) => c.from_snapshot).map((c) => c.argv.join(' '))[0],
+        `bash -c ${COMMAND}`,
+      );
     }
   });
 });

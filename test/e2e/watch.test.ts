@@ -18,15 +18,25 @@ import type { OutputRecord } from '../../model/records';
 import { replayFiles } from '../../replay/pipeline';
 
 const ADDON = resolve(__dirname, '../../../native/build/Release/sshtrace.node');
-const skip = process.geteuid?.() !== 0 ? 'needs root (BPF, users, sshd)'
-  : !existsSync(ADDON) ? `needs the built addon (${ADDON}): npm run build` : false;
+const skip =
+  process.geteuid?.() !== 0
+    ? 'needs root (BPF, users, sshd)'
+    : !existsSync(ADDON)
+      ? `needs the built addon (${ADDON}): npm run build`
+      : false;
 const dir = mkdtempSync(join(tmpdir(), 'sshtr-watch-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const COMMAND = 'cat >/dev/null; exit 5';
 
 /** The watch child, with its JSON lines parsed as they arrive (stdout is a pipe, so the format is jsonl). */
-function startWatch(output: string): { child: ChildProcess; records: OutputRecord[]; stderr: () => string; ready: Promise<void>; exited: Promise<number | null> } {
+function startWatch(output: string): {
+  child: ChildProcess;
+  records: OutputRecord[];
+  stderr: () => string;
+  ready: Promise<void>;
+  exited: Promise<number | null>;
+} {
   const child = spawn(process.execPath, [CLI, 'watch', '--output', output], { stdio: ['ignore', 'pipe', 'pipe'] });
   const records: OutputRecord[] = [];
   let partial = '';
@@ -48,7 +58,7 @@ function startWatch(output: string): { child: ChildProcess; records: OutputRecor
 }
 
 async function until<T>(what: string, find: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  for (const started = Date.now(); Date.now() - started < timeoutMs;) {
+  for (const started = Date.now(); Date.now() - started < timeoutMs; ) {
     const found = find();
     if (found !== undefined) return found;
     await new Promise((r) => setTimeout(r, 50));
@@ -69,27 +79,52 @@ describe('sshtrace watch', { skip }, () => {
       const user = await fixture.createUser({ key: true });
       const mine = about(user);
       let seenWhileOpen: OutputRecord[] = [];
-      const result = await withWorkspace('watch', async (ws) => startClient(fixture, ws, {
-        program: 'ssh', args: [...onlyMethod('publickey'), ...keyOptions(user.key!.privateKeyPath), target(fixture, user.name), COMMAND],
-        // The command waits for stdin to close: everything checked in here happened while the session was open.
-        interact: async () => {
-          await until('the login', () => watch.records.find((r) => mine(r) && r.type === 'session_start'));
-          seenWhileOpen = watch.records.filter(mine);
-        },
-      }).done);
+      const result = await withWorkspace(
+        'watch',
+        async (ws) =>
+          startClient(fixture, ws, {
+            program: 'ssh',
+            args: [
+              ...onlyMethod('publickey'),
+              ...keyOptions(user.key!.privateKeyPath),
+              target(fixture, user.name),
+              COMMAND,
+            ],
+            // The command waits for stdin to close: everything checked in here happened while the session was open.
+            interact: async () => {
+              await until('the login', () => watch.records.find((r) => mine(r) && r.type === 'session_start'));
+              seenWhileOpen = watch.records.filter(mine);
+            },
+          }).done,
+      );
       assert.equal(result.exitStatus, 5, result.stderr);
-      assert.deepEqual(seenWhileOpen.map((r) => [r.type, r.type === 'auth' && r.success]), [['auth', true], ['session_start', false]]);
+      assert.deepEqual(
+        seenWhileOpen.map((r) => [r.type, r.type === 'auth' && r.success]),
+        [
+          ['auth', true],
+          ['session_start', false],
+        ],
+      );
       const session = await until('the session', () => watch.records.find((r) => mine(r) && r.type === 'session'));
       assert.ok(session.type === 'session');
       assert.equal(session.source?.port, result.sourcePort);
-      assert.deepEqual(session.commands.map((c) => [c.argv.join(' '), c.exit_code]), [[`bash -c ${COMMAND}`, 5], ['cat', 0]]);
+      assert.deepEqual(
+        session.commands.map((c) => [c.argv.join(' '), c.exit_code]),
+        [
+          [`bash -c ${COMMAND}`, 5],
+          ['cat', 0],
+        ],
+      );
       await failedPasswordIsShown(fixture, watch.records);
     } finally {
       watch.child.kill('SIGINT');
       assert.equal(await watch.exited, 0, watch.stderr());
       await fixture.stop();
     }
-    assert.match(watch.stderr(), /^sshtrace: stopped watching \(interrupted \(SIGINT\)\) after .* record\(s\) shown .*; capture kept in /m);
+    assert.match(
+      watch.stderr(),
+      /^sshtrace: stopped watching \(interrupted \(SIGINT\)\) after .* record\(s\) shown .*; capture kept in /m,
+    );
     // This test's sshd only: on a shared machine other sshds may run meanwhile.
     const ours = (r: OutputRecord) => (r.type === 'auth' || r.type === 'session') && r.pids.listener === fixture.pid;
     const replayed = (await replayFiles([capture])).filter(ours);
@@ -99,12 +134,23 @@ describe('sshtrace watch', { skip }, () => {
   });
 });
 
-async function failedPasswordIsShown(fixture: Awaited<ReturnType<typeof startPrivateSshd>>, records: OutputRecord[]): Promise<void> {
+async function failedPasswordIsShown(
+  fixture: Awaited<ReturnType<typeof startPrivateSshd>>,
+  records: OutputRecord[],
+): Promise<void> {
   const user = await fixture.createUser();
-  const result = await withWorkspace('watch-fail', async (ws) => startClient(fixture, ws, {
-    program: 'ssh', args: [...onlyMethod('password', 1), target(fixture, user.name), 'true'], answers: [wrongPassword()],
-  }).done);
+  const result = await withWorkspace(
+    'watch-fail',
+    async (ws) =>
+      startClient(fixture, ws, {
+        program: 'ssh',
+        args: [...onlyMethod('password', 1), target(fixture, user.name), 'true'],
+        answers: [wrongPassword()],
+      }).done,
+  );
   assert.equal(result.exitStatus, 255, 'ssh gave up after one wrong password');
-  const failed = await until('the failed attempt', () => records.find((r) => r.type === 'auth' && r.user === user.name));
+  const failed = await until('the failed attempt', () =>
+    records.find((r) => r.type === 'auth' && r.user === user.name),
+  );
   assert.ok(failed.type === 'auth' && !failed.success && failed.method === 'password');
 }

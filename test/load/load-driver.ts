@@ -36,8 +36,11 @@ export interface LoopOptions {
 
 const pad = (o: LoopOptions) => ((o.padBytes ?? 0) > 0 ? ['x'.repeat(o.padBytes!)] : []);
 
-export const commandArgv = (session: number, command: number, o: LoopOptions = {}): string[] =>
-  ['/bin/true', `sshtr-load-${session}-${command}`, ...pad(o)];
+export const commandArgv = (session: number, command: number, o: LoopOptions = {}): string[] => [
+  '/bin/true',
+  `sshtr-load-${session}-${command}`,
+  ...pad(o),
+];
 
 /** A bash loop: one fork + exec of /bin/true per command (and of sleep when pausing), nothing else (no `seq`). */
 export function loopCommand(session: number, commands: number, o: LoopOptions = {}): string {
@@ -52,45 +55,75 @@ export function loopArgvs(session: number, commands: number, o: LoopOptions = {}
 }
 
 /** `sessions` publickey sessions at once, each running `commands` commands; resolves when all ended. */
-export async function runCommandSessions(fixture: PrivateSshd, user: FixtureUser, sessions: number, commands: number,
-  options: LoopOptions & { firstIndex?: number } = {}): Promise<SessionTruth[]> {
+export async function runCommandSessions(
+  fixture: PrivateSshd,
+  user: FixtureUser,
+  sessions: number,
+  commands: number,
+  options: LoopOptions & { firstIndex?: number } = {},
+): Promise<SessionTruth[]> {
   const first = options.firstIndex ?? 0;
-  return withWorkspace('load_sessions', (ws) => Promise.all(Array.from({ length: sessions }, async (_, k) => {
-    const index = first + k;
-    const client = startClient(fixture, ws, {
-      program: 'ssh', timeoutMs: 300_000,
-      args: [...onlyMethod('publickey'), ...keyOptions(user.key!.privateKeyPath), target(fixture, user.name), loopCommand(index, commands, options)],
-    });
-    const result: ClientResult = await client.done;
-    return {
-      index, sourcePort: result.sourcePort, exitStatus: result.exitStatus, stderr: result.stderr,
-      commands: loopArgvs(index, commands, options),
-    };
-  })));
+  return withWorkspace('load_sessions', (ws) =>
+    Promise.all(
+      Array.from({ length: sessions }, async (_, k) => {
+        const index = first + k;
+        const client = startClient(fixture, ws, {
+          program: 'ssh',
+          timeoutMs: 300_000,
+          args: [
+            ...onlyMethod('publickey'),
+            ...keyOptions(user.key!.privateKeyPath),
+            target(fixture, user.name),
+            loopCommand(index, commands, options),
+          ],
+        });
+        const result: ClientResult = await client.done;
+        return {
+          index,
+          sourcePort: result.sourcePort,
+          exitStatus: result.exitStatus,
+          stderr: result.stderr,
+          commands: loopArgvs(index, commands, options),
+        };
+      }),
+    ),
+  );
 }
 
-export interface AttemptTruth { readonly sourcePort: number | null; readonly attempts: number; readonly exitStatus: number | null }
+export interface AttemptTruth {
+  readonly sourcePort: number | null;
+  readonly attempts: number;
+  readonly exitStatus: number | null;
+}
 
 /**
  * `total` failed password attempts for `user` from `clients` parallel clients; each connection types up to
  * `perConnection` wrong passwords. The attempts of a connection are the prompts its client answered.
  */
-export async function runFailedAttempts(fixture: PrivateSshd, user: FixtureUser, total: number, clients: number,
-  perConnection = 5): Promise<AttemptTruth[]> {
+export async function runFailedAttempts(
+  fixture: PrivateSshd,
+  user: FixtureUser,
+  total: number,
+  clients: number,
+  perConnection = 5,
+): Promise<AttemptTruth[]> {
   let remaining = total;
   const truths: AttemptTruth[] = [];
-  const worker = () => withWorkspace('load_failures', async (ws) => {
-    while (remaining > 0) {
-      const n = Math.min(perConnection, remaining);
-      remaining -= n;
-      const client = startClient(fixture, ws, {
-        program: 'ssh', timeoutMs: 120_000, answers: Array.from({ length: n }, () => wrongPassword()),
-        args: [...onlyMethod('password', n), target(fixture, user.name), 'true'],
-      });
-      const result = await client.done;
-      truths.push({ sourcePort: result.sourcePort, attempts: result.prompts.length, exitStatus: result.exitStatus });
-    }
-  });
+  const worker = () =>
+    withWorkspace('load_failures', async (ws) => {
+      while (remaining > 0) {
+        const n = Math.min(perConnection, remaining);
+        remaining -= n;
+        const client = startClient(fixture, ws, {
+          program: 'ssh',
+          timeoutMs: 120_000,
+          answers: Array.from({ length: n }, () => wrongPassword()),
+          args: [...onlyMethod('password', n), target(fixture, user.name), 'true'],
+        });
+        const result = await client.done;
+        truths.push({ sourcePort: result.sourcePort, attempts: result.prompts.length, exitStatus: result.exitStatus });
+      }
+    });
   await Promise.all(Array.from({ length: clients }, worker));
   return truths;
 }

@@ -11,7 +11,14 @@ import { startRecorder } from '../../harness/record-scenarios';
 import type { AuthRecord, OutputRecord, SessionRecord } from '../../model/records';
 import { replayFiles } from '../../replay/pipeline';
 import { rootSkipReason, sleep } from '../e2e/support/reliability-cli';
-import { cpuSeconds, runCommandSessions, runFailedAttempts, startLoadSshd, type AttemptTruth, type SessionTruth } from './load-driver';
+import {
+  cpuSeconds,
+  runCommandSessions,
+  runFailedAttempts,
+  startLoadSshd,
+  type AttemptTruth,
+  type SessionTruth,
+} from './load-driver';
 
 const FULL = process.env.SSHTRACE_LOAD === 'full';
 const SIZE = FULL
@@ -47,14 +54,26 @@ async function runLoad(): Promise<LoadRun> {
     await sleep(500); // the last exits reach the ring buffer
     const cpu = cpuSeconds(recorder.child.pid!);
     assert.equal(await recorder.stop(), 0, recorder.stderr());
-    const summary = /stopped .* after ([\d.]+) s: (\d+) events, ([\d.]+) MiB in (\d+) frames .*; (.*)$/m.exec(recorder.stderr());
+    const summary = /stopped .* after ([\d.]+) s: (\d+) events, ([\d.]+) MiB in (\d+) frames .*; (.*)$/m.exec(
+      recorder.stderr(),
+    );
     assert.ok(summary, recorder.stderr());
     const records = await replayFiles([capture]);
     const figures = {
-      size: FULL ? 'full' : 'scaled-down', sessions: SIZE.sessions, commandsPerSession: SIZE.commands, attempts: SIZE.attempts,
-      clients: SIZE.clients, loadSeconds: seconds, recordSeconds: Number(summary[1]), events: Number(summary[2]),
-      captureBytes: statSync(capture).size, frames: Number(summary[4]), losses: summary[5]!, recorderCpuSeconds: cpu,
-      recorderCpuPercent: Math.round((cpu / Number(summary[1])) * 1000) / 10, records: records.length,
+      size: FULL ? 'full' : 'scaled-down',
+      sessions: SIZE.sessions,
+      commandsPerSession: SIZE.commands,
+      attempts: SIZE.attempts,
+      clients: SIZE.clients,
+      loadSeconds: seconds,
+      recordSeconds: Number(summary[1]),
+      events: Number(summary[2]),
+      captureBytes: statSync(capture).size,
+      frames: Number(summary[4]),
+      losses: summary[5]!,
+      recorderCpuSeconds: cpu,
+      recorderCpuPercent: Math.round((cpu / Number(summary[1])) * 1000) / 10,
+      records: records.length,
     };
     return { sessions, failures, records, recorderStderr: recorder.stderr(), victim: victim.name, figures };
   } finally {
@@ -62,9 +81,11 @@ async function runLoad(): Promise<LoadRun> {
   }
 }
 
-const portOf = (r: OutputRecord) => (r.type === 'anomaly' ? null : r.source?.port ?? null);
+const portOf = (r: OutputRecord) => (r.type === 'anomaly' ? null : (r.source?.port ?? null));
 
-describe(`load: ${SIZE.sessions} sessions × ${SIZE.commands} commands + ${SIZE.attempts} failed attempts from ${SIZE.clients} clients`, { skip: rootSkipReason() }, () => {
+describe(`load: ${SIZE.sessions} sessions × ${SIZE.commands} commands + ${SIZE.attempts} failed attempts from ${SIZE.clients} clients`, {
+  skip: rootSkipReason(),
+}, () => {
   let run: LoadRun;
 
   it('records the whole load with zero drops at default settings', async (t) => {
@@ -81,7 +102,9 @@ describe(`load: ${SIZE.sessions} sessions × ${SIZE.commands} commands + ${SIZE.
 
   it('replay has every session, with every command in order, nothing incomplete', () => {
     for (const truth of run.sessions) {
-      const found = run.records.filter((r): r is SessionRecord => r.type === 'session' && portOf(r) === truth.sourcePort);
+      const found = run.records.filter(
+        (r): r is SessionRecord => r.type === 'session' && portOf(r) === truth.sourcePort,
+      );
       assert.equal(found.length, 1, `session ${truth.index} (port ${truth.sourcePort})`);
       const commands = found[0]!.commands.filter((c) => c.argv[0] === '/bin/true').map((c) => c.argv);
       assert.deepEqual(commands, truth.commands, `session ${truth.index}`);
@@ -90,19 +113,34 @@ describe(`load: ${SIZE.sessions} sessions × ${SIZE.commands} commands + ${SIZE.
   });
 
   it('replay has every failed attempt, per connection', () => {
-    assert.equal(run.failures.reduce((n, f) => n + f.attempts, 0), SIZE.attempts, 'the driver typed every password');
+    assert.equal(
+      run.failures.reduce((n, f) => n + f.attempts, 0),
+      SIZE.attempts,
+      'the driver typed every password',
+    );
     for (const truth of run.failures) {
       const auths = run.records.filter((r): r is AuthRecord => r.type === 'auth' && portOf(r) === truth.sourcePort);
-      assert.deepEqual(auths.map((a) => [a.method, a.success]), Array(truth.attempts).fill(['password', false]), `port ${truth.sourcePort}`);
+      assert.deepEqual(
+        auths.map((a) => [a.method, a.success]),
+        Array(truth.attempts).fill(['password', false]),
+        `port ${truth.sourcePort}`,
+      );
     }
     const failed = run.records.filter((r): r is AuthRecord => r.type === 'auth' && !r.success && r.user === run.victim);
     const sessionPorts = new Set(run.sessions.map((s) => s.sourcePort));
     const extra = failed.filter((a) => !run.failures.some((f) => f.sourcePort === a.source?.port));
-    assert.deepEqual(extra.map((a) => ({ ...a, sessionPort: sessionPorts.has(a.source?.port ?? null) })), [], 'failed attempts the driver did not make');
+    assert.deepEqual(
+      extra.map((a) => ({ ...a, sessionPort: sessionPorts.has(a.source?.port ?? null) })),
+      [],
+      'failed attempts the driver did not make',
+    );
     assert.equal(failed.length, SIZE.attempts);
   });
 
   it('explains everything: no anomaly', () => {
-    assert.deepEqual(run.records.filter((r) => r.type === 'anomaly'), []);
+    assert.deepEqual(
+      run.records.filter((r) => r.type === 'anomaly'),
+      [],
+    );
   });
 });

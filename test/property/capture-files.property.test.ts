@@ -36,14 +36,20 @@ describe('reading capture files from disk (properties)', () => {
         return ms.reduce((b, m) => applyMutation(b, built.frames, m), built.bytes);
       }),
     );
-    await fc.assert(fc.asyncProperty(bytes, async (b) => {
-      const result = await readFile(b);
-      if (result instanceof Error) {
-        assert.ok(result instanceof CaptureInputError || result instanceof FormatTooNewError, `unexpected ${result.stack}`);
-      } else {
-        assert.equal(result.at(-1)!.kind, 'capture_end');
-        assert.equal(result.filter((e) => e.kind === 'capture_end').length, 1);
-      }
-    }), { numRuns: 200 });
+    await fc.assert(
+      fc.asyncProperty(bytes, async (b) => {
+        const result = await readFile(b);
+        if (result instanceof Error) {
+          assert.ok(
+            result instanceof CaptureInputError || result instanceof FormatTooNewError,
+            `unexpected ${result.stack}`,
+          );
+        } else {
+          assert.equal(result.at(-1)!.kind, 'capture_end');
+          assert.equal(result.filter((e) => e.kind === 'capture_end').length, 1);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });

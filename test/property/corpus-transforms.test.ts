@@ -30,7 +30,9 @@ async function baseline(capture: string): Promise<string> {
 type Unit = { readonly kernel: Uint8Array } | { readonly other: BatchEntry };
 
 function unitsOf(frames: readonly (readonly BatchEntry[])[]): Unit[] {
-  return frames.flat().flatMap((r): Unit[] => (r.k === 'ev' ? splitKernelEvents(r.d).map((kernel) => ({ kernel })) : [{ other: r }]));
+  return frames
+    .flat()
+    .flatMap((r): Unit[] => (r.k === 'ev' ? splitKernelEvents(r.d).map((kernel) => ({ kernel })) : [{ other: r }]));
 }
 
 /** Frames of `frameSizes[i]` units (cycling), kernel events joined into 'ev' entries of `blobSizes[j]` events. */
@@ -44,10 +46,20 @@ function regroup(units: readonly Unit[], frameSizes: readonly number[], blobSize
     blob = [];
   };
   units.forEach((unit, i) => {
-    if ('kernel' in unit) blob.push(unit.kernel); else { closeBlob(); frame.push(unit.other); }
-    if (blob.length >= blobSizes[b % blobSizes.length]!) { closeBlob(); b++; }
+    if ('kernel' in unit) blob.push(unit.kernel);
+    else {
+      closeBlob();
+      frame.push(unit.other);
+    }
+    if (blob.length >= blobSizes[b % blobSizes.length]!) {
+      closeBlob();
+      b++;
+    }
     if (frame.length + (blob.length > 0 ? 1 : 0) >= frameSizes[f % frameSizes.length]! || i === units.length - 1) {
-      closeBlob(); frames.push(frame); frame = []; f++;
+      closeBlob();
+      frames.push(frame);
+      frame = [];
+      f++;
     }
   });
   return frames.filter((fr) => fr.length > 0);
@@ -65,7 +77,9 @@ function shuffleWithin(events: readonly TraceEvent[], delaysNs: readonly number[
 }
 
 async function reduceInGroups(events: readonly TraceEvent[], groupSize: number): Promise<string> {
-  async function* groups() { for (let at = 0; at < events.length; at += groupSize) yield events.slice(at, at + groupSize); }
+  async function* groups() {
+    for (let at = 0; at < events.length; at += groupSize) yield events.slice(at, at + groupSize);
+  }
   const records = [];
   for await (const group of reduceGroups(groups())) records.push(...group);
   return JSON.stringify(records);
@@ -83,13 +97,19 @@ describe('corpus captures: replay is unchanged by what must not matter', () => {
         const stored = await readStoredCapture(entry.capture);
         const units = unitsOf(stored.frames);
         const sizes = fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 8 });
-        await fc.assert(fc.asyncProperty(sizes, fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 8 }),
-          async (frameSizes, blobSizes) => {
-            const path = join(scratch, `rechunked-${fileNo++}.sshtrace`);
-            await writeStoredCapture(path, stored.header, regroup(units, frameSizes, blobSizes), stored.trailer);
-            assert.equal(JSON.stringify(await replayFiles([path])), expected);
-            rmSync(path);
-          }), { numRuns: RUNS_PER_CAPTURE });
+        await fc.assert(
+          fc.asyncProperty(
+            sizes,
+            fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 8 }),
+            async (frameSizes, blobSizes) => {
+              const path = join(scratch, `rechunked-${fileNo++}.sshtrace`);
+              await writeStoredCapture(path, stored.header, regroup(units, frameSizes, blobSizes), stored.trailer);
+              assert.equal(JSON.stringify(await replayFiles([path])), expected);
+              rmSync(path);
+            },
+          ),
+          { numRuns: RUNS_PER_CAPTURE },
+        );
       });
 
       it('with events reordered within the reorder window', async () => {
@@ -97,11 +117,16 @@ describe('corpus captures: replay is unchanged by what must not matter', () => {
         const events: TraceEvent[] = [];
         for await (const e of readEvents([entry.capture])) events.push(e);
         const maxDelayNs = Math.floor(DEFAULT_REORDER_WINDOW_NS * 0.9);
-        await fc.assert(fc.asyncProperty(
-          fc.array(fc.nat({ max: maxDelayNs }), { minLength: 1, maxLength: 64 }), fc.integer({ min: 1, max: 50 }),
-          async (delays, groupSize) => {
-            assert.equal(await reduceInGroups(shuffleWithin(events, delays), groupSize), expected);
-          }), { numRuns: RUNS_PER_CAPTURE });
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(fc.nat({ max: maxDelayNs }), { minLength: 1, maxLength: 64 }),
+            fc.integer({ min: 1, max: 50 }),
+            async (delays, groupSize) => {
+              assert.equal(await reduceInGroups(shuffleWithin(events, delays), groupSize), expected);
+            },
+          ),
+          { numRuns: RUNS_PER_CAPTURE },
+        );
       });
 
       it('replayed a second time', async () => {

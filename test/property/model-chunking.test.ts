@@ -37,36 +37,57 @@ function headerFor(events: readonly TraceEvent[]): CaptureHeader {
 }
 
 /** Frames of `entriesPerFrame` entries, each entry holding `eventsPerEntry` raw kernel events. */
-function writeCapture(path: string, events: readonly TraceEvent[], eventsPerEntry: number, entriesPerFrame: number): void {
+function writeCapture(
+  path: string,
+  events: readonly TraceEvent[],
+  eventsPerEntry: number,
+  entriesPerFrame: number,
+): void {
   const raw = events.filter(isKernel).map(encodeEvent);
   const entries: BatchEntry[] = [];
-  for (let i = 0; i < raw.length; i += eventsPerEntry) entries.push({ k: 'ev', d: Buffer.concat(raw.slice(i, i + eventsPerEntry)) });
+  for (let i = 0; i < raw.length; i += eventsPerEntry)
+    entries.push({ k: 'ev', d: Buffer.concat(raw.slice(i, i + eventsPerEntry)) });
   const frames = [encodeFrame(FrameKind.FileHeader, 0, headerFor(events))];
-  for (let i = 0; i < entries.length; i += entriesPerFrame) frames.push(encodeFrame(FrameKind.Batch, frames.length, entries.slice(i, i + entriesPerFrame)));
+  for (let i = 0; i < entries.length; i += entriesPerFrame)
+    frames.push(encodeFrame(FrameKind.Batch, frames.length, entries.slice(i, i + entriesPerFrame)));
   const last = events[events.length - 1]!;
-  frames.push(encodeFrame(FrameKind.Trailer, frames.length, { k: 'end', ts: last.ts, clean: true, reason: 'stopped', counters: noCounters }));
+  frames.push(
+    encodeFrame(FrameKind.Trailer, frames.length, {
+      k: 'end',
+      ts: last.ts,
+      clean: true,
+      reason: 'stopped',
+      counters: noCounters,
+    }),
+  );
   writeFileSync(path, Buffer.concat(frames));
 }
 
 const noCounters = zeroCounters({}, CAPS.EV_MAX);
 
-const chunking = fc.record({ eventsPerEntry: fc.integer({ min: 1, max: 40 }), entriesPerFrame: fc.integer({ min: 1, max: 6 }) });
+const chunking = fc.record({
+  eventsPerEntry: fc.integer({ min: 1, max: 40 }),
+  entriesPerFrame: fc.integer({ min: 1, max: 6 }),
+});
 
 describe('model: chunking', () => {
   it('gives the same records whatever the frame and entry boundaries of the capture', async () => {
     let n = 0;
     let withRecords = 0;
     const history = fc.constantFrom(...KNOWN_GENERATION_NAMES).chain((g) => scenarioArb(g));
-    await fc.assert(fc.asyncProperty(history, chunking, chunking, async (scenario, a, b) => {
-      const { events } = runScenario(scenario);
-      const pa = join(dir, `${n}-a.sshtrace`);
-      const pb = join(dir, `${n++}-b.sshtrace`);
-      writeCapture(pa, events, a.eventsPerEntry, a.entriesPerFrame);
-      writeCapture(pb, events, b.eventsPerEntry, b.entriesPerFrame);
-      const [ra, rb] = [await replayFiles([pa]), await replayFiles([pb])];
-      if (ra.length > 0) withRecords++;
-      assert.equal(JSON.stringify(ra), JSON.stringify(rb));
-    }), { numRuns: 60 });
+    await fc.assert(
+      fc.asyncProperty(history, chunking, chunking, async (scenario, a, b) => {
+        const { events } = runScenario(scenario);
+        const pa = join(dir, `${n}-a.sshtrace`);
+        const pb = join(dir, `${n++}-b.sshtrace`);
+        writeCapture(pa, events, a.eventsPerEntry, a.entriesPerFrame);
+        writeCapture(pb, events, b.eventsPerEntry, b.entriesPerFrame);
+        const [ra, rb] = [await replayFiles([pa]), await replayFiles([pb])];
+        if (ra.length > 0) withRecords++;
+        assert.equal(JSON.stringify(ra), JSON.stringify(rb));
+      }),
+      { numRuns: 60 },
+    );
     assert.ok(withRecords >= 20, `only ${withRecords} of the histories gave records: the property proved little`);
   });
 });

@@ -9,9 +9,12 @@ import { runScenario, scenarioArb } from '../sim/scenario';
 describe('model: determinism', () => {
   it('gives byte-identical records when a history is reduced twice', () => {
     const anyGeneration = fc.constantFrom(...KNOWN_GENERATION_NAMES).chain((g) => scenarioArb(g));
-    fc.assert(fc.property(anyGeneration, (scenario) => {
-      const { events } = runScenario(scenario);
-      assert.equal(JSON.stringify([...reduce(events)]), JSON.stringify([...reduce(events)]));
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(anyGeneration, (scenario) => {
+        const { events } = runScenario(scenario);
+        assert.equal(JSON.stringify([...reduce(events)]), JSON.stringify([...reduce(events)]));
+      }),
+      { numRuns: 200 },
+    );
   });
 });

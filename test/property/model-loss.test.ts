@@ -14,12 +14,15 @@ describe('model: loss', () => {
       fc.nat({ max: 1_000_000 }).map((n) => n / 1_000_001),
       fc.integer({ min: 1, max: 50 }),
     );
-    fc.assert(fc.property(input, ([scenario, where, dropped]) => {
-      const history = runScenario(scenario);
-      const events = history.events;
-      const at = 2 + Math.floor(where * (events.length - 4)); // after the clock and snapshot, before the end
-      const withLoss = [...events.slice(0, at), lossAt(events, at, dropped), ...events.slice(at)];
-      checkLoss([...reduce(withLoss)], history.model, at);
-    }), { numRuns: 500, includeErrorInReport: true });
+    fc.assert(
+      fc.property(input, ([scenario, where, dropped]) => {
+        const history = runScenario(scenario);
+        const events = history.events;
+        const at = 2 + Math.floor(where * (events.length - 4)); // after the clock and snapshot, before the end
+        const withLoss = [...events.slice(0, at), lossAt(events, at, dropped), ...events.slice(at)];
+        checkLoss([...reduce(withLoss)], history.model, at);
+      }),
+      { numRuns: 500, includeErrorInReport: true },
+    );
   });
 });

@@ -11,11 +11,18 @@ import { assertSameView, viewExpected, viewRecords } from '../sim/compare';
 
 const SCALE = Number(process.env.SSHTRACE_ORACLE_SCALE ?? 1);
 
-function agreesWithOracle(generation: (typeof KNOWN_GENERATION_NAMES)[number], options: ScenarioOptions, numRuns: number): void {
-  fc.assert(fc.property(scenarioArb(generation, options), (scenario) => {
-    const history = runScenario(scenario);
-    assertSameView(viewRecords([...reduce(history.events)]), viewExpected(history.model), history.model);
-  }), { numRuns: Math.round(numRuns * SCALE), includeErrorInReport: true });
+function agreesWithOracle(
+  generation: (typeof KNOWN_GENERATION_NAMES)[number],
+  options: ScenarioOptions,
+  numRuns: number,
+): void {
+  fc.assert(
+    fc.property(scenarioArb(generation, options), (scenario) => {
+      const history = runScenario(scenario);
+      assertSameView(viewRecords([...reduce(history.events)]), viewExpected(history.model), history.model);
+    }),
+    { numRuns: Math.round(numRuns * SCALE), includeErrorInReport: true },
+  );
 }
 
 describe('model: privsep histories against the oracle', () => {

@@ -26,12 +26,15 @@ describe('model: bounded reordering', () => {
       fc.constantFrom(...KNOWN_GENERATION_NAMES).chain((g) => scenarioArb(g)),
       fc.array(fc.nat({ max: maxDelayNs }), { minLength: 1, maxLength: 64 }),
     );
-    fc.assert(fc.property(input, ([scenario, delays]) => {
-      const { events } = runScenario(scenario);
-      const shuffled = shuffleWithin(events, delays);
-      fc.pre(shuffled.some((e, i) => e !== events[i])); // only histories the shuffle really changed
-      const expected = JSON.stringify([...reduce(events)]);
-      assert.equal(JSON.stringify([...reduce(reorder(shuffled))]), expected);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(input, ([scenario, delays]) => {
+        const { events } = runScenario(scenario);
+        const shuffled = shuffleWithin(events, delays);
+        fc.pre(shuffled.some((e, i) => e !== events[i])); // only histories the shuffle really changed
+        const expected = JSON.stringify([...reduce(events)]);
+        assert.equal(JSON.stringify([...reduce(reorder(shuffled))]), expected);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

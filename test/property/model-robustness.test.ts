@@ -16,7 +16,9 @@ function fold(events: readonly TraceEvent[]): void {
 }
 
 const anyScenario = fc.constantFrom(...KNOWN_GENERATION_NAMES).chain((g) => scenarioArb(g));
-const withoutFindings = fc.constantFrom(...KNOWN_GENERATION_NAMES).chain((g) => scenarioArb(g, { without: OPEN_FINDINGS }));
+const withoutFindings = fc
+  .constantFrom(...KNOWN_GENERATION_NAMES)
+  .chain((g) => scenarioArb(g, { without: OPEN_FINDINGS }));
 
 describe('model: robustness', () => {
   it('never throws on arbitrary events of every kind', () => {
@@ -25,26 +27,39 @@ describe('model: robustness', () => {
 
   it('never throws on arbitrary events spliced into a real history', () => {
     const input = fc.tuple(anyScenario, fc.array(fc.tuple(fc.nat(), anyTraceEvent), { maxLength: 20 }));
-    fc.assert(fc.property(input, ([scenario, extra]) => {
-      const events = [...runScenario(scenario).events];
-      for (const [at, e] of extra) events.splice(at % (events.length + 1), 0, e);
-      fold(events);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(input, ([scenario, extra]) => {
+        const events = [...runScenario(scenario).events];
+        for (const [at, e] of extra) events.splice(at % (events.length + 1), 0, e);
+        fold(events);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('never throws on a shuffled history', () => {
-    fc.assert(fc.property(anyScenario, fc.infiniteStream(fc.nat()), (scenario, keys) => {
-      const events = runScenario(scenario).events;
-      const keyed = events.map((e) => ({ e, k: keys.next().value as number }));
-      fold(keyed.sort((a, b) => a.k - b.k).map((x) => x.e));
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(anyScenario, fc.infiniteStream(fc.nat()), (scenario, keys) => {
+        const events = runScenario(scenario).events;
+        const keyed = events.map((e) => ({ e, k: keys.next().value as number }));
+        fold(keyed.sort((a, b) => a.k - b.k).map((x) => x.e));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('marks the records of a truncated history incomplete rather than wrong', () => {
-    fc.assert(fc.property(withoutFindings, fc.nat({ max: 1_000_000 }).map((n) => n / 1_000_001), (scenario, where) => {
-      const history = runScenario(scenario);
-      const cut = Math.floor(where * history.events.length);
-      checkTruncated([...reduce(history.events.slice(0, cut))], history.model, cut);
-    }), { numRuns: 600, includeErrorInReport: true });
+    fc.assert(
+      fc.property(
+        withoutFindings,
+        fc.nat({ max: 1_000_000 }).map((n) => n / 1_000_001),
+        (scenario, where) => {
+          const history = runScenario(scenario);
+          const cut = Math.floor(where * history.events.length);
+          checkTruncated([...reduce(history.events.slice(0, cut))], history.model, cut);
+        },
+      ),
+      { numRuns: 600, includeErrorInReport: true },
+    );
   });
 });

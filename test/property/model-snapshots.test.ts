@@ -20,25 +20,51 @@ import type { CommandRecord, ConnectionRecord, OutputRecord, SessionRecord } fro
 import { KNOWN_GENERATION_NAMES, type KnownGenerationName } from '../../model/versions';
 import { runScenario, scenarioArb, type History } from '../sim/scenario';
 import {
-  reconcileTimes, story, viewExpected, viewRecords, wallTime, type ConnView, type RecordsView,
+  reconcileTimes,
+  story,
+  viewExpected,
+  viewRecords,
+  wallTime,
+  type ConnView,
+  type RecordsView,
 } from '../sim/compare';
 import { REFUSED_REASON, sourceKey, type ExpectedCommand } from '../sim/oracle';
 import { MON } from '../sim/messages';
 import { knownFault, knownFaults } from '../support/fault-ledger';
 import {
-  aliveAt, ambiguousReuse, channelForks, cutRange, firstAcceptLost, handOverLost, lives, loginShows, midStream,
-  preauthBeforeChrootAt, restartStream, type Life, type SnapshotOptions,
+  aliveAt,
+  ambiguousReuse,
+  channelForks,
+  cutRange,
+  firstAcceptLost,
+  handOverLost,
+  lives,
+  loginShows,
+  midStream,
+  preauthBeforeChrootAt,
+  restartStream,
+  type Life,
+  type SnapshotOptions,
 } from '../sim/snapshot';
 
 /** What the model gets wrong (see FINDINGS below): the main properties leave each out (a part of the history
  *  not generated, a check not made), each finding's own property turns it on. */
 export type Finding =
-  | 'zombies' | 'hand-over' | 'first-accept' | 'first-accept-no-rexec' | 'seeded-generation' | 'pwnam-unseen' | 'hidden-login'
-  | 'preauth-before-chroot' | 'channel-before-setsid';
+  | 'zombies'
+  | 'hand-over'
+  | 'first-accept'
+  | 'first-accept-no-rexec'
+  | 'seeded-generation'
+  | 'pwnam-unseen'
+  | 'hidden-login'
+  | 'preauth-before-chroot'
+  | 'channel-before-setsid';
 
 /** Findings fixed in model/ (docs/model-faults.md): the main properties generate them too, and their own properties
  *  must pass. */
-const FIXED = knownFaults().filter((f) => f.status === 'fixed').map((f) => f.id as Finding);
+const FIXED = knownFaults()
+  .filter((f) => f.status === 'fixed')
+  .map((f) => f.id as Finding);
 
 const SCALE = Number(process.env.SSHTRACE_SNAPSHOT_SCALE ?? 1);
 const RUNS = Math.round(500 * SCALE);
@@ -75,7 +101,9 @@ const emptyView = (): ConnView => ({ auths: [], sessions: [], connections: [], s
 /** Collects what is wrong, so that one counterexample shows every problem it has. */
 class Problems {
   readonly list: string[] = [];
-  add(what: string): void { this.list.push(what) }
+  add(what: string): void {
+    this.list.push(what);
+  }
   same<T>(what: string, actual: unknown, expected: T): void {
     try {
       assert.deepStrictEqual(actual, reconcileTimes(actual, expected));
@@ -89,14 +117,19 @@ class Problems {
 }
 
 const describeReports = (list: readonly Report[]): string =>
-  list.map((r) => `${r.type} (monitor ${r.pids.monitor}, ${r.end_reason}, ${JSON.stringify(r.incomplete_reasons)})`).join('; ');
+  list
+    .map((r) => `${r.type} (monitor ${r.pids.monitor}, ${r.end_reason}, ${JSON.stringify(r.incomplete_reasons)})`)
+    .join('; ');
 
 const tag = (l: Life): string => `#${l.conn.n} (monitor ${l.conn.pids.monitor})`;
 
 /** No anomaly (pid reuse, unknown message...) and no record for an address no connection of the history used. */
 function noStrayRecords(h: History, view: RecordsView, p: Problems): void {
   for (const a of view.anomalies) p.add(`anomaly: ${a}`);
-  const known = new Set([...h.model.conns.map((c) => sourceKey(c.source)), ...h.model.refusedConns.map((r) => sourceKey(r.source))]);
+  const known = new Set([
+    ...h.model.conns.map((c) => sourceKey(c.source)),
+    ...h.model.refusedConns.map((r) => sourceKey(r.source)),
+  ]);
   for (const k of Object.keys(view.bySource)) if (!known.has(k)) p.add(`records for ${k}, which no connection used`);
 }
 
@@ -146,17 +179,32 @@ function endsThen(l: Life, r: Report, p: Problems): void {
 function exitCodeRead(l: Life, r: Report, h: History, p: Problems): void {
   if (h.model.setup.release.generation.name === '8.4-9.7' || r.type !== 'connection') return;
   if (/^sshd exited with code [345]$/.test(r.end_reason)) {
-    p.add(`${tag(l)} ends with "${r.end_reason}": the ${h.model.setup.release.generation.name} table says "${l.conn.endReason}"`);
+    p.add(
+      `${tag(l)} ends with "${r.end_reason}": the ${h.model.setup.release.generation.name} table says "${l.conn.endReason}"`,
+    );
   }
 }
 
 const commandView = (c: CommandRecord) => ({
-  argv: c.argv, path: c.path, pid: c.pid, ppid: c.ppid, start: c.start, end: c.end, exit_code: c.exit_code,
-  signal: c.signal, replaced_by_exec: c.replaced_by_exec,
+  argv: c.argv,
+  path: c.path,
+  pid: c.pid,
+  ppid: c.ppid,
+  start: c.start,
+  end: c.end,
+  exit_code: c.exit_code,
+  signal: c.signal,
+  replaced_by_exec: c.replaced_by_exec,
 });
 const expectedCommandView = (c: ExpectedCommand) => ({
-  argv: c.argv, path: c.path, pid: c.pid, ppid: c.ppid, start: wallTime(c.startTs),
-  end: c.endTs === null ? null : wallTime(c.endTs), exit_code: c.exit_code, signal: c.signal,
+  argv: c.argv,
+  path: c.path,
+  pid: c.pid,
+  ppid: c.ppid,
+  start: wallTime(c.startTs),
+  end: c.endTs === null ? null : wallTime(c.endTs),
+  exit_code: c.exit_code,
+  signal: c.signal,
   replaced_by_exec: c.replaced_by_exec,
 });
 
@@ -170,16 +218,26 @@ function commandsAfter(l: Life, r: Report, ts: number, p: Problems): void {
 }
 
 /** Refused connections: as the oracle says when the accept was seen (whether it is "confirmed" aside). */
-function refusals(h: History, view: RecordsView, expected: RecordsView, seen: (i: number) => boolean, p: Problems): void {
+function refusals(
+  h: History,
+  view: RecordsView,
+  expected: RecordsView,
+  seen: (i: number) => boolean,
+  p: Problems,
+): void {
   for (const r of h.model.refusedConns) {
     const k = sourceKey(r.source);
     const i = h.events.findIndex((e) => e.kind === 'accept' && e.ts === r.acceptTs);
     const actual = view.bySource[k] ?? emptyView();
     if (!seen(i)) {
-      if (actual.connections.length + actual.sessions.length > 0) p.add(`refusal of ${k} reported, its accept was not captured`);
+      if (actual.connections.length + actual.sessions.length > 0)
+        p.add(`refusal of ${k} reported, its accept was not captured`);
       continue;
     }
-    const unconfirmed = (v: ConnView) => ({ ...v, connections: v.connections.map((c) => ({ ...c, incomplete: null })) });
+    const unconfirmed = (v: ConnView) => ({
+      ...v,
+      connections: v.connections.map((c) => ({ ...c, incomplete: null })),
+    });
     p.same(`refusal of ${k}`, unconfirmed(actual), unconfirmed(expected.bySource[k]!));
     if (actual.connections.some((c) => c.end_reason !== REFUSED_REASON)) p.add(`refusal of ${k}: wrong end_reason`);
   }
@@ -229,25 +287,36 @@ function checkRestart(h: History, a: number, b: number, cleanStop: boolean, on: 
   refusals(h, view, expected, (i) => i < a || i >= b, p);
   const seen = (i: number | null) => i !== null && (i < a || i >= b);
   for (const l of lives(h)) {
-    if (l.exit < a) { asOracle(l, view, expected, p, 'ended before the first recorder stopped'); continue; }
+    if (l.exit < a) {
+      asOracle(l, view, expected, p, 'ended before the first recorder stopped');
+      continue;
+    }
     if (l.fork >= b) {
       // Its accept fell in the gap: the connection is the oracle's, marked incomplete for the accept not captured.
       if (acceptLost && acceptIn(h, l, a, b)) spansRestart(l, view, expected, p);
       else asOracle(l, view, expected, p, 'began after the restart');
       continue;
     }
-    if (l.fork >= a && l.exit < b) { // a zombie at the restart is no connection either: it is over
+    if (l.fork >= a && l.exit < b) {
+      // a zombie at the restart is no connection either: it is over
       const list = reports.get(sourceKey(l.conn.source)) ?? [];
-      if (list.length > 0) p.add(`${tag(l)} began and ended while no recorder ran, yet reported: ${describeReports(list)}`);
+      if (list.length > 0)
+        p.add(`${tag(l)} began and ended while no recorder ran, yet reported: ${describeReports(list)}`);
       continue;
     }
-    if (a === b) { spansRestart(l, view, expected, p); continue; }
+    if (a === b) {
+      spansRestart(l, view, expected, p);
+      continue;
+    }
     // Seen by the first recorder, or listed by the second snapshot: one record, incomplete.
     const r = once(l, reports, p, aliveAt(l, a) ? GAP : null);
     if (r === null) continue;
-    if (l.exit < b) { // ended while no recorder ran; still a zombie at the restart, its reaping may tell how
-      if (!(zombies && l.reap >= b)) p.same(`${tag(l)} end`, { end: r.end, end_reason: r.end_reason }, { end: null, end_reason: GONE });
-      if (l.login === null || (l.keyexport !== null && l.keyexport < a)) loggedInAs(l, r, p, seen(l.pwnam) && seen(l.ansPwnam));
+    if (l.exit < b) {
+      // ended while no recorder ran; still a zombie at the restart, its reaping may tell how
+      if (!(zombies && l.reap >= b))
+        p.same(`${tag(l)} end`, { end: r.end, end_reason: r.end_reason }, { end: null, end_reason: GONE });
+      if (l.login === null || (l.keyexport !== null && l.keyexport < a))
+        loggedInAs(l, r, p, seen(l.pwnam) && seen(l.ansPwnam));
       continue;
     }
     endsThen(l, r, p);
@@ -259,7 +328,10 @@ function checkRestart(h: History, a: number, b: number, cleanStop: boolean, on: 
     if (on.includes('seeded-generation')) exitCodeRead(l, r, h, p);
     if (l.fork >= a && known) commandsAfter(l, r, restartTs, p);
   }
-  p.check(h, `recorder restart: first run saw events [0, ${a}), second run from ${b} (of ${h.events.length})${cleanStop ? '' : ', first run cut short'}`);
+  p.check(
+    h,
+    `recorder restart: first run saw events [0, ${a}), second run from ${b} (of ${h.events.length})${cleanStop ? '' : ', first run cut short'}`,
+  );
 }
 
 /** Whether the listener's accept that this connection's fork handed over lies in [a, b). */
@@ -286,15 +358,24 @@ function spansRestart(l: Life, view: RecordsView, expected: RecordsView, p: Prob
 
 function restartProperty(generation: KnownGenerationName, gap: boolean, on: readonly Finding[], numRuns: number): void {
   const arb = fc.record({
-    scenario: scenarioArb(generation, { maxCommands: MAX_COMMANDS }), fa: fraction, fb: fraction, cleanStop: fc.boolean(),
+    scenario: scenarioArb(generation, { maxCommands: MAX_COMMANDS }),
+    fa: fraction,
+    fb: fraction,
+    cleanStop: fc.boolean(),
   });
-  fc.assert(fc.property(arb, ({ scenario, fa, fb, cleanStop }) => {
-    const h = runScenario(scenario);
-    let [a, b] = [pointIn(h, fa), pointIn(h, fb)].sort((x, y) => x - y) as [number, number];
-    if (!gap) b = a;
-    else if (a === b) { if (b < cutRange(h).max) b += 1; else a -= 1; }
-    checkRestart(h, a, b, cleanStop, on);
-  }), { numRuns, includeErrorInReport: true });
+  fc.assert(
+    fc.property(arb, ({ scenario, fa, fb, cleanStop }) => {
+      const h = runScenario(scenario);
+      let [a, b] = [pointIn(h, fa), pointIn(h, fb)].sort((x, y) => x - y) as [number, number];
+      if (!gap) b = a;
+      else if (a === b) {
+        if (b < cutRange(h).max) b += 1;
+        else a -= 1;
+      }
+      checkRestart(h, a, b, cleanStop, on);
+    }),
+    { numRuns, includeErrorInReport: true },
+  );
 }
 
 // ---- Property 2: the capture started mid-history --------------------------------------------------------------
@@ -310,12 +391,16 @@ function checkMid(h: History, a: number, on: readonly Finding[]): void {
   noStrayRecords(h, view, p);
   refusals(h, view, expected, (i) => i >= a, p);
   for (const l of lives(h)) {
-    if (l.exit < a) { // a zombie when the capture started is no connection either: it is over
+    if (l.exit < a) {
+      // a zombie when the capture started is no connection either: it is over
       const list = reports.get(sourceKey(l.conn.source)) ?? [];
       if (list.length > 0) p.add(`${tag(l)} ended before the capture started, yet reported: ${describeReports(list)}`);
       continue;
     }
-    if (l.fork >= a) { asOracle(l, view, expected, p, 'began after the capture started'); continue; }
+    if (l.fork >= a) {
+      asOracle(l, view, expected, p, 'began after the capture started');
+      continue;
+    }
     const r = once(l, reports, p, STARTED_BEFORE);
     if (r === null) continue;
     p.same(`${tag(l)} source`, r.source, l.conn.source);
@@ -333,10 +418,13 @@ function checkMid(h: History, a: number, on: readonly Finding[]): void {
 
 function midProperty(generation: KnownGenerationName, on: readonly Finding[], numRuns: number): void {
   const arb = fc.record({ scenario: scenarioArb(generation, { maxCommands: MAX_COMMANDS }), fa: fraction });
-  fc.assert(fc.property(arb, ({ scenario, fa }) => {
-    const h = runScenario(scenario);
-    checkMid(h, pointIn(h, fa), on);
-  }), { numRuns, includeErrorInReport: true });
+  fc.assert(
+    fc.property(arb, ({ scenario, fa }) => {
+      const h = runScenario(scenario);
+      checkMid(h, pointIn(h, fa), on);
+    }),
+    { numRuns, includeErrorInReport: true },
+  );
 }
 
 // ---- The findings: each model fault, with cut points chosen where it shows ------------------------------------
@@ -356,64 +444,92 @@ const afterEach = (list: number[]): (readonly [number, number])[] => list.map((i
 /** The model faults these properties found: what each is, and whether it is fixed, is in docs/model-faults.md. */
 const FINDINGS: readonly FindingCase[] = [
   {
-    finding: 'zombies', mode: 'no gap', generations: KNOWN_GENERATION_NAMES,
+    finding: 'zombies',
+    mode: 'no gap',
+    generations: KNOWN_GENERATION_NAMES,
     // Right after an exit its parent reaps next: /proc lists the zombie.
     cuts: (h) => afterEach(indexes(h, (e, i) => e.kind === 'exit' && h.events[i + 1]?.kind === 'wait')),
   },
   {
-    finding: 'hand-over', mode: 'gap', generations: KNOWN_GENERATION_NAMES,
+    finding: 'hand-over',
+    mode: 'gap',
+    generations: KNOWN_GENERATION_NAMES,
     cuts: (h) => afterEach(indexes(h, (e) => e.kind === 'accept')),
   },
   {
-    finding: 'first-accept', mode: 'gap', generations: KNOWN_GENERATION_NAMES,
+    finding: 'first-accept',
+    mode: 'gap',
+    generations: KNOWN_GENERATION_NAMES,
     cuts: (h) => firstAcceptCut(h, true),
   },
   {
-    finding: 'first-accept-no-rexec', mode: 'gap', generations: ['8.4-9.7'],
+    finding: 'first-accept-no-rexec',
+    mode: 'gap',
+    generations: ['8.4-9.7'],
     cuts: (h) => firstAcceptCut(h, false),
   },
   {
-    finding: 'seeded-generation', mode: 'mid', generations: ['9.8-9.9', '10.0+'],
+    finding: 'seeded-generation',
+    mode: 'mid',
+    generations: ['9.8-9.9', '10.0+'],
     cuts: (h) => afterEach(indexes(h, (e) => e.kind === 'exec' && e.filename.endsWith('sshd-session'))),
   },
   {
-    finding: 'pwnam-unseen', mode: 'mid', generations: KNOWN_GENERATION_NAMES,
+    finding: 'pwnam-unseen',
+    mode: 'mid',
+    generations: KNOWN_GENERATION_NAMES,
     cuts: (h) => afterEach(indexes(h, (e) => e.kind === 'frame' && e.msgType === MON.ANS_PWNAM)),
   },
   {
-    finding: 'hidden-login', mode: 'mid', generations: KNOWN_GENERATION_NAMES,
-    cuts: (h) => afterEach(indexes(h, (e, i) => e.kind === 'exit' && e.exitCode === 0 && h.events[i - 1]?.kind === 'frame')),
+    finding: 'hidden-login',
+    mode: 'mid',
+    generations: KNOWN_GENERATION_NAMES,
+    cuts: (h) =>
+      afterEach(indexes(h, (e, i) => e.kind === 'exit' && e.exitCode === 0 && h.events[i - 1]?.kind === 'frame')),
   },
   {
-    finding: 'preauth-before-chroot', mode: 'mid', generations: KNOWN_GENERATION_NAMES,
-    cuts: (h) => afterEach(indexes(h, (e) => e.kind === 'fork' && h.model.conns.some((c) => c.pids.preauth === e.childTgid))),
+    finding: 'preauth-before-chroot',
+    mode: 'mid',
+    generations: KNOWN_GENERATION_NAMES,
+    cuts: (h) =>
+      afterEach(indexes(h, (e) => e.kind === 'fork' && h.model.conns.some((c) => c.pids.preauth === e.childTgid))),
   },
   {
-    finding: 'channel-before-setsid', mode: 'mid', generations: ['8.4-9.7'],
+    finding: 'channel-before-setsid',
+    mode: 'mid',
+    generations: ['8.4-9.7'],
     cuts: (h) => afterEach(channelForks(h).map((c) => c.fork)),
   },
 ];
 
 function firstAcceptCut(h: History, rexec: boolean): (readonly [number, number])[] {
   const first = h.events.findIndex((e) => e.kind === 'accept');
-  return h.model.setup.listenerStart !== 'exec' || first < 0 || h.model.setup.rexec !== rexec ? [] : [[first, first + 1] as const];
+  return h.model.setup.listenerStart !== 'exec' || first < 0 || h.model.setup.rexec !== rexec
+    ? []
+    : [[first, first + 1] as const];
 }
 
 function findingProperty(f: FindingCase, numRuns: number): void {
   for (const generation of f.generations) {
     const arb = fc.record({
-      scenario: scenarioArb(generation, { maxCommands: MAX_COMMANDS }), fa: fraction, fb: fraction, cleanStop: fc.boolean(),
+      scenario: scenarioArb(generation, { maxCommands: MAX_COMMANDS }),
+      fa: fraction,
+      fb: fraction,
+      cleanStop: fc.boolean(),
     });
-    fc.assert(fc.property(arb, ({ scenario, fa, fb, cleanStop }) => {
-      const h = runScenario(scenario);
-      const { min, max } = cutRange(h);
-      const cuts = f.cuts(h).filter(([a, b]) => a >= min && b <= max);
-      fc.pre(cuts.length > 0);
-      const [a, least] = cuts[Math.min(cuts.length - 1, Math.floor(fa * cuts.length))]!;
-      if (f.mode === 'mid') checkMid(h, a, [f.finding]);
-      else if (f.mode === 'no gap') checkRestart(h, a, a, cleanStop, [f.finding]);
-      else checkRestart(h, a, Math.min(max, least + Math.floor(fb * (max - least + 1))), cleanStop, [f.finding]);
-    }), { numRuns, includeErrorInReport: true });
+    fc.assert(
+      fc.property(arb, ({ scenario, fa, fb, cleanStop }) => {
+        const h = runScenario(scenario);
+        const { min, max } = cutRange(h);
+        const cuts = f.cuts(h).filter(([a, b]) => a >= min && b <= max);
+        fc.pre(cuts.length > 0);
+        const [a, least] = cuts[Math.min(cuts.length - 1, Math.floor(fa * cuts.length))]!;
+        if (f.mode === 'mid') checkMid(h, a, [f.finding]);
+        else if (f.mode === 'no gap') checkRestart(h, a, a, cleanStop, [f.finding]);
+        else checkRestart(h, a, Math.min(max, least + Math.floor(fb * (max - least + 1))), cleanStop, [f.finding]);
+      }),
+      { numRuns, includeErrorInReport: true },
+    );
   }
 }
 
@@ -437,6 +553,8 @@ describe('model: /proc snapshots built from the simulator', () => {
   for (const f of FINDINGS) {
     const fault = knownFault(f.finding);
     const fixed = fault.status === 'fixed';
-    it(`${fixed ? 'fixed ' : ''}finding "${f.finding}" (${f.mode})`, { todo: fixed ? false : fault.what }, () => findingProperty(f, FINDING_RUNS));
+    it(`${fixed ? 'fixed ' : ''}finding "${f.finding}" (${f.mode})`, { todo: fixed ? false : fault.what }, () =>
+      findingProperty(f, FINDING_RUNS),
+    );
   }
 });

@@ -25,7 +25,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 /** The capture's frames, split by their own length fields (an oracle independent of the scanner). */
 function splitFrames(bytes: Buffer): Buffer[] {
   const frames: Buffer[] = [];
-  for (let at = 0; at < bytes.length;) {
+  for (let at = 0; at < bytes.length; ) {
     const end = at + 28 + bytes.readUInt32LE(at + 12);
     frames.push(bytes.subarray(at, end));
     at = end;
@@ -56,7 +56,10 @@ async function baseline(): Promise<Baseline> {
     const ts = events.map((e) => e.ts);
     return [(Math.min(...ts) + offsetNs) / 1e6, (Math.max(...ts) + offsetNs) / 1e6];
   });
-  const windows = own.map((_, i): [number, number] => [own[Math.max(0, i - 1)]![0], own[Math.min(own.length - 1, i + 1)]![1]]);
+  const windows = own.map((_, i): [number, number] => [
+    own[Math.max(0, i - 1)]![0],
+    own[Math.min(own.length - 1, i + 1)]![1],
+  ]);
   const pids = groups.slice(0, frames.length).map((events) => new Set(events.flatMap(eventPids)));
   return { bytes, frames, windows, pids, records: await replayFiles([CAPTURE]) };
 }
@@ -74,7 +77,8 @@ function recordPids(r: OutputRecord): number[] {
 }
 
 function span(r: OutputRecord): [number, number] | null {
-  if (r.type === 'session' || r.type === 'connection') return [Date.parse(r.start), r.end === null ? Infinity : Date.parse(r.end)];
+  if (r.type === 'session' || r.type === 'connection')
+    return [Date.parse(r.start), r.end === null ? Infinity : Date.parse(r.end)];
   if (r.type === 'auth') return [Date.parse(r.time), Date.parse(r.time)];
   return null;
 }
@@ -86,8 +90,11 @@ function untouched(b: Baseline, lost: ReadonlySet<number>): OutputRecord[] | nul
   const lostPids = new Set([...lost].flatMap((i) => [...b.pids[i]!]));
   return b.records.filter((r) => {
     const s = span(r);
-    return s !== null && !windows.some(([from, to]) => s[0] <= to + 50 && s[1] >= from - 50)
-      && !recordPids(r).some((pid) => lostPids.has(pid));
+    return (
+      s !== null &&
+      !windows.some(([from, to]) => s[0] <= to + 50 && s[1] >= from - 50) &&
+      !recordPids(r).some((pid) => lostPids.has(pid))
+    );
   });
 }
 
@@ -100,7 +107,10 @@ function inOrder(frames: readonly { offset: number; seq: number }[]): { offset: 
   const previous = frames.map(() => -1);
   frames.forEach((f, i) => {
     for (let j = 0; j < i; j++) {
-      if (frames[j]!.seq < f.seq && best[j]! + 1 > best[i]!) { best[i] = best[j]! + 1; previous[i] = j; }
+      if (frames[j]!.seq < f.seq && best[j]! + 1 > best[i]!) {
+        best[i] = best[j]! + 1;
+        previous[i] = j;
+      }
     }
   });
   const chain: { offset: number; seq: number }[] = [];
@@ -134,12 +144,15 @@ async function check(b: Baseline, mutations: readonly Mutation[]): Promise<void>
   const actual = new Map<string, number[][]>();
   for (const r of records) {
     const { shape, times } = timeless(r);
-    actual.set(shape, [...actual.get(shape) ?? [], times]);
+    actual.set(shape, [...(actual.get(shape) ?? []), times]);
   }
   for (const r of expected) {
     const { shape, times } = timeless(r);
     const found = (actual.get(shape) ?? []).some((t) => t.every((ms, i) => Math.abs(ms - times[i]!) <= 1));
-    assert.ok(found, `lost frames ${[...lost].join(',')}: record changed or missing: ${JSON.stringify(r).slice(0, 400)}`);
+    assert.ok(
+      found,
+      `lost frames ${[...lost].join(',')}: record changed or missing: ${JSON.stringify(r).slice(0, 400)}`,
+    );
   }
 }
 
@@ -154,20 +167,32 @@ const ISO_TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z/g;
  */
 function timeless(r: OutputRecord): { shape: string; times: number[] } {
   const times: number[] = [];
-  const shape = JSON.stringify(r, (key, value: unknown) => (INCOMPLETE_KEYS.has(key) ? undefined : typeof value === 'string'
-    ? value.replace(ISO_TIME, (t) => { times.push(Date.parse(t) + Number(`0.${t.slice(23, -1) || '0'}`)); return 'T'; })
-    : value));
+  const shape = JSON.stringify(r, (key, value: unknown) =>
+    INCOMPLETE_KEYS.has(key)
+      ? undefined
+      : typeof value === 'string'
+        ? value.replace(ISO_TIME, (t) => {
+            times.push(Date.parse(t) + Number(`0.${t.slice(23, -1) || '0'}`));
+            return 'T';
+          })
+        : value,
+  );
   return { shape, times };
 }
 
 describe('replay of a damaged real capture', () => {
   let b: Baseline;
-  before(async () => { b = await baseline(); });
+  before(async () => {
+    b = await baseline();
+  });
 
   it('the intact capture is a real one with records to protect', () => {
     assert.ok(b.frames.length >= 8, `${b.frames.length} frames`);
     assert.ok(b.records.filter((r) => r.type === 'session' && !r.incomplete).length >= 10);
-    assert.deepEqual(b.records.filter((r) => r.type === 'anomaly'), []);
+    assert.deepEqual(
+      b.records.filter((r) => r.type === 'anomaly'),
+      [],
+    );
   });
 
   it('the oracle sees damage: one flipped byte in a middle frame loses exactly that frame', async () => {
@@ -175,11 +200,20 @@ describe('replay of a damaged real capture', () => {
     const at = b.frames.slice(0, middle).reduce((n, f) => n + f.length, 0) + 30;
     const damaged = applyMutation(b.bytes, b.frames, { op: 'flip', at, mask: 0x40 });
     const seqs = intactFrames(damaged, b.frames).map((f) => f.seq);
-    assert.deepEqual(seqs, b.frames.map((_, i) => i).filter((i) => i !== middle));
-    assert.ok(untouched(b, new Set([middle]))!.length < b.records.filter((r) => span(r) !== null).length, 'the window covers some record');
+    assert.deepEqual(
+      seqs,
+      b.frames.map((_, i) => i).filter((i) => i !== middle),
+    );
+    assert.ok(
+      untouched(b, new Set([middle]))!.length < b.records.filter((r) => span(r) !== null).length,
+      'the window covers some record',
+    );
   });
 
   it(`salvages every untouched record under ${RUNS} random mutations, and never throws`, async () => {
-    await fc.assert(fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), (ms) => check(b, ms)), { numRuns: RUNS });
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), (ms) => check(b, ms)),
+      { numRuns: RUNS },
+    );
   });
 });

@@ -4,7 +4,14 @@
 // prohibit-password) or not at all (no), so root password and kbd-int attempts always fail.
 import { MAX_AUTH_TRIES, endPreauth, type SshdConn } from './sshd-connect';
 import {
-  dropAtPamPrompt, kbdintAttempt, noneProbe, pamAccount, passwordAttempt, publickeyAttempt, rootDenied, type PublickeyVariant,
+  dropAtPamPrompt,
+  kbdintAttempt,
+  noneProbe,
+  pamAccount,
+  passwordAttempt,
+  publickeyAttempt,
+  rootDenied,
+  type PublickeyVariant,
 } from './sshd-auth';
 import { loginSucceeded } from './sshd-session';
 import { keyBlob, fingerprint } from './messages';
@@ -16,7 +23,9 @@ export type Method = 'password' | 'publickey' | 'keyboard-interactive';
 export const METHODS: readonly Method[] = ['password', 'publickey', 'keyboard-interactive'];
 
 export const KEYS: readonly { readonly type: string; readonly seed: number }[] = [
-  { type: 'ssh-ed25519', seed: 1 }, { type: 'ssh-ed25519', seed: 2 }, { type: 'ecdsa-sha2-nistp256', seed: 3 },
+  { type: 'ssh-ed25519', seed: 1 },
+  { type: 'ssh-ed25519', seed: 2 },
+  { type: 'ecdsa-sha2-nistp256', seed: 3 },
   { type: 'ssh-rsa', seed: 4 },
 ];
 
@@ -40,7 +49,9 @@ function ensureUser(r: Real, c: OracleConn, s: SshdConn, userName: string): void
   c.uid = a?.uid ?? null;
 }
 
-function userOf(c: OracleConn, fallback: string): string { return c.user ?? fallback }
+function userOf(c: OracleConn, fallback: string): string {
+  return c.user ?? fallback;
+}
 
 /** Without PAM there is no keyboard-interactive device on Linux: such a client falls back to a password. */
 function available(m: Model, method: Method): Method {
@@ -57,29 +68,50 @@ function maybeTooMany(m: Model, r: Real, c: OracleConn, s: SshdConn): void {
 
 abstract class PreauthCommand implements PrivsepCommand {
   constructor(readonly target: number) {}
-  check(m: Readonly<Model>): boolean { return target(m, this.target) !== null }
+  check(m: Readonly<Model>): boolean {
+    return target(m, this.target) !== null;
+  }
   abstract run(m: Model, r: Real): void;
   protected conn(m: Model, r: Real): [OracleConn, SshdConn] {
     const c = target(m, this.target)!;
     return [c, r.sshd.get(c.n)!];
   }
   abstract describe(): string;
-  toString(): string { return `${this.describe()} (target ${this.target})` }
+  toString(): string {
+    return `${this.describe()} (target ${this.target})`;
+  }
 }
 
 export class ProbeCommand extends PreauthCommand {
-  constructor(t: number, readonly userName: string) { super(t) }
-  override check(m: Readonly<Model>): boolean { return target(m, this.target)?.user === null }
+  constructor(
+    t: number,
+    readonly userName: string,
+  ) {
+    super(t);
+  }
+  override check(m: Readonly<Model>): boolean {
+    return target(m, this.target)?.user === null;
+  }
   run(m: Model, r: Real): void {
     const [c, s] = this.conn(m, r);
     ensureUser(r, c, s, this.userName);
     m.story.push(`#${c.n} "none" probe as ${this.userName}`);
   }
-  describe(): string { return `probe as ${this.userName}` }
+  describe(): string {
+    return `probe as ${this.userName}`;
+  }
 }
 
 export class FailCommand extends PreauthCommand {
-  constructor(t: number, readonly userName: string, readonly method: Method, readonly variant: number, readonly key: number) { super(t) }
+  constructor(
+    t: number,
+    readonly userName: string,
+    readonly method: Method,
+    readonly variant: number,
+    readonly key: number,
+  ) {
+    super(t);
+  }
   run(m: Model, r: Real): void {
     const [c, s] = this.conn(m, r);
     ensureUser(r, c, s, this.userName);
@@ -98,24 +130,38 @@ export class FailCommand extends PreauthCommand {
       expectAuth(c, false, 'keyboard-interactive', kbdintAttempt(r.sim, s, v));
       return ` (${v})`;
     }
-    const variants: PublickeyVariant[] = c.valid ? ['refused', 'refused-signed', 'bad-signature'] : ['refused', 'refused-signed'];
+    const variants: PublickeyVariant[] = c.valid
+      ? ['refused', 'refused-signed', 'bad-signature']
+      : ['refused', 'refused-signed'];
     const v = variants[this.variant % variants.length]!;
     const key = keyOf(this.key);
     expectAuth(c, false, 'publickey', publickeyAttempt(r.sim, s, key.blob, v)!, key.expected);
     return ` (${v}, ${key.expected.type})`;
   }
-  describe(): string { return `fail ${this.method} as ${this.userName}` }
+  describe(): string {
+    return `fail ${this.method} as ${this.userName}`;
+  }
 }
 
 export class SucceedCommand extends PreauthCommand {
-  constructor(t: number, readonly userName: string, readonly method: Method, readonly queried: boolean, readonly key: number) { super(t) }
+  constructor(
+    t: number,
+    readonly userName: string,
+    readonly method: Method,
+    readonly queried: boolean,
+    readonly key: number,
+  ) {
+    super(t);
+  }
   override check(m: Readonly<Model>): boolean {
     const c = target(m, this.target);
     const a = c === null ? null : account(userOf(c, this.userName));
     return a !== null && (a.uid !== 0 || m.setup.permitRootLogin !== 'no');
   }
   /** Root can only log in with a key (PermitRootLogin prohibit-password). */
-  private methodFor(m: Model, c: OracleConn): Method { return c.uid === 0 ? 'publickey' : available(m, this.method) }
+  private methodFor(m: Model, c: OracleConn): Method {
+    return c.uid === 0 ? 'publickey' : available(m, this.method);
+  }
   run(m: Model, r: Real): void {
     const [c, s] = this.conn(m, r);
     ensureUser(r, c, s, this.userName);
@@ -139,7 +185,9 @@ export class SucceedCommand extends PreauthCommand {
     c.pids = { ...c.pids, postauth: s.postauth };
     m.story.push(`#${c.n} ${method} login as ${c.user}${method === 'publickey' && !this.queried ? ' (no query)' : ''}`);
   }
-  describe(): string { return `succeed ${this.method} as ${this.userName}` }
+  describe(): string {
+    return `succeed ${this.method} as ${this.userName}`;
+  }
 }
 
 /**
@@ -147,7 +195,14 @@ export class SucceedCommand extends PreauthCommand {
  * logs a failure, the client may go on), or an account PAM's account check rejects (the child then fatal()s).
  */
 export class DeniedLoginCommand extends PreauthCommand {
-  constructor(t: number, readonly userName: string, readonly method: Method, readonly key: number) { super(t) }
+  constructor(
+    t: number,
+    readonly userName: string,
+    readonly method: Method,
+    readonly key: number,
+  ) {
+    super(t);
+  }
   override check(m: Readonly<Model>): boolean {
     const c = target(m, this.target);
     const a = c === null ? null : account(userOf(c, this.userName));
@@ -174,12 +229,20 @@ export class DeniedLoginCommand extends PreauthCommand {
     closeConn(c, r.sim.events, preauthEndReason(c, s, 'drop'));
     m.story.push(`#${c.n} ${method} for ${c.user} accepted, PAM account check refuses: disconnected`);
   }
-  describe(): string { return `denied ${this.method} as ${this.userName}` }
+  describe(): string {
+    return `denied ${this.method} as ${this.userName}`;
+  }
 }
 
 /** The client asks whether a key would do, hears yes, then never signs (agent refused, user cancelled). */
 export class AbandonKeyCommand extends PreauthCommand {
-  constructor(t: number, readonly userName: string, readonly key: number) { super(t) }
+  constructor(
+    t: number,
+    readonly userName: string,
+    readonly key: number,
+  ) {
+    super(t);
+  }
   override check(m: Readonly<Model>): boolean {
     const c = target(m, this.target);
     return c !== null && account(userOf(c, this.userName)) !== null;
@@ -190,11 +253,18 @@ export class AbandonKeyCommand extends PreauthCommand {
     publickeyAttempt(r.sim, s, keyOf(this.key).blob, 'query-only');
     m.story.push(`#${c.n} key query allowed for ${c.user}, never signed`);
   }
-  describe(): string { return `abandon key as ${this.userName}` }
+  describe(): string {
+    return `abandon key as ${this.userName}`;
+  }
 }
 
 export class EndPreauthCommand extends PreauthCommand {
-  constructor(t: number, readonly how: 'drop' | 'grace' | 'crash' | 'drop-at-prompt') { super(t) }
+  constructor(
+    t: number,
+    readonly how: 'drop' | 'grace' | 'crash' | 'drop-at-prompt',
+  ) {
+    super(t);
+  }
   run(m: Model, r: Real): void {
     const [c, s] = this.conn(m, r);
     if (this.how === 'drop-at-prompt' && m.setup.usePam && c.user !== null) {
@@ -204,10 +274,16 @@ export class EndPreauthCommand extends PreauthCommand {
     } else {
       const how = this.how === 'drop-at-prompt' ? 'drop' : this.how;
       endPreauth(r.sim, s, how);
-      const what = { drop: 'client closed before login', grace: 'LoginGraceTime expired', crash: 'pre-auth child crashed (SIGSYS)' };
+      const what = {
+        drop: 'client closed before login',
+        grace: 'LoginGraceTime expired',
+        crash: 'pre-auth child crashed (SIGSYS)',
+      };
       m.story.push(`#${c.n} ${what[how]}`);
       closeConn(c, r.sim.events, preauthEndReason(c, s, how));
     }
   }
-  describe(): string { return this.how }
+  describe(): string {
+    return this.how;
+  }
 }

@@ -23,7 +23,10 @@ function inet(ip: string, port: number): InetEndpoint {
 }
 
 export class ConnectCommand implements PrivsepCommand {
-  constructor(readonly ipIndex: number, readonly portHint: number) {}
+  constructor(
+    readonly ipIndex: number,
+    readonly portHint: number,
+  ) {}
   check(m: Readonly<Model>): boolean {
     return openConns(m as Model, 'preauth').length + openConns(m as Model, 'session').length < MAX_OPEN;
   }
@@ -33,12 +36,24 @@ export class ConnectCommand implements PrivsepCommand {
     const before = r.sim.events.length;
     const sshd = acceptConnection(r.sim, m.setup, inet(source.ip, source.port));
     // The connection exists from the listener's fork on (the accept just before it only queues the peer).
-    const startedAt = r.sim.events.findIndex((e, i) => i >= before && e.kind === 'fork' && e.childTgid === sshd.monitor);
-    const c = newOracleConn(m, source, sshd.monitor, sshd.preauth!, LISTENER_PID, startedAt, r.sim.events[startedAt]!.ts);
+    const startedAt = r.sim.events.findIndex(
+      (e, i) => i >= before && e.kind === 'fork' && e.childTgid === sshd.monitor,
+    );
+    const c = newOracleConn(
+      m,
+      source,
+      sshd.monitor,
+      sshd.preauth!,
+      LISTENER_PID,
+      startedAt,
+      r.sim.events[startedAt]!.ts,
+    );
     r.sshd.set(c.n, sshd);
     m.story.push(`#${c.n} connect from ${source.ip} port ${source.port} (monitor ${sshd.monitor})`);
   }
-  toString(): string { return `connect(ip ${this.ipIndex}, port +${this.portHint})` }
+  toString(): string {
+    return `connect(ip ${this.ipIndex}, port +${this.portHint})`;
+  }
 }
 
 /** A refusal shows only as an accept with no fork before the listener's next accept. */
@@ -47,8 +62,13 @@ function confirmRefusals(m: Model): void {
 }
 
 export class RefuseCommand implements PrivsepCommand {
-  constructor(readonly ipIndex: number, readonly portHint: number) {}
-  check(): boolean { return true }
+  constructor(
+    readonly ipIndex: number,
+    readonly portHint: number,
+  ) {}
+  check(): boolean {
+    return true;
+  }
   run(m: Model, r: Real): void {
     const source = freshSource(m, CLIENT_IPS[this.ipIndex % CLIENT_IPS.length]!, this.portHint);
     confirmRefusals(m);
@@ -59,15 +79,21 @@ export class RefuseCommand implements PrivsepCommand {
     m.refusedConns.push({ source, listener: LISTENER_PID, acceptTs, confirmed: false });
     m.story.push(`refused (MaxStartups) ${source.ip} port ${source.port}`);
   }
-  toString(): string { return `refuse(ip ${this.ipIndex}, port +${this.portHint})` }
+  toString(): string {
+    return `refuse(ip ${this.ipIndex}, port +${this.portHint})`;
+  }
 }
 
 /** Noise: `sshd -t` run by the init system (config check), which is neither a listener nor a connection. */
 export class ConfigTestCommand implements PrivsepCommand {
-  check(): boolean { return true }
+  check(): boolean {
+    return true;
+  }
   run(m: Model, r: Real): void {
     configTest(r.sim);
     m.story.push('sshd -t (config check by the init system)');
   }
-  toString(): string { return 'sshd -t' }
+  toString(): string {
+    return 'sshd -t';
+  }
 }

@@ -2,11 +2,16 @@
 // channel's shell, close a channel (maybe after an exec in place), and end the connection.
 import type { ProcessEnd } from './kernel';
 import { endPreauth } from './sshd-connect';
+import { closeChannel, endSession, openChannel, runProgram, type ChannelKind, type Program } from './sshd-session';
 import {
-  closeChannel, endSession, openChannel, runProgram, type ChannelKind, type Program,
-} from './sshd-session';
-import {
-  closeConn, execLogOf, openConns, pick, preauthEndReason, sessionEndReason, type Model, type OracleChannel,
+  closeConn,
+  execLogOf,
+  openConns,
+  pick,
+  preauthEndReason,
+  sessionEndReason,
+  type Model,
+  type OracleChannel,
   type OracleConn,
 } from './oracle';
 import type { PrivsepCommand, Real } from './cmd-connect';
@@ -23,22 +28,45 @@ function sessions(m: Readonly<Model>, keep: (c: OracleConn) => boolean): OracleC
 abstract class SessionCommand implements PrivsepCommand {
   constructor(readonly target: number) {}
   protected abstract eligible(c: OracleConn): boolean;
-  check(m: Readonly<Model>): boolean { return sessions(m, (c) => this.eligible(c)).length > 0 }
-  protected conn(m: Model): OracleConn { return pick(sessions(m, (c) => this.eligible(c)), this.target)! }
+  check(m: Readonly<Model>): boolean {
+    return sessions(m, (c) => this.eligible(c)).length > 0;
+  }
+  protected conn(m: Model): OracleConn {
+    return pick(
+      sessions(m, (c) => this.eligible(c)),
+      this.target,
+    )!;
+  }
   abstract run(m: Model, r: Real): void;
   abstract describe(): string;
-  toString(): string { return `${this.describe()} (target ${this.target})` }
+  toString(): string {
+    return `${this.describe()} (target ${this.target})`;
+  }
 }
 
 export class OpenChannelCommand extends SessionCommand {
-  constructor(t: number, readonly kind: ChannelKind, readonly command: string) { super(t) }
-  protected eligible(c: OracleConn): boolean { return c.channels.length < MAX_CHANNELS }
+  constructor(
+    t: number,
+    readonly kind: ChannelKind,
+    readonly command: string,
+  ) {
+    super(t);
+  }
+  protected eligible(c: OracleConn): boolean {
+    return c.channels.length < MAX_CHANNELS;
+  }
   private commandText(): string | null {
     switch (this.kind) {
-      case 'shell': case 'shell-pty': return null;
-      case 'sftp': return SFTP;
-      case 'internal-sftp': return 'internal-sftp';
-      case 'exec': case 'exec-pty': return this.command;
+      case 'shell':
+      case 'shell-pty':
+        return null;
+      case 'sftp':
+        return SFTP;
+      case 'internal-sftp':
+        return 'internal-sftp';
+      case 'exec':
+      case 'exec-pty':
+        return this.command;
     }
   }
   run(m: Model, r: Real): void {
@@ -51,7 +79,9 @@ export class OpenChannelCommand extends SessionCommand {
     const tty = sim.pts === null ? '' : ` on pts/${sim.pts}`;
     m.story.push(`#${c.n} channel ${c.channelCount}: ${this.kind}${what}${tty} (pid ${sim.pid})`);
   }
-  describe(): string { return `open ${this.kind}` }
+  describe(): string {
+    return `open ${this.kind}`;
+  }
 }
 
 function channelOf(c: OracleConn, index: number, keep: (ch: OracleChannel) => boolean): OracleChannel {
@@ -61,20 +91,39 @@ function channelOf(c: OracleConn, index: number, keep: (ch: OracleChannel) => bo
 const runnable = (ch: OracleChannel): boolean => RUNNABLE.includes(ch.kind);
 
 export class RunProgramCommand extends SessionCommand {
-  constructor(t: number, readonly channel: number, readonly program: Program) { super(t) }
-  protected eligible(c: OracleConn): boolean { return c.channels.some(runnable) }
+  constructor(
+    t: number,
+    readonly channel: number,
+    readonly program: Program,
+  ) {
+    super(t);
+  }
+  protected eligible(c: OracleConn): boolean {
+    return c.channels.some(runnable);
+  }
   run(m: Model, r: Real): void {
     const c = this.conn(m);
     const ch = channelOf(c, this.channel, runnable);
     runProgram(r.sim, ch.sim.pid, this.program, execLogOf(c, ch.n - 1));
     m.story.push(`#${c.n} channel ${ch.n} runs ${describeProgram(this.program)}`);
   }
-  describe(): string { return `run ${describeProgram(this.program)}` }
+  describe(): string {
+    return `run ${describeProgram(this.program)}`;
+  }
 }
 
 export class CloseChannelCommand extends SessionCommand {
-  constructor(t: number, readonly channel: number, readonly last: Program | null, readonly end: ProcessEnd) { super(t) }
-  protected eligible(c: OracleConn): boolean { return c.channels.length > 0 }
+  constructor(
+    t: number,
+    readonly channel: number,
+    readonly last: Program | null,
+    readonly end: ProcessEnd,
+  ) {
+    super(t);
+  }
+  protected eligible(c: OracleConn): boolean {
+    return c.channels.length > 0;
+  }
   run(m: Model, r: Real): void {
     const c = this.conn(m);
     const ch = channelOf(c, this.channel, () => true);
@@ -86,12 +135,21 @@ export class CloseChannelCommand extends SessionCommand {
     const how = last === null ? describeEnd(end) : `exec ${describeProgram(last)}`;
     m.story.push(`#${c.n} channel ${ch.n} ends: ${how}`);
   }
-  describe(): string { return `close channel (${this.last === null ? describeEnd(this.end) : 'exec'})` }
+  describe(): string {
+    return `close channel (${this.last === null ? describeEnd(this.end) : 'exec'})`;
+  }
 }
 
 export class EndSessionCommand extends SessionCommand {
-  constructor(t: number, readonly how: 'disconnect' | 'term') { super(t) }
-  protected eligible(c: OracleConn): boolean { return c.channels.length === 0 }
+  constructor(
+    t: number,
+    readonly how: 'disconnect' | 'term',
+  ) {
+    super(t);
+  }
+  protected eligible(c: OracleConn): boolean {
+    return c.channels.length === 0;
+  }
   run(m: Model, r: Real): void {
     const c = this.conn(m);
     const s = r.sshd.get(c.n)!;
@@ -99,7 +157,9 @@ export class EndSessionCommand extends SessionCommand {
     closeConn(c, r.sim.events, sessionEndReason(s, this.how));
     m.story.push(`#${c.n} ${this.how === 'disconnect' ? 'client disconnects' : 'connection lost (TERM)'}`);
   }
-  describe(): string { return this.how }
+  describe(): string {
+    return this.how;
+  }
 }
 
 /** Ends every connection still open, cleanly, so that a history's records are all complete. */

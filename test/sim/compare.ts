@@ -12,36 +12,60 @@ import { REALTIME_OFFSET_NS } from './world';
 
 export interface AuthView {
   readonly time: string;
-  readonly user: string; readonly invalid_user: boolean; readonly success: boolean; readonly method: string;
+  readonly user: string;
+  readonly invalid_user: boolean;
+  readonly success: boolean;
+  readonly method: string;
   readonly source: { ip: string; port: number } | null;
   readonly key: { type: string; fingerprint: string } | null;
   readonly incomplete: boolean;
 }
 
 export interface CommandView {
-  readonly argv: readonly string[]; readonly path: string; readonly pid: number; readonly ppid: number;
+  readonly argv: readonly string[];
+  readonly path: string;
+  readonly pid: number;
+  readonly ppid: number;
   readonly channel: number | null;
-  readonly start: string; readonly end: string | null; readonly duration_ms: number | null;
-  readonly exit_code: number | null; readonly signal: number | null; readonly replaced_by_exec: boolean;
+  readonly start: string;
+  readonly end: string | null;
+  readonly duration_ms: number | null;
+  readonly exit_code: number | null;
+  readonly signal: number | null;
+  readonly replaced_by_exec: boolean;
 }
 
 export interface PidsView {
-  readonly listener: number | null; readonly monitor: number | null; readonly preauth: number | null;
+  readonly listener: number | null;
+  readonly monitor: number | null;
+  readonly preauth: number | null;
   readonly postauth?: number | null;
 }
 
 export interface SessionView {
-  readonly user: string; readonly uid: number | null; readonly source: { ip: string; port: number } | null;
-  readonly start: string; readonly end: string | null; readonly end_reason: string;
-  readonly tty: string | null; readonly method: string | null; readonly incomplete: boolean;
-  readonly pids: PidsView; readonly commands: readonly CommandView[];
+  readonly user: string;
+  readonly uid: number | null;
+  readonly source: { ip: string; port: number } | null;
+  readonly start: string;
+  readonly end: string | null;
+  readonly end_reason: string;
+  readonly tty: string | null;
+  readonly method: string | null;
+  readonly incomplete: boolean;
+  readonly pids: PidsView;
+  readonly commands: readonly CommandView[];
 }
 
 export interface ConnectionView {
   readonly source: { ip: string; port: number } | null;
-  readonly start: string; readonly end: string | null; readonly end_reason: string;
+  readonly start: string;
+  readonly end: string | null;
+  readonly end_reason: string;
   readonly user: string | null;
-  readonly invalid_user: boolean; readonly attempts: number; readonly incomplete: boolean; readonly pids: PidsView;
+  readonly invalid_user: boolean;
+  readonly attempts: number;
+  readonly incomplete: boolean;
+  readonly pids: PidsView;
 }
 
 // ---- Times ----------------------------------------------------------------------------------------------------
@@ -102,7 +126,7 @@ export function reconcileTimes<T>(actual: unknown, expected: T): T {
     return expected.map((e, i) => reconcileTimes(Array.isArray(actual) ? actual[i] : undefined, e)) as T;
   }
   if (expected !== null && typeof expected === 'object') {
-    const a = actual !== null && typeof actual === 'object' ? actual as Record<string, unknown> : {};
+    const a = actual !== null && typeof actual === 'object' ? (actual as Record<string, unknown>) : {};
     return Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, reconcileTimes(a[k], v)])) as T;
   }
   return expected;
@@ -148,26 +172,54 @@ export function viewRecords(records: readonly OutputRecord[]): RecordsView {
     switch (r.type) {
       case 'auth':
         slot(bySource, r.source).auths.push({
-          time: r.time, user: r.user, invalid_user: r.invalid_user, success: r.success, method: r.method,
-          source: r.source, key: r.key, incomplete: r.incomplete,
+          time: r.time,
+          user: r.user,
+          invalid_user: r.invalid_user,
+          success: r.success,
+          method: r.method,
+          source: r.source,
+          key: r.key,
+          incomplete: r.incomplete,
         });
         break;
       case 'session':
         slot(bySource, r.source).sessions.push({
-          user: r.user, uid: r.uid, source: r.source, start: r.start, end: r.end, end_reason: r.end_reason,
-          tty: r.tty, method: r.method, incomplete: r.incomplete,
+          user: r.user,
+          uid: r.uid,
+          source: r.source,
+          start: r.start,
+          end: r.end,
+          end_reason: r.end_reason,
+          tty: r.tty,
+          method: r.method,
+          incomplete: r.incomplete,
           pids: { ...r.pids },
           commands: r.commands.map((c) => ({
-            argv: c.argv, path: c.path, pid: c.pid, ppid: c.ppid, channel: c.channel, start: c.start, end: c.end,
-            duration_ms: c.duration_ms, exit_code: c.exit_code, signal: c.signal, replaced_by_exec: c.replaced_by_exec,
+            argv: c.argv,
+            path: c.path,
+            pid: c.pid,
+            ppid: c.ppid,
+            channel: c.channel,
+            start: c.start,
+            end: c.end,
+            duration_ms: c.duration_ms,
+            exit_code: c.exit_code,
+            signal: c.signal,
+            replaced_by_exec: c.replaced_by_exec,
           })),
         });
         break;
       case 'connection':
         slot(bySource, r.source).connections.push({
-          source: r.source, start: r.start, end: r.end, end_reason: r.end_reason, user: r.user,
-          invalid_user: r.invalid_user, attempts: r.attempts,
-          incomplete: r.incomplete, pids: { listener: r.pids.listener, monitor: r.pids.monitor, preauth: r.pids.preauth },
+          source: r.source,
+          start: r.start,
+          end: r.end,
+          end_reason: r.end_reason,
+          user: r.user,
+          invalid_user: r.invalid_user,
+          attempts: r.attempts,
+          incomplete: r.incomplete,
+          pids: { listener: r.pids.listener, monitor: r.pids.monitor, preauth: r.pids.preauth },
         });
         break;
       case 'session_start':
@@ -185,9 +237,17 @@ const orNull = (ts: number | null): string | null => (ts === null ? null : wallT
 
 function expectedCommand(cmd: ExpectedCommand): CommandView {
   return {
-    argv: cmd.argv, path: cmd.path, pid: cmd.pid, ppid: cmd.ppid, channel: cmd.channel,
-    start: wallTime(cmd.startTs), end: orNull(cmd.endTs), duration_ms: expectedDuration(cmd.startTs, cmd.endTs),
-    exit_code: cmd.exit_code, signal: cmd.signal, replaced_by_exec: cmd.replaced_by_exec,
+    argv: cmd.argv,
+    path: cmd.path,
+    pid: cmd.pid,
+    ppid: cmd.ppid,
+    channel: cmd.channel,
+    start: wallTime(cmd.startTs),
+    end: orNull(cmd.endTs),
+    duration_ms: expectedDuration(cmd.startTs, cmd.endTs),
+    exit_code: cmd.exit_code,
+    signal: cmd.signal,
+    replaced_by_exec: cmd.replaced_by_exec,
   };
 }
 
@@ -197,17 +257,30 @@ function expectedConn(c: OracleConn): ConnView {
   if (c.method !== null) {
     v.sessions.push({
       // A session starts when its login was decided and ends with its monitor.
-      user: c.user!, uid: c.uid, source: c.source, start: wallTime(c.loginTs!), end: orNull(c.endTs),
-      end_reason: c.endReason!, tty: c.tty, method: c.method, incomplete: false,
+      user: c.user!,
+      uid: c.uid,
+      source: c.source,
+      start: wallTime(c.loginTs!),
+      end: orNull(c.endTs),
+      end_reason: c.endReason!,
+      tty: c.tty,
+      method: c.method,
+      incomplete: false,
       pids: { ...c.pids },
       commands: c.commands.map(expectedCommand),
     });
   } else {
     v.connections.push({
       // A connection starts with the listener's fork for it (the accept only queues the peer).
-      source: c.source, start: wallTime(c.startTs), end: orNull(c.endTs), end_reason: c.endReason!, user: c.user,
-      invalid_user: c.user !== null && !c.valid, attempts: c.auths.length,
-      incomplete: false, pids: { listener: c.pids.listener, monitor: c.pids.monitor, preauth: c.pids.preauth },
+      source: c.source,
+      start: wallTime(c.startTs),
+      end: orNull(c.endTs),
+      end_reason: c.endReason!,
+      user: c.user,
+      invalid_user: c.user !== null && !c.valid,
+      attempts: c.auths.length,
+      incomplete: false,
+      pids: { listener: c.pids.listener, monitor: c.pids.monitor, preauth: c.pids.preauth },
     });
   }
   return v;
@@ -222,8 +295,13 @@ export function viewExpected(m: Model): RecordsView {
     const v = emptyView();
     v.connections.push({
       // sshd closes a refused connection at once (sshd.c server_accept_loop: close(*newsock); continue).
-      source: r.source, start: wallTime(r.acceptTs), end: wallTime(r.acceptTs), end_reason: REFUSED_REASON,
-      user: null, invalid_user: false, attempts: 0,
+      source: r.source,
+      start: wallTime(r.acceptTs),
+      end: wallTime(r.acceptTs),
+      end_reason: REFUSED_REASON,
+      user: null,
+      invalid_user: false,
+      attempts: 0,
       // Unconfirmed (the capture ended before the listener's next accept): it may have been about to fork.
       incomplete: !r.confirmed,
       pids: { listener: r.listener, monitor: null, preauth: null },
@@ -236,7 +314,8 @@ export function viewExpected(m: Model): RecordsView {
 /** The scenario as this run resolved it: set-up, then one line per action. */
 export function story(m: Model): string {
   const s = m.setup;
-  const head = `OpenSSH ${s.release.version} (${s.release.generation.name}), listener from ${s.listenerStart}` +
+  const head =
+    `OpenSSH ${s.release.version} (${s.release.generation.name}), listener from ${s.listenerStart}` +
     `${s.listenerTty === '' ? '' : ` on ${s.listenerTty}`}${s.rexec ? '' : ' with -r'}` +
     `${s.usePam ? `, UsePAM${s.motd ? ' + pam_motd' : ''}` : ', no PAM'}, PermitRootLogin ${s.permitRootLogin}` +
     `, pid pool ${s.pidPoolSize}`;

@@ -12,16 +12,16 @@ export interface SimProcess {
   ppid: number;
   creds: Creds;
   comm: string;
-  tty: string;       // controlling tty ("pts/3") or ""
+  tty: string; // controlling tty ("pts/3") or ""
   alive: boolean;
   // What /proc shows beyond the above (read by privsep-snapshot.ts; no event depends on them):
-  exe: string;       // the image the process runs (a fork keeps its parent's)
+  exe: string; // the image the process runs (a fork keeps its parent's)
   cmdline: string[]; // argv, or sshd's setproctitle text
-  startNs: number;   // boot-clock ns of its fork (start_boottime)
-  root: string;      // its root directory ("/run/sshd" after the pre-auth child's chroot)
-  sid: number;       // session id (setsid makes it a leader)
+  startNs: number; // boot-clock ns of its fork (start_boottime)
+  root: string; // its root directory ("/run/sshd" after the pre-auth child's chroot)
+  sid: number; // session id (setsid makes it a leader)
   peer: InetEndpoint | null; // the TCP peer of a connected socket it holds
-  seccomp: boolean;  // a seccomp filter is installed (the pre-auth sandbox)
+  seccomp: boolean; // a seccomp filter is installed (the pre-auth sandbox)
 }
 
 /** How the process table looked from a point of the history on: `from` is the number of events pushed when it
@@ -36,7 +36,16 @@ const UNSET = 4294967295;
 /** What runs a process the init system starts, before its exec. */
 const INIT_EXE = '/usr/lib/systemd/systemd';
 export const ROOT_CREDS: Creds = {
-  uid: 0, euid: 0, suid: 0, fsuid: 0, gid: 0, egid: 0, sgid: 0, fsgid: 0, auid: UNSET, sessionid: UNSET,
+  uid: 0,
+  euid: 0,
+  suid: 0,
+  fsuid: 0,
+  gid: 0,
+  egid: 0,
+  sgid: 0,
+  fsgid: 0,
+  auid: UNSET,
+  sessionid: UNSET,
 };
 
 /** wait4's status word for an ending, as WEXITSTATUS/WTERMSIG decode it. */
@@ -76,17 +85,33 @@ export class KernelSim {
   push(e: TraceEvent): void {
     this.events.push(e);
     switch (e.kind) {
-      case 'fork': this.note(e.childTgid); break;
-      case 'wait': if (e.reapedPid !== null) this.note(e.reapedPid); break;
-      case 'exec': case 'exit': case 'cred': case 'setsid': case 'chroot': case 'prctl': this.note(e.tgid); break;
-      default: break;
+      case 'fork':
+        this.note(e.childTgid);
+        break;
+      case 'wait':
+        if (e.reapedPid !== null) this.note(e.reapedPid);
+        break;
+      case 'exec':
+      case 'exit':
+      case 'cred':
+      case 'setsid':
+      case 'chroot':
+      case 'prctl':
+        this.note(e.tgid);
+        break;
+      default:
+        break;
     }
   }
 
   /** Records the current state of `pid` (or its absence) for tableAt(). Every change to a process must be noted. */
   note(pid: number): void {
     const p = this.procs.get(pid);
-    this.journal.push({ from: this.events.length, pid, proc: p === undefined ? null : Object.freeze({ ...p, cmdline: [...p.cmdline] }) });
+    this.journal.push({
+      from: this.events.length,
+      pid,
+      proc: p === undefined ? null : Object.freeze({ ...p, cmdline: [...p.cmdline] }),
+    });
   }
 
   /** The process table as it stood after the first `cut` events (zombies included, as /proc lists them). */
@@ -101,7 +126,9 @@ export class KernelSim {
   }
 
   /** Boot-clock ns of the last tick (no time passes). */
-  current(): number { return this.now }
+  current(): number {
+    return this.now;
+  }
 
   /** setproctitle(3): what /proc/pid/cmdline shows from now on (no event). */
   title(pid: number, text: string): void {
@@ -116,7 +143,9 @@ export class KernelSim {
     this.note(pid);
   }
 
-  ino(): number { return this.nextIno++; }
+  ino(): number {
+    return this.nextIno++;
+  }
 
   /** The lowest free /dev/pts number, as devpts hands them out. */
   allocPty(): number {
@@ -126,8 +155,12 @@ export class KernelSim {
     return n;
   }
 
-  reservePty(n: number): void { this.ptys.add(n); }
-  freePty(n: number): void { this.ptys.delete(n); }
+  reservePty(n: number): void {
+    this.ptys.add(n);
+  }
+  freePty(n: number): void {
+    this.ptys.delete(n);
+  }
 
   proc(pid: number): SimProcess {
     const p = this.procs.get(pid);
@@ -137,12 +170,26 @@ export class KernelSim {
 
   /** A process that exists before the capture (the listener): never from the pool. */
   adopt(
-    pid: number, ppid: number, comm: string, tty: string,
+    pid: number,
+    ppid: number,
+    comm: string,
+    tty: string,
     shown: { exe: string; cmdline: readonly string[]; startNs: number; sid: number },
   ): void {
     this.procs.set(pid, {
-      pid, ppid, creds: ROOT_CREDS, comm, tty, alive: true, exe: shown.exe, cmdline: [...shown.cmdline],
-      startNs: shown.startNs, root: '/', sid: shown.sid, peer: null, seccomp: false,
+      pid,
+      ppid,
+      creds: ROOT_CREDS,
+      comm,
+      tty,
+      alive: true,
+      exe: shown.exe,
+      cmdline: [...shown.cmdline],
+      startNs: shown.startNs,
+      root: '/',
+      sid: shown.sid,
+      peer: null,
+      seccomp: false,
     });
     this.note(pid);
   }
@@ -162,8 +209,19 @@ export class KernelSim {
   spawnUntracked(ppid: number, comm: string): number {
     const pid = this.allocPid();
     this.procs.set(pid, {
-      pid, ppid, creds: ROOT_CREDS, comm, tty: '', alive: true, exe: INIT_EXE, cmdline: [INIT_EXE],
-      startNs: this.now, root: '/', sid: pid, peer: null, seccomp: false,
+      pid,
+      ppid,
+      creds: ROOT_CREDS,
+      comm,
+      tty: '',
+      alive: true,
+      exe: INIT_EXE,
+      cmdline: [INIT_EXE],
+      startNs: this.now,
+      root: '/',
+      sid: pid,
+      peer: null,
+      seccomp: false,
     });
     this.note(pid);
     return pid;
@@ -174,30 +232,58 @@ export class KernelSim {
   }
 
   /** The time of the event pushed last (the oracle's ground truth for when something happened). */
-  lastTs(): number { return this.events[this.events.length - 1]!.ts }
+  lastTs(): number {
+    return this.events[this.events.length - 1]!.ts;
+  }
 
   fork(parentPid: number): number {
     const parent = this.proc(parentPid);
     const child = this.allocPid();
     const base = this.base(parentPid);
-    this.procs.set(child, { ...parent, pid: child, ppid: parentPid, alive: true, cmdline: [...parent.cmdline], startNs: base.ts });
+    this.procs.set(child, {
+      ...parent,
+      pid: child,
+      ppid: parentPid,
+      alive: true,
+      cmdline: [...parent.cmdline],
+      startNs: base.ts,
+    });
     this.push({
-      kind: 'fork', ...base, childTgid: child, childTid: child, thread: false, creds: parent.creds, comm: parent.comm,
+      kind: 'fork',
+      ...base,
+      childTgid: child,
+      childTid: child,
+      thread: false,
+      creds: parent.creds,
+      comm: parent.comm,
     });
     return child;
   }
 
   exec(
-    pid: number, filename: string, argv: readonly string[], flags: { familyRoot?: boolean; wasTracked?: boolean } = {},
+    pid: number,
+    filename: string,
+    argv: readonly string[],
+    flags: { familyRoot?: boolean; wasTracked?: boolean } = {},
   ): number {
     const p = this.proc(pid);
     p.comm = basename(filename).slice(0, CAPS.COMM_LEN - 1);
     p.exe = filename;
     p.cmdline = [...argv];
     this.push({
-      kind: 'exec', ...this.base(pid), oldTid: pid, ppid: p.ppid, creds: p.creds, startBoottime: this.now,
-      comm: p.comm, tty: p.tty, filename, argv: [...argv], argc: argv.length,
-      familyRoot: flags.familyRoot ?? false, wasTracked: flags.wasTracked ?? true,
+      kind: 'exec',
+      ...this.base(pid),
+      oldTid: pid,
+      ppid: p.ppid,
+      creds: p.creds,
+      startBoottime: this.now,
+      comm: p.comm,
+      tty: p.tty,
+      filename,
+      argv: [...argv],
+      argc: argv.length,
+      familyRoot: flags.familyRoot ?? false,
+      wasTracked: flags.wasTracked ?? true,
     });
     return this.lastTs();
   }
@@ -209,9 +295,16 @@ export class KernelSim {
     p.alive = false;
     const status = waitStatus(end);
     this.push({
-      kind: 'exit', ...this.base(pid), exitCode: 'code' in end ? end.code : null,
-      signal: 'signal' in end ? end.signal : null, core: false, rawStatus: status, ppid: p.ppid,
-      startBoottime: 0, creds: p.creds, comm: p.comm,
+      kind: 'exit',
+      ...this.base(pid),
+      exitCode: 'code' in end ? end.code : null,
+      signal: 'signal' in end ? end.signal : null,
+      core: false,
+      rawStatus: status,
+      ppid: p.ppid,
+      startBoottime: 0,
+      creds: p.creds,
+      comm: p.comm,
     });
     if (reaper === 'init') {
       this.procs.delete(pid);
@@ -226,8 +319,16 @@ export class KernelSim {
     if (child.alive) throw new Error(`simulator bug: wait for live ${childPid}`);
     this.procs.delete(childPid);
     this.push({
-      kind: 'wait', ...this.base(parentPid), call: 'wait4', ret: childPid, pidArg, options: pidArg === -1 ? 1 : 0,
-      reapedPid: childPid, status: waitStatus(end), siCode: 0, siStatus: 0,
+      kind: 'wait',
+      ...this.base(parentPid),
+      call: 'wait4',
+      ret: childPid,
+      pidArg,
+      options: pidArg === -1 ? 1 : 0,
+      reapedPid: childPid,
+      status: waitStatus(end),
+      siCode: 0,
+      siStatus: 0,
     });
   }
 
@@ -281,8 +382,14 @@ export class KernelSim {
   socketpair(pid: number, fds: readonly [number, number] = [5, 6]): readonly [number, number] {
     const inos = [this.ino(), this.ino()] as const;
     this.push({
-      kind: 'socketpair', ...this.base(pid), ret: 0, family: 1, sockType: 1, fds: [...fds] as [number, number],
-      inos, framed: true,
+      kind: 'socketpair',
+      ...this.base(pid),
+      ret: 0,
+      family: 1,
+      sockType: 1,
+      fds: [...fds] as [number, number],
+      inos,
+      framed: true,
     });
     return inos;
   }
@@ -292,8 +399,14 @@ export class KernelSim {
     const cap = msgBodyCap(msgType);
     const kept = body.subarray(0, Math.min(cap, body.length));
     this.push({
-      kind: 'frame', ...this.base(pid), truncated: cap > 0 && body.length > cap, sockIno, len: body.length + 1,
-      msgType, withheld: cap === 0, body: Uint8Array.from(kept),
+      kind: 'frame',
+      ...this.base(pid),
+      truncated: cap > 0 && body.length > cap,
+      sockIno,
+      len: body.length + 1,
+      msgType,
+      withheld: cap === 0,
+      body: Uint8Array.from(kept),
     });
     return this.lastTs();
   }
@@ -317,8 +430,10 @@ export class KernelSim {
 function applyCred(c: Creds, call: CredCall, args: readonly number[]): Creds {
   const keep = (v: number | undefined, old: number) => (v === undefined || v === -1 ? old : v);
   switch (call) {
-    case 'setuid': return { ...c, uid: args[0]!, euid: args[0]!, suid: args[0]!, fsuid: args[0]! };
-    case 'setgid': return { ...c, gid: args[0]!, egid: args[0]!, sgid: args[0]!, fsgid: args[0]! };
+    case 'setuid':
+      return { ...c, uid: args[0]!, euid: args[0]!, suid: args[0]!, fsuid: args[0]! };
+    case 'setgid':
+      return { ...c, gid: args[0]!, egid: args[0]!, sgid: args[0]!, fsgid: args[0]! };
     case 'setresuid': {
       const euid = keep(args[1], c.euid);
       return { ...c, uid: keep(args[0], c.uid), euid, suid: keep(args[2], c.suid), fsuid: euid };
@@ -327,8 +442,10 @@ function applyCred(c: Creds, call: CredCall, args: readonly number[]): Creds {
       const egid = keep(args[1], c.egid);
       return { ...c, gid: keep(args[0], c.gid), egid, sgid: keep(args[2], c.sgid), fsgid: egid };
     }
-    case 'setreuid': return { ...c, uid: keep(args[0], c.uid), euid: keep(args[1], c.euid) };
-    case 'setregid': return { ...c, gid: keep(args[0], c.gid), egid: keep(args[1], c.egid) };
+    case 'setreuid':
+      return { ...c, uid: keep(args[0], c.uid), euid: keep(args[1], c.euid) };
+    case 'setregid':
+      return { ...c, gid: keep(args[0], c.gid), egid: keep(args[1], c.egid) };
   }
 }
 

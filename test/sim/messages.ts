@@ -6,12 +6,38 @@ import { createHash } from 'node:crypto';
 
 /** monitor.h enum monitor_reqtype (same numbers 8.4–10.x). */
 export const MON = {
-  SIGN: 6, ANS_SIGN: 7, PWNAM: 8, ANS_PWNAM: 9, AUTHSERV: 4, AUTHPASSWORD: 12, ANS_AUTHPASSWORD: 13,
-  SETCOMPAT: 18, KEYALLOWED: 22, ANS_KEYALLOWED: 23, KEYVERIFY: 24, ANS_KEYVERIFY: 25, KEYEXPORT: 26,
-  PTY: 28, ANS_PTY: 29, PTYCLEANUP: 30, TERM: 50, STATE: 51, ANS_STATE: 52,
-  PAM_START: 100, PAM_ACCOUNT: 102, ANS_PAM_ACCOUNT: 103, PAM_INIT_CTX: 104, ANS_PAM_INIT_CTX: 105,
-  PAM_QUERY: 106, ANS_PAM_QUERY: 107, PAM_RESPOND: 108, ANS_PAM_RESPOND: 109, PAM_FREE_CTX: 110,
-  ANS_PAM_FREE_CTX: 111, AUDIT_EVENT: 112, AUDIT_COMMAND: 113,
+  SIGN: 6,
+  ANS_SIGN: 7,
+  PWNAM: 8,
+  ANS_PWNAM: 9,
+  AUTHSERV: 4,
+  AUTHPASSWORD: 12,
+  ANS_AUTHPASSWORD: 13,
+  SETCOMPAT: 18,
+  KEYALLOWED: 22,
+  ANS_KEYALLOWED: 23,
+  KEYVERIFY: 24,
+  ANS_KEYVERIFY: 25,
+  KEYEXPORT: 26,
+  PTY: 28,
+  ANS_PTY: 29,
+  PTYCLEANUP: 30,
+  TERM: 50,
+  STATE: 51,
+  ANS_STATE: 52,
+  PAM_START: 100,
+  PAM_ACCOUNT: 102,
+  ANS_PAM_ACCOUNT: 103,
+  PAM_INIT_CTX: 104,
+  ANS_PAM_INIT_CTX: 105,
+  PAM_QUERY: 106,
+  ANS_PAM_QUERY: 107,
+  PAM_RESPOND: 108,
+  ANS_PAM_RESPOND: 109,
+  PAM_FREE_CTX: 110,
+  ANS_PAM_FREE_CTX: 111,
+  AUDIT_EVENT: 112,
+  AUDIT_COMMAND: 113,
 } as const;
 
 /** security/_pam_types.h message types on the PAM-thread socket (auth-pam.c ssh_msg_send). */
@@ -23,8 +49,23 @@ export const AUDIT = { MAXTRIES: 0, ROOT_DENIED: 1, INVALID_USER: 9, CONNECTION_
 /** bpf/msg_policy.h: body bytes kept per type; 0 = withheld (header only). */
 export function msgBodyCap(msgType: number): number {
   const caps: Readonly<Record<number, number>> = {
-    4: 128, 8: 260, 9: 512, 13: 16, 18: 16, 22: 1024, 23: 64, 25: 16, 29: 256, 30: 64,
-    103: 256, 105: 16, 107: 512, 109: 16, 111: 16, 112: 16, 113: 1024,
+    4: 128,
+    8: 260,
+    9: 512,
+    13: 16,
+    18: 16,
+    22: 1024,
+    23: 64,
+    25: 16,
+    29: 256,
+    30: 64,
+    103: 256,
+    105: 16,
+    107: 512,
+    109: 16,
+    111: 16,
+    112: 16,
+    113: 1024,
   };
   return caps[msgType] ?? 0;
 }
@@ -32,7 +73,10 @@ export function msgBodyCap(msgType: number): number {
 /** An sshbuf under construction. */
 export class Buf {
   private readonly parts: Buffer[] = [];
-  u8(v: number): this { this.parts.push(Buffer.from([v & 0xff])); return this; }
+  u8(v: number): this {
+    this.parts.push(Buffer.from([v & 0xff]));
+    return this;
+  }
   u32(v: number): this {
     const b = Buffer.alloc(4);
     b.writeUInt32BE(v >>> 0);
@@ -44,8 +88,13 @@ export class Buf {
     const bytes = typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v);
     return this.u32(bytes.length).raw(bytes);
   }
-  raw(v: Uint8Array): this { this.parts.push(Buffer.from(v)); return this; }
-  bytes(): Uint8Array { return Uint8Array.from(Buffer.concat(this.parts)); }
+  raw(v: Uint8Array): this {
+    this.parts.push(Buffer.from(v));
+    return this;
+  }
+  bytes(): Uint8Array {
+    return Uint8Array.from(Buffer.concat(this.parts));
+  }
 }
 
 /** Host-endian (x86_64: little-endian) u32, as PUTPW(m, pw_uid) copies the struct field's memory. */
@@ -61,8 +110,12 @@ export function filler(length: number, seed = 0x5a): Uint8Array {
 }
 
 export interface Passwd {
-  readonly name: string; readonly uid: number; readonly gid: number;
-  readonly gecos: string; readonly dir: string; readonly shell: string;
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly gecos: string;
+  readonly dir: string;
+  readonly shell: string;
 }
 
 /** MONITOR_ANS_PWNAM (mm_answer_pwnamallow). `struct passwd` layout for 8.4: uid at 16, gid at 20. */
@@ -94,7 +147,13 @@ export function fingerprint(blob: Uint8Array): string {
 
 /** MONITOR_REQ_KEYALLOWED (mm_key_allowed): u32 type, cstring user, cstring host, string key, u32 attempt. */
 export function keyAllowed(blob: Uint8Array, withSignature: boolean): Uint8Array {
-  return new Buf().u32(2).string('').string('').string(blob).u32(withSignature ? 1 : 0).bytes();
+  return new Buf()
+    .u32(2)
+    .string('')
+    .string('')
+    .string(blob)
+    .u32(withSignature ? 1 : 0)
+    .bytes();
 }
 
 /** MONITOR_ANS_KEYALLOWED: u32 allowed, then the serialised key options when allowed. */
@@ -104,14 +163,29 @@ export function ansKeyAllowed(allowed: boolean): Uint8Array {
 }
 
 /** MONITOR_ANS_KEYVERIFY: u32 (ret != 0), u8 sig_details present. */
-export function ansKeyVerify(ok: boolean): Uint8Array { return new Buf().u32(ok ? 0 : 1).u8(0).bytes() }
+export function ansKeyVerify(ok: boolean): Uint8Array {
+  return new Buf()
+    .u32(ok ? 0 : 1)
+    .u8(0)
+    .bytes();
+}
 
 /** MONITOR_ANS_AUTHPASSWORD: u32 authenticated, u32 pam_maxtries_reached (PAM builds). */
-export function ansAuthPassword(ok: boolean): Uint8Array { return new Buf().u32(ok ? 1 : 0).u32(0).bytes() }
+export function ansAuthPassword(ok: boolean): Uint8Array {
+  return new Buf()
+    .u32(ok ? 1 : 0)
+    .u32(0)
+    .bytes();
+}
 
 /** MONITOR_ANS_PAM_QUERY: u32 ret, cstring name, cstring info, u32 maxtries, u32 num, num × (cstring, u32). */
 export function ansPamQuery(ret: number, prompt: string | null, info = ''): Uint8Array {
-  const b = new Buf().u32(ret).string('').string(info).u32(0).u32(prompt === null ? 0 : 1);
+  const b = new Buf()
+    .u32(ret)
+    .string('')
+    .string(info)
+    .u32(0)
+    .u32(prompt === null ? 0 : 1);
   return prompt === null ? b.bytes() : b.string(prompt).u32(0).bytes();
 }
 

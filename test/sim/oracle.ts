@@ -7,7 +7,10 @@ import type { SshdConn } from './sshd-connect';
 import type { ChannelKind, ExecLog, SimChannel } from './sshd-session';
 import type { Setup } from './world';
 
-export interface Endpoint { readonly ip: string; readonly port: number }
+export interface Endpoint {
+  readonly ip: string;
+  readonly port: number;
+}
 
 export interface ExpectedAuth {
   readonly user: string;
@@ -23,12 +26,12 @@ export interface ExpectedAuth {
 
 export interface ExpectedCommand {
   readonly argv: readonly string[];
-  readonly path: string;               // the file the kernel exec'd
+  readonly path: string; // the file the kernel exec'd
   readonly pid: number;
-  readonly ppid: number;               // the process's parent in the simulated kernel at the exec
-  readonly channel: number;            // index of the session channel (in opening order) the program ran under
-  readonly startTs: number;            // its exec
-  endTs: number | null;                // its exit, or the exec that replaced it
+  readonly ppid: number; // the process's parent in the simulated kernel at the exec
+  readonly channel: number; // index of the session channel (in opening order) the program ran under
+  readonly startTs: number; // its exec
+  endTs: number | null; // its exit, or the exec that replaced it
   exit_code: number | null;
   signal: number | null;
   replaced_by_exec: boolean;
@@ -41,19 +44,19 @@ export interface OracleChannel {
 }
 
 export interface OracleConn {
-  readonly n: number;                  // connection number in the scenario, for readable output
+  readonly n: number; // connection number in the scenario, for readable output
   readonly source: Endpoint;
   phase: 'preauth' | 'session' | 'closed';
-  user: string | null;                 // the name the client sent, once it sent one
+  user: string | null; // the name the client sent, once it sent one
   valid: boolean;
   uid: number | null;
-  failures: number;                    // MaxAuthTries counter, as the pre-auth child keeps it
+  failures: number; // MaxAuthTries counter, as the pre-auth child keeps it
   readonly auths: ExpectedAuth[];
   method: string | null;
-  tty: string | null;                  // the connection's first pty
+  tty: string | null; // the connection's first pty
   readonly commands: ExpectedCommand[];
   readonly images: Map<number, number>; // pid → index of its current image in commands
-  readonly channels: OracleChannel[];  // open ones
+  readonly channels: OracleChannel[]; // open ones
   channelCount: number;
   pids: { listener: number; monitor: number; preauth: number | null; postauth: number | null };
   /** Index in the event list of the listener's fork for it, and one past its monitor's exit. */
@@ -75,7 +78,10 @@ export interface Model {
   refused: number;
   /** Connections the listener accepted and closed without a fork (MaxStartups, penalties); acceptTs: boot ns. */
   readonly refusedConns: {
-    readonly source: Endpoint; readonly listener: number; readonly acceptTs: number; confirmed: boolean;
+    readonly source: Endpoint;
+    readonly listener: number;
+    readonly acceptTs: number;
+    confirmed: boolean;
   }[];
   /** What happened, one line per action, as this run resolved it (printed with a failing counterexample). */
   readonly story: string[];
@@ -105,12 +111,35 @@ export function pick<T>(list: readonly T[], target: number): T | null {
 }
 
 export function newOracleConn(
-  m: Model, source: Endpoint, monitor: number, preauth: number, listener: number, startedAt: number, startTs: number,
+  m: Model,
+  source: Endpoint,
+  monitor: number,
+  preauth: number,
+  listener: number,
+  startedAt: number,
+  startTs: number,
 ): OracleConn {
   const c: OracleConn = {
-    startedAt, endedAt: null, startTs, loginTs: null, endTs: null, endReason: null,
-    n: m.conns.length + 1, source, phase: 'preauth', user: null, valid: false, uid: null, failures: 0, auths: [],
-    method: null, tty: null, commands: [], images: new Map(), channels: [], channelCount: 0,
+    startedAt,
+    endedAt: null,
+    startTs,
+    loginTs: null,
+    endTs: null,
+    endReason: null,
+    n: m.conns.length + 1,
+    source,
+    phase: 'preauth',
+    user: null,
+    valid: false,
+    uid: null,
+    failures: 0,
+    auths: [],
+    method: null,
+    tty: null,
+    commands: [],
+    images: new Map(),
+    channels: [],
+    channelCount: 0,
     pids: { listener, monitor, preauth, postauth: null },
   };
   m.conns.push(c);
@@ -132,8 +161,10 @@ export function preauthEndReason(c: OracleConn, s: SshdConn, how: 'drop' | 'grac
   const codes = s.release.generation.preauthExit;
   switch (how) {
     // Under `sshd -r` (8.4-9.7) the per-connection process never execs, which only those versions do.
-    case 'grace': return 'login grace time expired';
-    case 'maxtries': return 'authentication failed';
+    case 'grace':
+      return 'login grace time expired';
+    case 'maxtries':
+      return 'authentication failed';
     case 'crash':
       if (codes.crashed !== null) return 'pre-auth child crashed';
       // Up to 9.7 the monitor does not look at how its child died: it exits 255 as for a close, and the records
@@ -158,10 +189,21 @@ export function sessionEndReason(s: SshdConn, how: 'disconnect' | 'term'): strin
 export const REFUSED_REASON = 'refused by the listener (MaxStartups or a penalty): closed without a fork';
 
 export function expectAuth(
-  c: OracleConn, success: boolean, method: string, decidedTs: number, key: ExpectedAuth['key'] = null,
+  c: OracleConn,
+  success: boolean,
+  method: string,
+  decidedTs: number,
+  key: ExpectedAuth['key'] = null,
 ): void {
   c.auths.push({
-    user: c.user!, invalid_user: !c.valid, success, method, source: c.source, key, incomplete: false, decidedTs,
+    user: c.user!,
+    invalid_user: !c.valid,
+    success,
+    method,
+    source: c.source,
+    key,
+    incomplete: false,
+    decidedTs,
   });
   if (!success) c.failures += 1;
 }
@@ -179,7 +221,15 @@ export function execLogOf(c: OracleConn, channel: number): ExecLog {
       }
       c.images.set(pid, c.commands.length);
       c.commands.push({
-        argv: [...argv], path, pid, ppid, channel, startTs: ts, endTs: null, exit_code: null, signal: null,
+        argv: [...argv],
+        path,
+        pid,
+        ppid,
+        channel,
+        startTs: ts,
+        endTs: null,
+        exit_code: null,
+        signal: null,
         replaced_by_exec: false,
       });
     },

@@ -5,7 +5,14 @@ import type { CountersEvent, TraceEvent } from '../../capture/events';
 import type { OutputRecord } from '../../model/records';
 import { sourceKey, type Model, type OracleConn } from './oracle';
 import {
-  reconcileTimes, story, viewExpected, viewRecords, wallTime, type CommandView, type ConnView, type SessionView,
+  reconcileTimes,
+  story,
+  viewExpected,
+  viewRecords,
+  wallTime,
+  type CommandView,
+  type ConnView,
+  type SessionView,
 } from './compare';
 
 /** What the model says of a record the capture ended in the middle of. */
@@ -21,7 +28,8 @@ function consistentCommand(seen: CommandView, truth: CommandView): boolean {
   if (seen.pid !== truth.pid || JSON.stringify(seen.argv) !== JSON.stringify(truth.argv)) return false;
   if (seen.path !== truth.path || seen.ppid !== truth.ppid || seen.channel !== truth.channel) return false;
   if (seen.start !== truth.start) return false;
-  if (seen.end === null) return seen.duration_ms === null && !seen.replaced_by_exec && seen.exit_code === null && seen.signal === null;
+  if (seen.end === null)
+    return seen.duration_ms === null && !seen.replaced_by_exec && seen.exit_code === null && seen.signal === null;
   if (seen.end !== truth.end || seen.duration_ms !== truth.duration_ms) return false;
   if (seen.replaced_by_exec) return truth.replaced_by_exec;
   return seen.exit_code === truth.exit_code && seen.signal === truth.signal && !truth.replaced_by_exec;
@@ -30,7 +38,8 @@ function consistentCommand(seen: CommandView, truth: CommandView): boolean {
 function consistentSession(seen: SessionView, truth: SessionView): string | null {
   if (seen.user !== truth.user || seen.uid !== truth.uid || seen.method !== truth.method) return 'who/how differs';
   if (seen.start !== truth.start) return `start ${seen.start} instead of ${truth.start}`;
-  if (seen.end !== null || seen.end_reason !== CUT) return `end ${seen.end} (${seen.end_reason}) before the session ended`;
+  if (seen.end !== null || seen.end_reason !== CUT)
+    return `end ${seen.end} (${seen.end_reason}) before the session ended`;
   if (seen.tty !== null && seen.tty !== truth.tty) return `tty ${seen.tty} instead of ${truth.tty}`;
   if (seen.commands.length > truth.commands.length) return 'more commands than were run';
   const bad = seen.commands.findIndex((cmd, i) => !consistentCommand(cmd, truth.commands[i]!));
@@ -59,8 +68,13 @@ function checkOpenConn(key: string, seen: ConnView, truth: ConnView, oc: OracleC
 }
 
 function acceptedOnly(v: ConnView): boolean {
-  return v.auths.length === 0 && v.sessions.length === 0 && v.connections.length === 1
-    && v.connections[0]!.pids.monitor === null && v.connections[0]!.attempts === 0;
+  return (
+    v.auths.length === 0 &&
+    v.sessions.length === 0 &&
+    v.connections.length === 1 &&
+    v.connections[0]!.pids.monitor === null &&
+    v.connections[0]!.attempts === 0
+  );
 }
 
 /** The history was cut after `cut` events: finished connections are exact, open ones incomplete but right. */
@@ -90,8 +104,16 @@ export function checkTruncated(records: readonly OutputRecord[], m: Model, cut: 
 /** A counters event saying `dropped` events of some kind were lost, placed just after event `at - 1`. */
 export function lossAt(events: readonly TraceEvent[], at: number, dropped: number): CountersEvent {
   return {
-    kind: 'counters', ts: events[at - 1]!.ts + 1, emitted: { exec: 10 }, dropped: { exec: dropped }, truncated: 0,
-    frameDesync: 0, trackFailed: 0, readFailed: 0, userDropped: 0, unknownEvents: 0,
+    kind: 'counters',
+    ts: events[at - 1]!.ts + 1,
+    emitted: { exec: 10 },
+    dropped: { exec: dropped },
+    truncated: 0,
+    frameDesync: 0,
+    trackFailed: 0,
+    readFailed: 0,
+    userDropped: 0,
+    unknownEvents: 0,
   };
 }
 
@@ -106,7 +128,10 @@ export function checkLoss(records: readonly OutputRecord[], m: Model, at: number
     connections: v.connections.map((c) => ({ ...c, incomplete: true })),
   });
   try {
-    assert.ok(seen.anomalies.length > 0 && seen.anomalies.every((a) => a.startsWith('events lost')), 'one loss anomaly');
+    assert.ok(
+      seen.anomalies.length > 0 && seen.anomalies.every((a) => a.startsWith('events lost')),
+      'one loss anomaly',
+    );
     for (const c of m.conns) {
       const key = sourceKey(c.source);
       const view = seen.bySource[key];

@@ -8,16 +8,36 @@ import { startListener } from './sshd-connect';
 import { newModel, type Model } from './oracle';
 import { ConfigTestCommand, ConnectCommand, RefuseCommand, type PrivsepCommand, type Real } from './cmd-connect';
 import {
-  AbandonKeyCommand, DeniedLoginCommand, EndPreauthCommand, FailCommand, METHODS, ProbeCommand, SucceedCommand,
+  AbandonKeyCommand,
+  DeniedLoginCommand,
+  EndPreauthCommand,
+  FailCommand,
+  METHODS,
+  ProbeCommand,
+  SucceedCommand,
 } from './cmd-auth';
 import {
-  CloseChannelCommand, EndSessionCommand, OpenChannelCommand, RunProgramCommand, closeEverything,
+  CloseChannelCommand,
+  EndSessionCommand,
+  OpenChannelCommand,
+  RunProgramCommand,
+  closeEverything,
 } from './cmd-session';
 import { EXEC_COMMANDS, lastExec, processEnd, program } from './programs';
 import type { ChannelKind } from './sshd-session';
 import {
-  ACCOUNTS, BOOT_NS, LISTENER_BINARY, LISTENER_PID, PID_BASE, REALTIME_OFFSET_NS, UNKNOWN_NAMES, listenerArgv,
-  perConnectionBinary, preauthBinary, releasesOf, type Setup,
+  ACCOUNTS,
+  BOOT_NS,
+  LISTENER_BINARY,
+  LISTENER_PID,
+  PID_BASE,
+  REALTIME_OFFSET_NS,
+  UNKNOWN_NAMES,
+  listenerArgv,
+  perConnectionBinary,
+  preauthBinary,
+  releasesOf,
+  type Setup,
 } from './world';
 import { GENERATIONS, type KnownGenerationName } from '../../model/versions';
 
@@ -64,7 +84,8 @@ export function setupArb(generation: KnownGenerationName, without: readonly Feat
     listenerTty: fc.constantFrom('', 'pts/0'),
     listenerArgs: fc.constantFrom(['-D'], ['-D', '-f', '/etc/ssh/sshd_config']),
     rexec: GENERATIONS[generation].reexecCanBeOff
-      ? fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, fc.constant(false)) : fc.constant(true),
+      ? fc.oneof({ weight: 5, arbitrary: fc.constant(true) }, fc.constant(false))
+      : fc.constant(true),
     usePam: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, fc.constant(false)),
     permitRootLogin: without.includes('root-denied')
       ? fc.constant('prohibit-password' as const)
@@ -95,22 +116,70 @@ export function commandArbs(without: readonly Feature[] = []): fc.Arbitrary<Priv
   const port = fc.nat(50);
   const w = (weight: number, arbitrary: fc.Arbitrary<PrivsepCommand>) => ({ weight, arbitrary });
   const refuse = without.includes('refused-connections') ? 0 : 1;
-  return [fc.oneof(
-    w(3, fc.tuple(ip, port).map(([i, p]) => new ConnectCommand(i, p))),
-    w(refuse, fc.tuple(ip, port).map(([i, p]) => new RefuseCommand(i, p))),
-    w(1, fc.tuple(target, user).map(([t, u]) => new ProbeCommand(t, u))),
-    w(4, fc.tuple(target, user, failMethod(without), fc.nat(11), key).map(([t, u, m, v, k]) => new FailCommand(t, u, m, v, k))),
-    w(4, fc.tuple(target, user, method, fc.boolean(), key).map(([t, u, m, q, k]) => new SucceedCommand(t, u, m, q, k))),
-    w(1, fc.tuple(target, user, key).map(([t, u, k]) => new AbandonKeyCommand(t, u, k))),
-    w(1, fc.tuple(target, user, method, key).map(([t, u, m, k]) => new DeniedLoginCommand(t, u, m, k))),
-    w(1, fc.constant(new ConfigTestCommand())),
-    w(1, fc.tuple(target, fc.constantFrom('drop' as const, 'grace' as const, 'crash' as const, 'drop-at-prompt' as const))
-      .map(([t, h]) => new EndPreauthCommand(t, h))),
-    w(4, fc.tuple(target, channelKind, fc.constantFrom(...EXEC_COMMANDS)).map(([t, k, c]) => new OpenChannelCommand(t, k, c))),
-    w(5, fc.tuple(target, target, program(2)).map(([t, ch, p]) => new RunProgramCommand(t, ch, p))),
-    w(3, fc.tuple(target, target, lastExec, processEnd).map(([t, ch, l, e]) => new CloseChannelCommand(t, ch, l, e))),
-    w(1, fc.tuple(target, fc.constantFrom('disconnect' as const, 'term' as const)).map(([t, h]) => new EndSessionCommand(t, h))),
-  )];
+  return [
+    fc.oneof(
+      w(
+        3,
+        fc.tuple(ip, port).map(([i, p]) => new ConnectCommand(i, p)),
+      ),
+      w(
+        refuse,
+        fc.tuple(ip, port).map(([i, p]) => new RefuseCommand(i, p)),
+      ),
+      w(
+        1,
+        fc.tuple(target, user).map(([t, u]) => new ProbeCommand(t, u)),
+      ),
+      w(
+        4,
+        fc
+          .tuple(target, user, failMethod(without), fc.nat(11), key)
+          .map(([t, u, m, v, k]) => new FailCommand(t, u, m, v, k)),
+      ),
+      w(
+        4,
+        fc.tuple(target, user, method, fc.boolean(), key).map(([t, u, m, q, k]) => new SucceedCommand(t, u, m, q, k)),
+      ),
+      w(
+        1,
+        fc.tuple(target, user, key).map(([t, u, k]) => new AbandonKeyCommand(t, u, k)),
+      ),
+      w(
+        1,
+        fc.tuple(target, user, method, key).map(([t, u, m, k]) => new DeniedLoginCommand(t, u, m, k)),
+      ),
+      w(1, fc.constant(new ConfigTestCommand())),
+      w(
+        1,
+        fc
+          .tuple(
+            target,
+            fc.constantFrom('drop' as const, 'grace' as const, 'crash' as const, 'drop-at-prompt' as const),
+          )
+          .map(([t, h]) => new EndPreauthCommand(t, h)),
+      ),
+      w(
+        4,
+        fc
+          .tuple(target, channelKind, fc.constantFrom(...EXEC_COMMANDS))
+          .map(([t, k, c]) => new OpenChannelCommand(t, k, c)),
+      ),
+      w(
+        5,
+        fc.tuple(target, target, program(2)).map(([t, ch, p]) => new RunProgramCommand(t, ch, p)),
+      ),
+      w(
+        3,
+        fc.tuple(target, target, lastExec, processEnd).map(([t, ch, l, e]) => new CloseChannelCommand(t, ch, l, e)),
+      ),
+      w(
+        1,
+        fc
+          .tuple(target, fc.constantFrom('disconnect' as const, 'term' as const))
+          .map(([t, h]) => new EndSessionCommand(t, h)),
+      ),
+    ),
+  ];
 }
 
 export function scenarioArb(generation: KnownGenerationName, options: ScenarioOptions = {}): fc.Arbitrary<Scenario> {
@@ -126,19 +195,38 @@ export function captureHeader(setup: Setup): { opensshVersions: Record<string, s
   const versions: Record<string, string> = { [LISTENER_BINARY]: r.version, [perConnectionBinary(r)]: r.version };
   const auth = preauthBinary(r);
   if (auth !== null) versions[auth] = r.version;
-  const users: [string, number][] = [...ACCOUNTS.map((a) => [a.name, a.uid] as [string, number]), ['sshd', r.privsepUid]];
+  const users: [string, number][] = [
+    ...ACCOUNTS.map((a) => [a.name, a.uid] as [string, number]),
+    ['sshd', r.privsepUid],
+  ];
   return { opensshVersions: versions, users };
 }
 
 function openCapture(sim: KernelSim, setup: Setup): void {
   sim.meta((ts) => ({ kind: 'clock' as const, ts, realtimeNs: ts + REALTIME_OFFSET_NS }));
   const { opensshVersions: versions, users } = captureHeader(setup);
-  const processes = setup.listenerStart === 'exec' ? [] : [{
-    pid: LISTENER_PID, ppid: 1, exe: LISTENER_BINARY, argv: listenerArgv(setup), comm: 'sshd',
-    uid: [0, 0, 0, 0] as const, gid: [0, 0, 0, 0] as const, auid: 4294967295, sessionid: 4294967295,
-    startBoottime: BOOT_NS - 1_000_000_000, tty: setup.listenerTty, root: '/', flags: 3, peer: null,
-    sid: setup.listenerTty === '' ? LISTENER_PID : 50,
-  }];
+  const processes =
+    setup.listenerStart === 'exec'
+      ? []
+      : [
+          {
+            pid: LISTENER_PID,
+            ppid: 1,
+            exe: LISTENER_BINARY,
+            argv: listenerArgv(setup),
+            comm: 'sshd',
+            uid: [0, 0, 0, 0] as const,
+            gid: [0, 0, 0, 0] as const,
+            auid: 4294967295,
+            sessionid: 4294967295,
+            startBoottime: BOOT_NS - 1_000_000_000,
+            tty: setup.listenerTty,
+            root: '/',
+            flags: 3,
+            peer: null,
+            sid: setup.listenerTty === '' ? LISTENER_PID : 50,
+          },
+        ];
   sim.meta((ts) => ({ kind: 'snapshot' as const, ts, processes, opensshVersions: versions, users }));
   startListener(sim, setup);
 }
@@ -146,8 +234,16 @@ function openCapture(sim: KernelSim, setup: Setup): void {
 /** The capture's clean end: a loss-free counters event, then capture_end. */
 function closeCapture(sim: KernelSim): void {
   sim.meta((ts) => ({
-    kind: 'counters' as const, ts, emitted: {}, dropped: {}, truncated: 0, frameDesync: 0, trackFailed: 0,
-    readFailed: 0, userDropped: 0, unknownEvents: 0,
+    kind: 'counters' as const,
+    ts,
+    emitted: {},
+    dropped: {},
+    truncated: 0,
+    frameDesync: 0,
+    trackFailed: 0,
+    readFailed: 0,
+    userDropped: 0,
+    unknownEvents: 0,
   }));
   sim.meta((ts) => ({ kind: 'capture_end' as const, ts, clean: true, reason: 'recorder stopped' }));
 }

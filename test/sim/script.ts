@@ -9,7 +9,12 @@ import { RELEASES, type Setup } from './world';
 
 export { ConnectCommand, RefuseCommand } from './cmd-connect';
 export {
-  AbandonKeyCommand, DeniedLoginCommand, EndPreauthCommand, FailCommand, ProbeCommand, SucceedCommand,
+  AbandonKeyCommand,
+  DeniedLoginCommand,
+  EndPreauthCommand,
+  FailCommand,
+  ProbeCommand,
+  SucceedCommand,
 } from './cmd-auth';
 export { CloseChannelCommand, EndSessionCommand, OpenChannelCommand, RunProgramCommand } from './cmd-session';
 export { prog } from './programs';
@@ -21,8 +26,16 @@ export function fixedSetup(version: string, overrides: Partial<Setup> = {}): Set
   const release = RELEASES.find((r) => r.version === version);
   if (release === undefined) throw new Error(`no simulated release ${version}: use one of test/sim/world.ts RELEASES`);
   return {
-    release, listenerStart: 'snapshot', listenerTty: '', listenerArgs: ['-D'], rexec: true, usePam: true,
-    permitRootLogin: 'prohibit-password', motd: false, pidPoolSize: 200, gapsNs: [50_000, 3_000, 700_000],
+    release,
+    listenerStart: 'snapshot',
+    listenerTty: '',
+    listenerArgs: ['-D'],
+    rexec: true,
+    usePam: true,
+    permitRootLogin: 'prohibit-password',
+    motd: false,
+    pidPoolSize: 200,
+    gapsNs: [50_000, 3_000, 700_000],
     ...overrides,
   };
 }
@@ -39,11 +52,14 @@ export interface Played {
 export function play(setup: Setup, actions: readonly PrivsepCommand[]): Played {
   const history = runScenario({ setup, commands: actions });
   if (history.model.story.length < actions.length) {
-    throw new Error(`only ${history.model.story.length} of ${actions.length} actions applied:\n${history.model.story.join('\n')}`);
+    throw new Error(
+      `only ${history.model.story.length} of ${actions.length} actions applied:\n${history.model.story.join('\n')}`,
+    );
   }
   const records = [...reduce(history.events)];
   return {
-    history, records,
+    history,
+    records,
     auths: records.filter((r): r is AuthRecord => r.type === 'auth'),
     sessions: records.filter((r): r is SessionRecord => r.type === 'session'),
     connections: records.filter((r): r is ConnectionRecord => r.type === 'connection'),

@@ -31,7 +31,10 @@ export function procSnapshot(sim: KernelSim, cut: number, options: SnapshotOptio
   const table = sim.tableAt(cut);
   if (options.zombies === false) for (const [pid, p] of table) if (!p.alive) table.delete(pid);
   const shown = (p: Readonly<SimProcess>) => ({
-    exe: p.alive ? p.exe : '', root: p.alive ? p.root : '', argv: p.alive ? p.cmdline : [], peer: p.alive ? p.peer : null,
+    exe: p.alive ? p.exe : '',
+    root: p.alive ? p.root : '',
+    argv: p.alive ? p.cmdline : [],
+    peer: p.alive ? p.peer : null,
   });
   const children = new Map<number, number[]>();
   for (const p of table.values()) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
@@ -43,23 +46,40 @@ export function procSnapshot(sim: KernelSim, cut: number, options: SnapshotOptio
     members.add(pid);
     queue.push(...(children.get(pid) ?? []));
   }
-  return [...members].sort((x, y) => x - y).map((pid) => {
-    const p = table.get(pid)!;
-    const parent = table.get(p.ppid);
-    const { exe, root, argv, peer } = shown(p);
-    const sshdImage = isFamilyImage(exe);
-    const parentRoot = parent === undefined ? '/' : shown(parent).root || '/';
-    const chrooted = sshdImage && parent !== undefined && isFamilyImage(shown(parent).exe) && root !== '' && root !== parentRoot;
-    const flags = TRACK.FOLLOWED | (sshdImage ? TRACK.SSHD_IMAGE : 0) | (chrooted ? TRACK.CHROOTED : 0)
-      | (sshdImage && p.seccomp ? TRACK.SANDBOXED : 0);
-    const c = p.creds;
-    return {
-      pid, ppid: p.ppid, exe, argv: [...argv], comm: p.comm,
-      uid: [c.uid, c.euid, c.suid, c.fsuid] as const, gid: [c.gid, c.egid, c.sgid, c.fsgid] as const,
-      auid: c.auid, sessionid: c.sessionid, startBoottime: Math.floor(p.startNs / TICK_NS) * TICK_NS,
-      tty: p.tty, root, flags, peer, sid: p.sid,
-    };
-  });
+  return [...members]
+    .sort((x, y) => x - y)
+    .map((pid) => {
+      const p = table.get(pid)!;
+      const parent = table.get(p.ppid);
+      const { exe, root, argv, peer } = shown(p);
+      const sshdImage = isFamilyImage(exe);
+      const parentRoot = parent === undefined ? '/' : shown(parent).root || '/';
+      const chrooted =
+        sshdImage && parent !== undefined && isFamilyImage(shown(parent).exe) && root !== '' && root !== parentRoot;
+      const flags =
+        TRACK.FOLLOWED |
+        (sshdImage ? TRACK.SSHD_IMAGE : 0) |
+        (chrooted ? TRACK.CHROOTED : 0) |
+        (sshdImage && p.seccomp ? TRACK.SANDBOXED : 0);
+      const c = p.creds;
+      return {
+        pid,
+        ppid: p.ppid,
+        exe,
+        argv: [...argv],
+        comm: p.comm,
+        uid: [c.uid, c.euid, c.suid, c.fsuid] as const,
+        gid: [c.gid, c.egid, c.sgid, c.fsgid] as const,
+        auid: c.auid,
+        sessionid: c.sessionid,
+        startBoottime: Math.floor(p.startNs / TICK_NS) * TICK_NS,
+        tty: p.tty,
+        root,
+        flags,
+        peer,
+        sid: p.sid,
+      };
+    });
 }
 
 /** The snapshot event a recorder starting after the first `cut` events writes, at `ts`. */
@@ -84,23 +104,41 @@ const after = (events: readonly TraceEvent[], i: number, k: number): number => e
  * and a fresh /proc snapshot, and saw [b, end). Events [a, b) happened while no recorder ran.
  */
 export function restartStream(
-  h: History, a: number, b: number, cleanStop: boolean, options: SnapshotOptions = {},
+  h: History,
+  a: number,
+  b: number,
+  cleanStop: boolean,
+  options: SnapshotOptions = {},
 ): { stream: TraceEvent[]; restartTs: number } {
   const ev = h.events;
-  const stop: TraceEvent[] = cleanStop ? [
-    {
-      kind: 'counters', ts: after(ev, a - 1, 1), emitted: {}, dropped: {}, truncated: 0, frameDesync: 0, trackFailed: 0,
-      readFailed: 0, userDropped: 0, unknownEvents: 0,
-    },
-    { kind: 'capture_end', ts: after(ev, a - 1, 2), clean: true, reason: 'recorder stopped' },
-  ] : [];
+  const stop: TraceEvent[] = cleanStop
+    ? [
+        {
+          kind: 'counters',
+          ts: after(ev, a - 1, 1),
+          emitted: {},
+          dropped: {},
+          truncated: 0,
+          frameDesync: 0,
+          trackFailed: 0,
+          readFailed: 0,
+          userDropped: 0,
+          unknownEvents: 0,
+        },
+        { kind: 'capture_end', ts: after(ev, a - 1, 2), clean: true, reason: 'recorder stopped' },
+      ]
+    : [];
   const restartTs = before(ev, b, 1);
   const start = [clock(before(ev, b, 2)), snapshotEvent(h, b, restartTs, options)];
   return { stream: [...ev.slice(0, a), ...stop, ...start, ...ev.slice(b)], restartTs };
 }
 
 /** A capture that started after event a-1: its clock event, its /proc snapshot, then the rest of the history. */
-export function midStream(h: History, a: number, options: SnapshotOptions = {}): { stream: TraceEvent[]; startTs: number } {
+export function midStream(
+  h: History,
+  a: number,
+  options: SnapshotOptions = {},
+): { stream: TraceEvent[]; startTs: number } {
   const startTs = before(h.events, a, 1);
   const snapshot = snapshotEvent(h, a, startTs, options);
   return { stream: [clock(before(h.events, a, 2)), snapshot, ...h.events.slice(a)], startTs };
@@ -110,11 +148,11 @@ export function midStream(h: History, a: number, options: SnapshotOptions = {}):
 
 export interface Life {
   readonly conn: OracleConn;
-  readonly fork: number;          // the listener's fork of the monitor
-  readonly exit: number;          // the monitor's exit
-  readonly reap: number;          // the listener's wait4 that freed its pid
-  readonly login: number | null;  // the event that decided the successful attempt
-  readonly pwnam: number | null;  // the pre-auth child's PWNAM (the user's name)
+  readonly fork: number; // the listener's fork of the monitor
+  readonly exit: number; // the monitor's exit
+  readonly reap: number; // the listener's wait4 that freed its pid
+  readonly login: number | null; // the event that decided the successful attempt
+  readonly pwnam: number | null; // the pre-auth child's PWNAM (the user's name)
   readonly ansPwnam: number | null; // the monitor's answer (the uid)
   readonly keyexport: number | null; // the pre-auth child's KEYEXPORT: the login is done
 }
@@ -128,10 +166,22 @@ export function lives(h: History): Life[] {
   return h.model.conns.map((c) => {
     const exit = c.endedAt! - 1;
     let reap = exit + 1;
-    while (reap < ev.length && !(ev[reap]!.kind === 'wait' && (ev[reap] as { reapedPid: number | null }).reapedPid === c.pids.monitor)) reap += 1;
+    while (
+      reap < ev.length &&
+      !(ev[reap]!.kind === 'wait' && (ev[reap] as { reapedPid: number | null }).reapedPid === c.pids.monitor)
+    )
+      reap += 1;
     const login = c.loginTs === null ? null : ev.findIndex((e) => e.ts === c.loginTs);
-    return { conn: c, fork: c.startedAt, exit, reap, login, pwnam: messageOf(c, MON.PWNAM),
-      ansPwnam: messageOf(c, MON.ANS_PWNAM, c.pids.monitor), keyexport: messageOf(c, MON.KEYEXPORT) };
+    return {
+      conn: c,
+      fork: c.startedAt,
+      exit,
+      reap,
+      login,
+      pwnam: messageOf(c, MON.PWNAM),
+      ansPwnam: messageOf(c, MON.ANS_PWNAM, c.pids.monitor),
+      keyexport: messageOf(c, MON.KEYEXPORT),
+    };
   });
 }
 
@@ -160,7 +210,8 @@ export function loginShows(h: History, l: Life, cut: number): boolean {
   for (const p of table.values()) {
     if (!p.alive || !under(p)) continue;
     if (p.sid === p.pid) return true;
-    if (p.pid === l.conn.pids.postauth && l.conn.uid !== null && l.conn.uid !== 0 && p.creds.uid === l.conn.uid) return true;
+    if (p.pid === l.conn.pids.postauth && l.conn.uid !== null && l.conn.uid !== 0 && p.creds.uid === l.conn.uid)
+      return true;
   }
   return false;
 }
@@ -195,7 +246,8 @@ export function ambiguousReuse(h: History, a: number, b: number): boolean {
   const before = h.sim.tableAt(a);
   for (const [pid, q] of h.sim.tableAt(b)) {
     const p = before.get(pid);
-    if (p !== undefined && p.startNs !== q.startNs && Math.abs(p.startNs - q.startNs) <= START_SLACK_NS + 10_000_000) return true;
+    if (p !== undefined && p.startNs !== q.startNs && Math.abs(p.startNs - q.startNs) <= START_SLACK_NS + 10_000_000)
+      return true;
   }
   return false;
 }

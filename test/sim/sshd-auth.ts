@@ -1,10 +1,23 @@
 // Authentication as the monitor protocol shows it (auth2.c, auth2-pubkey.c, auth2-chall.c, auth-pam.c,
 // monitor.c in 9.2p1), with Debian's UsePAM yes: the "none" probe, password, publickey (query first), PAM
 // keyboard-interactive through the PAM "thread" process, the PAM account check, and the post-auth child.
-import { KernelSim } from './kernel';
+import type { KernelSim } from './kernel';
 import {
-  MON, AUDIT, PAM_MSG, ansAuthPassword, ansKeyAllowed, ansKeyVerify, ansPamQuery, ansPwnam, cstringBody, empty,
-  filler, keyAllowed, pamRespond, u32Body, Buf,
+  MON,
+  AUDIT,
+  PAM_MSG,
+  ansAuthPassword,
+  ansKeyAllowed,
+  ansKeyVerify,
+  ansPamQuery,
+  ansPwnam,
+  cstringBody,
+  empty,
+  filler,
+  keyAllowed,
+  pamRespond,
+  u32Body,
+  Buf,
 } from './messages';
 import { exitMonitor, monitorVisitsUser, preauthExitCode, proctitle, type SshdConn } from './sshd-connect';
 import { account, pwnamFormat } from './world';
@@ -15,7 +28,12 @@ export function noneProbe(sim: KernelSim, c: SshdConn, userName: string): void {
   c.userName = userName;
   c.user = account(userName);
   sim.message(child, c.childIno, MON.PWNAM, cstringBody(userName));
-  sim.message(c.monitor, c.monitorIno, MON.ANS_PWNAM, ansPwnam(c.user, pwnamFormat(c.release), c.release.pwnamOptionsLen));
+  sim.message(
+    c.monitor,
+    c.monitorIno,
+    MON.ANS_PWNAM,
+    ansPwnam(c.user, pwnamFormat(c.release), c.release.pwnamOptionsLen),
+  );
   proctitle(sim, c.monitor, `${c.user === null ? 'unknown' : userName} [priv]`);
   if (c.user === null) sim.message(child, c.childIno, MON.AUDIT_EVENT, u32Body(AUDIT.INVALID_USER));
   if (c.setup.usePam) sim.message(child, c.childIno, MON.PAM_START, empty());
@@ -45,11 +63,11 @@ export function passwordAttempt(sim: KernelSim, c: SshdConn, ok: boolean): numbe
 }
 
 export type PublickeyVariant =
-  | 'refused'            // query refused: a failed attempt, logged by the monitor at once
-  | 'refused-signed'     // signed request without a query, refused
-  | 'query-only'         // query allowed, then the client gives up on that key: no attempt
-  | 'bad-signature'      // query allowed, signature does not verify
-  | 'accepted'           // query allowed, signed request allowed and verified
+  | 'refused' // query refused: a failed attempt, logged by the monitor at once
+  | 'refused-signed' // signed request without a query, refused
+  | 'query-only' // query allowed, then the client gives up on that key: no attempt
+  | 'bad-signature' // query allowed, signature does not verify
+  | 'accepted' // query allowed, signed request allowed and verified
   | 'accepted-unqueried';
 
 /** One KEYALLOWED exchange; the monitor reads authorized_keys as the user (valid users only). Returns the time
@@ -66,10 +84,16 @@ export function publickeyAttempt(sim: KernelSim, c: SshdConn, blob: Uint8Array, 
   const queried = v !== 'refused-signed' && v !== 'accepted-unqueried';
   const answered = queried ? keyAllowedExchange(sim, c, blob, false, v !== 'refused') : null;
   c.attempted = true;
-  if (v === 'refused') { c.failures += 1; return answered; }
+  if (v === 'refused') {
+    c.failures += 1;
+    return answered;
+  }
   if (v === 'query-only') return null;
   const refused = keyAllowedExchange(sim, c, blob, true, v !== 'refused-signed');
-  if (v === 'refused-signed') { c.failures += 1; return refused; }
+  if (v === 'refused-signed') {
+    c.failures += 1;
+    return refused;
+  }
   sim.message(c.preauth!, c.childIno, MON.KEYVERIFY, filler(180));
   const verified = sim.message(c.monitor, c.monitorIno, MON.ANS_KEYVERIFY, ansKeyVerify(v !== 'bad-signature'));
   if (v === 'bad-signature') c.failures += 1;
@@ -101,7 +125,12 @@ export function kbdintAttempt(sim: KernelSim, c: SshdConn, v: KbdintVariant): nu
   if (v === 'wrong') {
     sim.message(c.monitor, c.monitorIno, MON.ANS_PAM_QUERY, ansPamQuery(0xffffffff, null));
   } else {
-    sim.message(c.monitor, c.monitorIno, MON.ANS_PAM_QUERY, ansPamQuery(0, null, v === 'right' ? '' : 'Account locked\n'));
+    sim.message(
+      c.monitor,
+      c.monitorIno,
+      MON.ANS_PAM_QUERY,
+      ansPamQuery(0, null, v === 'right' ? '' : 'Account locked\n'),
+    );
     sim.message(child, c.childIno, MON.PAM_RESPOND, pamRespond([]));
     answered = sim.message(c.monitor, c.monitorIno, MON.ANS_PAM_RESPOND, u32Body(v === 'right' ? 0 : 0xffffffff));
   }
@@ -141,7 +170,15 @@ export function pamAccount(sim: KernelSim, c: SshdConn, ok = true): number | nul
   sim.message(c.preauth!, c.childIno, MON.PAM_ACCOUNT, empty());
   unixChkpwd(sim, c, c.monitor, 'chkexpiry', ok);
   const loginmsg = ok ? '' : 'Your account has expired; please contact your system administrator.\n';
-  const answered = sim.message(c.monitor, c.monitorIno, MON.ANS_PAM_ACCOUNT, new Buf().u32(ok ? 1 : 0).string(loginmsg).bytes());
+  const answered = sim.message(
+    c.monitor,
+    c.monitorIno,
+    MON.ANS_PAM_ACCOUNT,
+    new Buf()
+      .u32(ok ? 1 : 0)
+      .string(loginmsg)
+      .bytes(),
+  );
   if (!ok) c.failures += 1;
   return answered;
 }

@@ -2,11 +2,19 @@
 // before authentication (sshd.c server_accept_loop / main / privsep_preauth in 9.2p1; sshd-session.c and
 // sshd-auth.c for 9.8+; docs/openssh-versions.md §2–§4 and §7).
 import type { InetEndpoint } from '../../capture/events';
-import { KernelSim, ROOT_CREDS, basename } from './kernel';
+import { type KernelSim, ROOT_CREDS, basename } from './kernel';
 import { MON, AUDIT, empty, filler, u32Body } from './messages';
 import {
-  BOOT_NS, LISTENER_BINARY, LISTENER_PID, bannerBySshdAuth, listenerArgv, perConnectionBinary, preauthBinary,
-  type Account, type Release, type Setup,
+  BOOT_NS,
+  LISTENER_BINARY,
+  LISTENER_PID,
+  bannerBySshdAuth,
+  listenerArgv,
+  perConnectionBinary,
+  preauthBinary,
+  type Account,
+  type Release,
+  type Setup,
 } from './world';
 
 /** Everything the simulator must remember about one connection's sshd processes. */
@@ -23,7 +31,7 @@ export interface SshdConn {
   user: Account | null;
   userName: string | null;
   attempted: boolean;
-  failures: number;          // the pre-auth child's count, for MaxAuthTries
+  failures: number; // the pre-auth child's count, for MaxAuthTries
   authenticated: boolean;
 }
 
@@ -36,14 +44,23 @@ export function startListener(sim: KernelSim, setup: Setup): void {
   if (setup.listenerStart === 'exec') {
     // Forked by the init system (or an admin's shell) a microsecond before its exec; sshd from then on.
     sim.adopt(LISTENER_PID, 1, 'sshd', setup.listenerTty, {
-      exe: '/usr/lib/systemd/systemd', cmdline: ['/usr/lib/systemd/systemd'], startNs: sim.current(), sid,
+      exe: '/usr/lib/systemd/systemd',
+      cmdline: ['/usr/lib/systemd/systemd'],
+      startNs: sim.current(),
+      sid,
     });
-    const execTs = sim.exec(LISTENER_PID, LISTENER_BINARY, listenerArgv(setup), { familyRoot: true, wasTracked: false });
+    const execTs = sim.exec(LISTENER_PID, LISTENER_BINARY, listenerArgv(setup), {
+      familyRoot: true,
+      wasTracked: false,
+    });
     sim.proc(LISTENER_PID).startNs = execTs - 1_000;
     sim.note(LISTENER_PID);
   } else {
     sim.adopt(LISTENER_PID, 1, 'sshd', setup.listenerTty, {
-      exe: LISTENER_BINARY, cmdline: listenerArgv(setup), startNs: LISTENER_START_NS, sid,
+      exe: LISTENER_BINARY,
+      cmdline: listenerArgv(setup),
+      startNs: LISTENER_START_NS,
+      sid,
     });
   }
   sim.title(LISTENER_PID, `sshd: ${listenerArgv(setup).join(' ')} [listener] 0 of 10-100 startups`);
@@ -71,7 +88,8 @@ export function acceptConnection(sim: KernelSim, setup: Setup, peer: InetEndpoin
   const r = setup.release;
   const sockIno = sim.accept(LISTENER_PID, r.generation.seenInTraces.acceptedFd, LOCAL, peer);
   const [configIno] = sim.socketpair(LISTENER_PID);
-  if (r.generation.listenerNamesSocket) { // on fd 7 as 10.x's traces show (no 9.8-9.9 build was traced)
+  if (r.generation.listenerNamesSocket) {
+    // on fd 7 as 10.x's traces show (no 9.8-9.9 build was traced)
     sim.sockname(LISTENER_PID, 'getpeername', 7, peer, sockIno);
     sim.sockname(LISTENER_PID, 'getsockname', 7, LOCAL, sockIno);
   }
@@ -87,10 +105,21 @@ export function acceptConnection(sim: KernelSim, setup: Setup, peer: InetEndpoin
   }
   sim.sockname(monitor, 'getpeername', 0, peer, sockIno);
   const conn: SshdConn = {
-    setup, release: r, peer, monitor, preauth: null, postauth: null, monitorIno: 0, childIno: 0, user: null,
-    userName: null, attempted: false, failures: 0, authenticated: false,
+    setup,
+    release: r,
+    peer,
+    monitor,
+    preauth: null,
+    postauth: null,
+    monitorIno: 0,
+    childIno: 0,
+    user: null,
+    userName: null,
+    attempted: false,
+    failures: 0,
+    authenticated: false,
   };
-  if (!bannerBySshdAuth(r)) sim.banner(monitor, sockIno, r.banner + '\r\n');
+  if (!bannerBySshdAuth(r)) sim.banner(monitor, sockIno, `${r.banner}\r\n`);
   startPreauthChild(sim, conn, sockIno);
   return conn;
 }
@@ -119,7 +148,7 @@ function startPreauthChild(sim: KernelSim, c: SshdConn, sockIno: number): void {
   sim.prctl(child, 'seccomp');
   proctitle(sim, child, '[net]');
   if (bannerBySshdAuth(r)) {
-    sim.banner(child, sockIno, r.banner + '\r\n');
+    sim.banner(child, sockIno, `${r.banner}\r\n`);
     sim.message(child, c.childIno, MON.SETCOMPAT, u32Body(0x04000000));
   }
   sim.message(child, c.childIno, MON.SIGN, filler(r.generation.seenInTraces.signRequestBodyLen));

@@ -1,7 +1,7 @@
 // After authentication (sshd.c main "authenticated:", privsep_postauth, session.c do_exec_pty/do_exec_no_pty/
 // do_child, serverloop.c, monitor.c mm_answer_pty/mm_answer_term): the login, channels, the user's programs, and
 // the end of the connection. Every exec in the user's tree is reported to `ExecLog`, the oracle's ground truth.
-import { KernelSim, basename, type ProcessEnd } from './kernel';
+import { type KernelSim, basename, type ProcessEnd } from './kernel';
 import { MON, AUDIT, ansPty, cstringBody, empty, filler, u32Body } from './messages';
 import { exitMonitor, monitorVisitsUser, proctitle, type SshdConn } from './sshd-connect';
 import type { Account } from './world';
@@ -17,9 +17,9 @@ export interface ExecLog {
 export interface Program {
   readonly path: string;
   readonly argv: readonly string[];
-  readonly exec: boolean;              // false: a subshell, a fork that never execs
+  readonly exec: boolean; // false: a subshell, a fork that never execs
   readonly children: readonly Program[];
-  readonly then: Program | null;       // `exec` builtin / bash's last-command exec in the same pid
+  readonly execs: Program | null; // `exec` builtin / bash's last-command exec in the same pid
   readonly end: ProcessEnd;
 }
 
@@ -31,7 +31,8 @@ export interface SimChannel {
   readonly pts: number | null;
 }
 
-const MOTD = '/usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin run-parts --lsbsysinit /etc/update-motd.d > /run/motd.dynamic.new';
+const MOTD =
+  '/usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin run-parts --lsbsysinit /etc/update-motd.d > /run/motd.dynamic.new';
 
 /** KEYEXPORT, the pre-auth child's exit 0, PAM session (pam_motd), then the post-auth child drops to the user. */
 export function loginSucceeded(sim: KernelSim, c: SshdConn): void {
@@ -41,8 +42,12 @@ export function loginSucceeded(sim: KernelSim, c: SshdConn): void {
   sim.wait(c.monitor, c.preauth!, { code: 0 }, c.preauth!);
   c.authenticated = true;
   if (c.setup.usePam && c.setup.motd) runMotd(sim, c);
-  for (let i = 0; i < 3; i++) { sim.setgroups(c.monitor, user.groups); sim.setgroups(c.monitor, []); }
-  if (user.uid === 0 && !c.release.generation.rootPostauthChild) { // the monitor serves root's session itself
+  for (let i = 0; i < 3; i++) {
+    sim.setgroups(c.monitor, user.groups);
+    sim.setgroups(c.monitor, []);
+  }
+  if (user.uid === 0 && !c.release.generation.rootPostauthChild) {
+    // the monitor serves root's session itself
     proctitle(sim, c.monitor, `${user.name}@notty`);
     return;
   }
@@ -71,23 +76,42 @@ function runMotd(sim: KernelSim, c: SshdConn): void {
   sim.holdPeer(sh, null); // the socket is close-on-exec
   const dashDash = c.release.generation.debianPam.motdArgvHasDashDash ? ['--'] : [];
   sim.exec(sh, '/bin/sh', ['sh', '-c', ...dashDash, MOTD]);
-  sim.exec(sh, '/usr/bin/env', ['/usr/bin/env', '-i', 'PATH=/usr/local/bin:/usr/bin:/bin', 'run-parts', '--lsbsysinit', '/etc/update-motd.d']);
+  sim.exec(sh, '/usr/bin/env', [
+    '/usr/bin/env',
+    '-i',
+    'PATH=/usr/local/bin:/usr/bin:/bin',
+    'run-parts',
+    '--lsbsysinit',
+    '/etc/update-motd.d',
+  ]);
   sim.exec(sh, '/bin/run-parts', ['run-parts', '--lsbsysinit', '/etc/update-motd.d']);
   const part = sim.fork(sh);
   sim.exec(part, '/etc/update-motd.d/10-uname', ['/bin/sh', '/etc/update-motd.d/10-uname']);
   const uname = sim.fork(part);
   sim.exec(uname, '/usr/bin/uname', ['uname', '-snrvm']);
-  for (const [parent, child] of [[part, uname], [sh, part], [c.monitor, sh]] as const) {
+  for (const [parent, child] of [
+    [part, uname],
+    [sh, part],
+    [c.monitor, sh],
+  ] as const) {
     sim.exit(child, { code: 0 }, 'parent');
     sim.wait(parent, child, { code: 0 }, child);
   }
 }
 
 /** The process that serves channels: the post-auth child, or (root up to 9.7) the monitor itself. */
-function server(c: SshdConn): number { return c.postauth ?? c.monitor }
+function server(c: SshdConn): number {
+  return c.postauth ?? c.monitor;
+}
 
 /** A session channel: [pty-req → PTY], [AUDIT_COMMAND], fork, setsid, [TIOCSCTTY], do_child's exec. */
-export function openChannel(sim: KernelSim, c: SshdConn, kind: ChannelKind, command: string | null, log: ExecLog): SimChannel {
+export function openChannel(
+  sim: KernelSim,
+  c: SshdConn,
+  kind: ChannelKind,
+  command: string | null,
+  log: ExecLog,
+): SimChannel {
   const user = c.user!;
   const pty = kind === 'shell-pty' || kind === 'exec-pty';
   const pts = pty ? sim.allocPty() : null;
@@ -130,14 +154,19 @@ export function runProgram(sim: KernelSim, parent: number, p: Program, log: Exec
 export function runImage(sim: KernelSim, pid: number, p: Program, log: ExecLog): ProcessEnd {
   if (p.exec) log.exec(pid, p.path, p.argv, sim.proc(pid).ppid, sim.exec(pid, p.path, p.argv));
   for (const child of p.children) runProgram(sim, pid, child, log);
-  if (p.then !== null) return runImage(sim, pid, p.then, log);
+  if (p.execs !== null) return runImage(sim, pid, p.execs, log);
   log.ended(pid, p.end, sim.exit(pid, p.end, 'parent'));
   return p.end;
 }
 
 /** The channel's process ends (after exec'ing `last` in place, if given); sshd reaps it and frees the pty. */
 export function closeChannel(
-  sim: KernelSim, c: SshdConn, ch: SimChannel, last: Program | null, end: ProcessEnd, log: ExecLog,
+  sim: KernelSim,
+  c: SshdConn,
+  ch: SimChannel,
+  last: Program | null,
+  end: ProcessEnd,
+  log: ExecLog,
 ): void {
   let final = end;
   if (last !== null) final = runImage(sim, ch.pid, last, log);

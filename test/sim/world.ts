@@ -2,7 +2,12 @@
 // from model/versions.ts; only what differs between builds is here), the accounts on the machine, and the
 // scenario set-up.
 import {
-  GENERATIONS, SSHD, generationOfVersion, hasFeature, type Generation, type KnownGenerationName,
+  GENERATIONS,
+  SSHD,
+  generationOfVersion,
+  hasFeature,
+  type Generation,
+  type KnownGenerationName,
 } from '../../model/versions';
 import type { Passwd } from './messages';
 
@@ -13,11 +18,17 @@ export interface Release {
   readonly generation: Generation;
   readonly banner: string;
   readonly privsepUid: number;
-  readonly pwnamOptionsLen: number;  // ANS_PWNAM's trailing ServerOptions blob
-  readonly ansStateLen: number;      // 10.x ANS_STATE's body (10.4+ serialises the options); 0 before 10.0
+  readonly pwnamOptionsLen: number; // ANS_PWNAM's trailing ServerOptions blob
+  readonly ansStateLen: number; // 10.x ANS_STATE's body (10.4+ serialises the options); 0 before 10.0
 }
 
-function release(version: string, banner: string, privsepUid: number, pwnamOptionsLen: number, ansStateLen = 0): Release {
+function release(
+  version: string,
+  banner: string,
+  privsepUid: number,
+  pwnamOptionsLen: number,
+  ansStateLen = 0,
+): Release {
   const name = generationOfVersion(version);
   if (name === null) throw new Error(`OpenSSH ${version} is older than model/versions.ts covers`);
   return { version, generation: GENERATIONS[name], banner, privsepUid, pwnamOptionsLen, ansStateLen };
@@ -59,12 +70,19 @@ export function pwnamFormat(r: Release): 'struct' | 'fields' {
   return hasFeature(r.version, 'pwnamFields') ? 'fields' : 'struct';
 }
 
-export interface Account extends Passwd { readonly groups: readonly number[] }
+export interface Account extends Passwd {
+  readonly groups: readonly number[];
+}
 
 export const ACCOUNTS: readonly Account[] = [
   { name: 'root', uid: 0, gid: 0, gecos: 'root', dir: '/root', shell: '/bin/bash', groups: [0] },
   {
-    name: 'sshtr_alice', uid: 1001, gid: 1001, gecos: 'Alice,,,', dir: '/home/sshtr_alice', shell: '/bin/bash',
+    name: 'sshtr_alice',
+    uid: 1001,
+    gid: 1001,
+    gecos: 'Alice,,,',
+    dir: '/home/sshtr_alice',
+    shell: '/bin/bash',
     groups: [1001, 27],
   },
   { name: 'sshtr_bob', uid: 1002, gid: 1002, gecos: '', dir: '/home/sshtr_bob', shell: '/bin/sh', groups: [1002] },
@@ -72,7 +90,6 @@ export const ACCOUNTS: readonly Account[] = [
 
 /** Names a client may try that have no account. */
 export const UNKNOWN_NAMES: readonly string[] = ['sshtr_nosuch', 'admin'];
-
 
 export function account(name: string): Account | null {
   return ACCOUNTS.find((a) => a.name === name) ?? null;
@@ -87,9 +104,9 @@ export interface Setup {
   readonly listenerArgs: readonly string[];
   /** Up to 9.7 only: false models `sshd -r` (no re-exec of the per-connection process). */
   readonly rexec: boolean;
-  readonly usePam: boolean;         // Debian's default; without it there is no PAM account check and no kbd-int
+  readonly usePam: boolean; // Debian's default; without it there is no PAM account check and no kbd-int
   readonly permitRootLogin: 'prohibit-password' | 'no';
-  readonly motd: boolean;           // pam_motd runs run-parts from the monitor at session open (PAM only)
+  readonly motd: boolean; // pam_motd runs run-parts from the monitor at session open (PAM only)
   readonly pidPoolSize: number;
   readonly gapsNs: readonly number[];
 }

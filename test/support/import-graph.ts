@@ -30,8 +30,9 @@ export function importsOf(root: string): Map<string, string[]> {
   for (const folder of LAYERS.flat()) {
     for (const file of tsFiles(root, folder)) {
       const src = readFileSync(join(root, file), 'utf8');
-      const targets = ts.preProcessFile(src, true, true).importedFiles
-        .map((f) => f.fileName)
+      const targets = ts
+        .preProcessFile(src, true, true)
+        .importedFiles.map((f) => f.fileName)
         .filter((name) => name.startsWith('.'))
         .map((name) => resolveImport(root, file, name))
         .filter((t): t is string => t !== null);
@@ -71,11 +72,15 @@ export function violations(graph: ReadonlyMap<string, readonly string[]>): strin
       const target = layerOf(to);
       if (source === target) {
         const [a, b] = [commandOf(from), commandOf(to)];
-        if (a !== null && b !== null && a !== b) found.push(`${from} -> ${to} (commands: cli/${a}/ and cli/${b}/ share code through a library, not each other)`);
+        if (a !== null && b !== null && a !== b)
+          found.push(
+            `${from} -> ${to} (commands: cli/${a}/ and cli/${b}/ share code through a library, not each other)`,
+          );
         continue;
       }
       if (rank(target) > rank(source)) found.push(`${from} -> ${to} (points up: ${source} is below ${target})`);
-      else if (rank(target) === rank(source)) found.push(`${from} -> ${to} (siblings: ${source} and ${target} share a layer)`);
+      else if (rank(target) === rank(source))
+        found.push(`${from} -> ${to} (siblings: ${source} and ${target} share a layer)`);
     }
   }
   return found;

@@ -17,23 +17,40 @@ import { join } from 'node:path';
 import type { ExpectedConnection, GroundTruth } from '../../harness/scenarios/ground-truth';
 import type { ForkEvent, SetsidEvent, TraceEvent } from '../../capture/events';
 
-const BUILD = { banner: 'OpenSSH_10.0p2 Debian-7+deb13u4', version: '10.0p2', distro: 'trixie', package: '1:10.0p1-7+deb13u4' };
+const BUILD = {
+  banner: 'OpenSSH_10.0p2 Debian-7+deb13u4',
+  version: '10.0p2',
+  distro: 'trixie',
+  package: '1:10.0p1-7+deb13u4',
+};
 
 function connection(overrides: Partial<ExpectedConnection> = {}): ExpectedConnection {
   return {
-    label: 'login', client: 'ssh', source_port: 40000,
+    label: 'login',
+    client: 'ssh',
+    source_port: 40000,
     attempts: [{ user: 'sshtr_a', invalid_user: false, success: true, method: 'password' }],
     sessions: [{ user: 'sshtr_a', tty: false, kind: 'exec', commands: [], commands_complete: true, why: '' }],
-    expected_client_exit_status: 0, client_exit_status: 0, stdout_must_include: ['sshtr_a'],
-    stdout: 'sshtr_a\n/tmp/sshtr-client-x/1-file on host vm', stderr: '', prompts_answered: 1,
-    started_at: '2026-11-28T10:00:00.000Z', ended_at: '2026-11-28T10:00:01.000Z', ...overrides,
+    expected_client_exit_status: 0,
+    client_exit_status: 0,
+    stdout_must_include: ['sshtr_a'],
+    stdout: 'sshtr_a\n/tmp/sshtr-client-x/1-file on host vm',
+    stderr: '',
+    prompts_answered: 1,
+    started_at: '2026-11-28T10:00:00.000Z',
+    ended_at: '2026-11-28T10:00:01.000Z',
+    ...overrides,
   };
 }
 
 function truth(connections: ExpectedConnection[], checks: GroundTruth['checks'] = []): GroundTruth {
   return {
-    scenario: 'password_command_fails', server: { address: '127.0.0.1', port: 2222, pid: 77, version: BUILD.banner },
-    started_at: '2026-11-28T10:00:00.000Z', ended_at: '2026-11-28T10:00:02.000Z', connections, checks,
+    scenario: 'password_command_fails',
+    server: { address: '127.0.0.1', port: 2222, pid: 77, version: BUILD.banner },
+    started_at: '2026-11-28T10:00:00.000Z',
+    ended_at: '2026-11-28T10:00:02.000Z',
+    connections,
+    checks,
   };
 }
 
@@ -46,13 +63,21 @@ describe('corpus folder names', () => {
   });
 
   it('sort by version number, not as text', () => {
-    const sorted = ['10.6p1-sid', '9.2p1-bookworm', '10.0p2-trixie', '8.4p1-bullseye', '10.10p1-x'].sort(compareBuildDirs);
+    const sorted = ['10.6p1-sid', '9.2p1-bookworm', '10.0p2-trixie', '8.4p1-bullseye', '10.10p1-x'].sort(
+      compareBuildDirs,
+    );
     assert.deepEqual(sorted, ['8.4p1-bullseye', '9.2p1-bookworm', '10.0p2-trixie', '10.6p1-sid', '10.10p1-x']);
   });
 
   it('call sid sid although its os-release names the next release', () => {
-    assert.equal(distroFromOsRelease('PRETTY_NAME="Debian GNU/Linux forky/sid"\nVERSION_CODENAME=forky\nID=debian\n'), 'sid');
-    assert.equal(distroFromOsRelease('PRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nVERSION_CODENAME=trixie\nID=debian\n'), 'trixie');
+    assert.equal(
+      distroFromOsRelease('PRETTY_NAME="Debian GNU/Linux forky/sid"\nVERSION_CODENAME=forky\nID=debian\n'),
+      'sid',
+    );
+    assert.equal(
+      distroFromOsRelease('PRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nVERSION_CODENAME=trixie\nID=debian\n'),
+      'trixie',
+    );
     assert.equal(distroFromOsRelease('ID=alpine\n'), 'alpine');
     assert.equal(distroFromOsRelease(''), 'custom');
   });
@@ -77,7 +102,10 @@ describe('a ground truth that disagrees with itself is not committed', () => {
   });
 
   it('names each problem', () => {
-    const problems = truthProblems(truth([connection({ client_exit_status: 255, stdout: '' })], [{ what: 'file arrived', ok: false }]), []);
+    const problems = truthProblems(
+      truth([connection({ client_exit_status: 255, stdout: '' })], [{ what: 'file arrived', ok: false }]),
+      [],
+    );
     assert.match(problems.join('\n'), /client exited 255, the scenario expects 0/);
     assert.match(problems.join('\n'), /lacks "sshtr_a"/);
     assert.match(problems.join('\n'), /check failed: file arrived/);
@@ -91,12 +119,40 @@ describe('a ground truth that disagrees with itself is not committed', () => {
   });
 });
 
-const creds = { uid: 0, euid: 0, suid: 0, fsuid: 0, gid: 0, egid: 0, sgid: 0, fsgid: 0, auid: -1 >>> 0, sessionid: -1 >>> 0 };
-const fork = (parent: number, child: number, ts: number): ForkEvent =>
-  ({ kind: 'fork', ts, tgid: parent, tid: parent, truncated: false, childTgid: child, childTid: child, thread: false, creds, comm: 'sshd' });
-const setsid = (pid: number, ts: number): SetsidEvent => ({ kind: 'setsid', ts, tgid: pid, tid: pid, truncated: false, ret: pid });
+const creds = {
+  uid: 0,
+  euid: 0,
+  suid: 0,
+  fsuid: 0,
+  gid: 0,
+  egid: 0,
+  sgid: 0,
+  fsgid: 0,
+  auid: -1 >>> 0,
+  sessionid: -1 >>> 0,
+};
+const fork = (parent: number, child: number, ts: number): ForkEvent => ({
+  kind: 'fork',
+  ts,
+  tgid: parent,
+  tid: parent,
+  truncated: false,
+  childTgid: child,
+  childTid: child,
+  thread: false,
+  creds,
+  comm: 'sshd',
+});
+const setsid = (pid: number, ts: number): SetsidEvent => ({
+  kind: 'setsid',
+  ts,
+  tgid: pid,
+  tid: pid,
+  truncated: false,
+  ret: pid,
+});
 
-describe('the fixture\'s process tree in a capture', () => {
+describe("the fixture's process tree in a capture", () => {
   it('follows forks from the listener whatever order the file holds them in', () => {
     const events: TraceEvent[] = [fork(11, 12, 30), fork(10, 11, 10), fork(99, 100, 20)];
     assert.deepEqual([...descendantsInCapture(events, 10)].sort(), [10, 11, 12]);
@@ -106,12 +162,32 @@ describe('the fixture\'s process tree in a capture', () => {
     const events: TraceEvent[] = [fork(10, 11, 1), setsid(11, 2), setsid(99, 3), setsid(99, 4), setsid(100, 5)];
     const foreign = foreignActivityIn(events, 10);
     assert.equal(foreign.events, 3);
-    assert.deepEqual([...foreign.pids.entries()], [[99, 2], [100, 1]]);
+    assert.deepEqual(
+      [...foreign.pids.entries()],
+      [
+        [99, 2],
+        [100, 1],
+      ],
+    );
   });
 
   it('counts another sshd already running at the start as foreign too', () => {
-    const proc = (pid: number) => ({ pid, ppid: 1, exe: '/usr/sbin/sshd', argv: [], comm: 'sshd', uid: [0, 0, 0, 0] as const,
-      gid: [0, 0, 0, 0] as const, auid: 0, sessionid: 0, startBoottime: 0, tty: '', root: '/', flags: 0, peer: null });
+    const proc = (pid: number) => ({
+      pid,
+      ppid: 1,
+      exe: '/usr/sbin/sshd',
+      argv: [],
+      comm: 'sshd',
+      uid: [0, 0, 0, 0] as const,
+      gid: [0, 0, 0, 0] as const,
+      auid: 0,
+      sessionid: 0,
+      startBoottime: 0,
+      tty: '',
+      root: '/',
+      flags: 0,
+      peer: null,
+    });
     const events: TraceEvent[] = [{ kind: 'snapshot', ts: 0, processes: [proc(10), proc(55)] }, fork(10, 11, 1)];
     const foreign = foreignActivityIn(events, 10);
     assert.deepEqual(foreign.snapshotPids, [55]);
@@ -130,7 +206,10 @@ describe('capture.secrets.json', () => {
       writeFileSync(join(dir, 'ok.json'), text);
       assert.deepEqual(readSecretsFile(join(dir, 'ok.json')).passwords, ['aaa', 'sshtr-wrong-0123456789abcdef01']);
       writeFileSync(join(dir, 'bad.json'), JSON.stringify({ passwords: ['', 'x'] }));
-      assert.throws(() => readSecretsFile(join(dir, 'bad.json')), /bad\.json: "passwords" must be a list of non-empty strings/);
+      assert.throws(
+        () => readSecretsFile(join(dir, 'bad.json')),
+        /bad\.json: "passwords" must be a list of non-empty strings/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

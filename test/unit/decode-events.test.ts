@@ -6,13 +6,33 @@ import { AF, EV, LAYOUT } from '../../capture/layout';
 import { formatIpv6, EventView } from '../../capture/event-view';
 import { encodeEvent } from '../../capture/encode-events';
 
-const creds = { uid: 0, euid: 0, suid: 0, fsuid: 0, gid: 0, egid: 0, sgid: 0, fsgid: 0, auid: 4294967295, sessionid: 4294967295 };
+const creds = {
+  uid: 0,
+  euid: 0,
+  suid: 0,
+  fsuid: 0,
+  gid: 0,
+  egid: 0,
+  sgid: 0,
+  fsgid: 0,
+  auid: 4294967295,
+  sessionid: 4294967295,
+};
 const base = { ts: 1_000_000, tgid: 812, tid: 812, truncated: false };
 const H = LAYOUT.event_header;
 
 function exitWithStatus(rawStatus: number): ExitEvent {
   const encoded = encodeEvent({
-    kind: 'exit', ...base, exitCode: null, signal: null, core: false, rawStatus, ppid: 1, startBoottime: 5, creds, comm: 'sshd',
+    kind: 'exit',
+    ...base,
+    exitCode: null,
+    signal: null,
+    core: false,
+    rawStatus,
+    ppid: 1,
+    startBoottime: 5,
+    creds,
+    comm: 'sshd',
   });
   return decodeEvents(encoded)[0] as ExitEvent;
 }
@@ -28,8 +48,19 @@ describe('decodeEvents', () => {
 
   it('splits argv on NULs and keeps a last argument cut without its NUL', () => {
     const exec: ExecEvent = {
-      kind: 'exec', ...base, oldTid: 812, ppid: 1, creds, startBoottime: 9, comm: 'sshd-session', tty: '',
-      filename: '/usr/lib/openssh/sshd-session', argv: ['sshd-session', '-D', '-R'], argc: 3, familyRoot: true, wasTracked: true,
+      kind: 'exec',
+      ...base,
+      oldTid: 812,
+      ppid: 1,
+      creds,
+      startBoottime: 9,
+      comm: 'sshd-session',
+      tty: '',
+      filename: '/usr/lib/openssh/sshd-session',
+      argv: ['sshd-session', '-D', '-R'],
+      argc: 3,
+      familyRoot: true,
+      wasTracked: true,
     };
     const raw = encodeEvent(exec);
     assert.deepEqual(decodeEvents(raw), [exec]);
@@ -57,8 +88,10 @@ describe('decodeEvents', () => {
     const stats = newDecodeStats();
     const events = decodeEvents(Buffer.concat([unknown, known, short, known]), stats);
     assert.equal(events.length, 2);
-    assert.deepEqual({ unknown: stats.unknown, malformed: stats.malformed, decoded: stats.decoded, events: stats.events },
-      { unknown: 1, malformed: 1, decoded: 2, events: 4 });
+    assert.deepEqual(
+      { unknown: stats.unknown, malformed: stats.malformed, decoded: stats.decoded, events: stats.events },
+      { unknown: 1, malformed: 1, decoded: 2, events: 4 },
+    );
     assert.deepEqual([...stats.unknownTypes], [99]);
   });
 
@@ -75,7 +108,14 @@ describe('decodeEvents', () => {
 
   it('prints abstract unix socket names as @name', () => {
     const event: KernelEvent = {
-      kind: 'connect', ...base, ret: 0, fd: 3, sockIno: 77, family: AF.UNIX, inet: { family: 'unknown', ip: '', port: 0 }, path: '@/org/x',
+      kind: 'connect',
+      ...base,
+      ret: 0,
+      fd: 3,
+      sockIno: 77,
+      family: AF.UNIX,
+      inet: { family: 'unknown', ip: '', port: 0 },
+      path: '@/org/x',
     };
     assert.equal((decodeEvents(encodeEvent(event))[0] as { path: string }).path, '@/org/x');
   });

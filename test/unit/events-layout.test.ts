@@ -36,8 +36,10 @@ describe('capture/layout.generated.ts ↔ bpf/events.h', () => {
     const [a, b] = [committed.split('\n'), fresh.split('\n')];
     const line = a.findIndex((text, i) => text !== b[i]);
     const at = line === -1 ? a.length : line;
-    assert.fail(`capture/layout.generated.ts is stale or edited by hand: run npm run gen:layout ` +
-      `(line ${at + 1} is ${JSON.stringify(a[at])}, the header gives ${JSON.stringify(b[at])})`);
+    assert.fail(
+      `capture/layout.generated.ts is stale or edited by hand: run npm run gen:layout ` +
+        `(line ${at + 1} is ${JSON.stringify(a[at])}, the header gives ${JSON.stringify(b[at])})`,
+    );
   });
 
   it('holds the numbers gcc gives for every struct, field, array and constant of the header', { skip }, () => {

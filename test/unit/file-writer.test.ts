@@ -17,7 +17,8 @@ const dir = mkdtempSync(join(tmpdir(), 'sshtrace-writer-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const trailer: Trailer = { k: 'end', ts: 9, clean: true, reason: 'stopped', counters: zeroCounters({}, CAPS.EV_MAX) };
-const frameKinds = (path: string) => scanBuffer(readFileSync(path)).map((i) => (i.type === 'frame' ? i.header.kind : 'damage'));
+const frameKinds = (path: string) =>
+  scanBuffer(readFileSync(path)).map((i) => (i.type === 'frame' ? i.header.kind : 'damage'));
 
 describe('FileWriter', () => {
   it('creates the capture with mode 0600 and writes the header frame at once', async () => {
@@ -32,7 +33,10 @@ describe('FileWriter', () => {
   it('refuses to overwrite an existing file unless forced, and then makes it 0600', async () => {
     const path = join(dir, 'exists.sshtrace');
     writeFileSync(path, 'precious', { mode: 0o644 });
-    await assert.rejects(FileWriter.create(path, sampleHeader()), (e: Error) => e instanceof OutputError && /already exists.*--force/.test(e.message));
+    await assert.rejects(
+      FileWriter.create(path, sampleHeader()),
+      (e: Error) => e instanceof OutputError && /already exists.*--force/.test(e.message),
+    );
     assert.equal(readFileSync(path, 'utf8'), 'precious');
     const writer = await FileWriter.create(path, sampleHeader(), { force: true });
     await writer.close(trailer);
@@ -63,8 +67,10 @@ describe('FileWriter', () => {
   });
 
   it('says which directory is missing', async () => {
-    await assert.rejects(FileWriter.create(join(dir, 'nope', 'x.sshtrace'), sampleHeader()),
-      (e: Error) => e instanceof OutputError && e.message.includes(`directory ${join(dir, 'nope')} does not exist`));
+    await assert.rejects(
+      FileWriter.create(join(dir, 'nope', 'x.sshtrace'), sampleHeader()),
+      (e: Error) => e instanceof OutputError && e.message.includes(`directory ${join(dir, 'nope')} does not exist`),
+    );
   });
 
   it('cuts a frame at the size threshold and on flush, each frame readable on its own', async () => {
@@ -90,6 +96,12 @@ describe('FileWriter', () => {
     // /dev/full fails every write with ENOSPC; the writer must report it, not crash.
     if (!statSync('/dev/full', { throwIfNoEntry: false })) return t.skip('/dev/full is absent');
     const writer = FileWriter.create('/dev/full', sampleHeader(), { force: true });
-    await assert.rejects(writer, (e: Error) => e instanceof OutputError && e.message === 'cannot write /dev/full: no space left on device (ENOSPC); the frames written before this stay readable');
+    await assert.rejects(
+      writer,
+      (e: Error) =>
+        e instanceof OutputError &&
+        e.message ===
+          'cannot write /dev/full: no space left on device (ENOSPC); the frames written before this stay readable',
+    );
   });
 });

@@ -26,7 +26,10 @@ describe('the layers of the tree', () => {
   });
 
   it('no file imports itself back through other files', () => {
-    assert.deepEqual(findCycles(graph).map((c) => c.join(' -> ')), []);
+    assert.deepEqual(
+      findCycles(graph).map((c) => c.join(' -> ')),
+      [],
+    );
   });
 
   it('catches an upward import, a sibling import and a cycle (the check can fail)', () => {
@@ -44,7 +47,8 @@ describe('the layers of the tree', () => {
   });
 
   it('finds every kind of import statement', () => {
-    const src = "import a from './a';\nimport type { B } from './b';\nexport * from './c';\nconst d = await import('./d.js');\nconst e = require('./e');\n";
+    const src =
+      "import a from './a';\nimport type { B } from './b';\nexport * from './c';\nconst d = await import('./d.js');\nconst e = require('./e');\n";
     const found = ts.preProcessFile(src, true, true).importedFiles.map((f) => f.fileName);
     assert.deepEqual(found, ['./a', './b', './c', './d.js', './e']);
   });

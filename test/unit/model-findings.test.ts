@@ -5,8 +5,15 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import {
-  ConnectCommand, DeniedLoginCommand, EndPreauthCommand, EndSessionCommand, FailCommand, RefuseCommand,
-  SucceedCommand, fixedSetup, play,
+  ConnectCommand,
+  DeniedLoginCommand,
+  EndPreauthCommand,
+  EndSessionCommand,
+  FailCommand,
+  RefuseCommand,
+  SucceedCommand,
+  fixedSetup,
+  play,
 } from '../sim/script';
 
 describe('model findings', () => {
@@ -16,14 +23,17 @@ describe('model findings', () => {
   for (const version of ['9.2p1', '10.0p2']) {
     it(`gives each connection its own client after the listener refused one at MaxStartups (${version})`, () => {
       const { connections } = play(fixedSetup(version), [
-        new RefuseCommand(1, 0),              // 10.0.0.7 port 40000: accepted, refused, closed
-        new ConnectCommand(0, 0),             // 127.0.0.1 port 40000
+        new RefuseCommand(1, 0), // 10.0.0.7 port 40000: accepted, refused, closed
+        new ConnectCommand(0, 0), // 127.0.0.1 port 40000
         new EndPreauthCommand(0, 'drop'),
       ]);
-      assert.deepEqual(connections.map((c) => [c.source, c.end_reason.startsWith('refused') ? 'refused' : 'ran']), [
-        [{ ip: '10.0.0.7', port: 40000 }, 'refused'],  // its own record, for the accept that never forked
-        [{ ip: '127.0.0.1', port: 40000 }, 'ran'],
-      ]);
+      assert.deepEqual(
+        connections.map((c) => [c.source, c.end_reason.startsWith('refused') ? 'refused' : 'ran']),
+        [
+          [{ ip: '10.0.0.7', port: 40000 }, 'refused'], // its own record, for the accept that never forked
+          [{ ip: '127.0.0.1', port: 40000 }, 'ran'],
+        ],
+      );
     });
   }
 
@@ -39,7 +49,11 @@ describe('model findings', () => {
     const refused = connections.find((c) => c.end_reason.startsWith('refused'))!;
     const accepts = history.events.filter((e) => e.kind === 'accept');
     assert.equal(accepts.length, 2);
-    assert.equal(refused.end, refused.start, `closed at once, not at the next accept ${accepts[1]!.ts - accepts[0]!.ts} ns later`);
+    assert.equal(
+      refused.end,
+      refused.start,
+      `closed at once, not at the next accept ${accepts[1]!.ts - accepts[0]!.ts} ns later`,
+    );
   });
 
   // monitor.c:208 PAM_FREE_CTX is MON_AUTHDECIDE; mm_answer_pam_free_ctx (monitor.c:1173) returns 0 for a wrong
@@ -54,21 +68,33 @@ describe('model findings', () => {
       new SucceedCommand(0, 'sshtr_alice', 'password', true, 0),
       new EndSessionCommand(0, 'disconnect'),
     ]);
-    assert.deepEqual(auths.map((a) => [a.method, a.success]), [['keyboard-interactive', false], ['password', true]]);
+    assert.deepEqual(
+      auths.map((a) => [a.method, a.success]),
+      [
+        ['keyboard-interactive', false],
+        ['password', true],
+      ],
+    );
   });
 
   // monitor.c:334 monitor_child_preauth: a verified key for root is turned into a failure when
   // !auth_root_allowed() (PermitRootLogin no), before any PAM_ACCOUNT, and auth_log()ged (monitor.c:353);
   // auth2.c:384-388 the child sends AUDIT_EVENT ROOT_DENIED and counts a failure. No KEYEXPORT follows and the
   // pre-auth child never exits 0; the model keeps the attempt pending until another request, or forever.
-  it('reports root\'s refused login under PermitRootLogin no as a failure, even if the client leaves', () => {
+  it("reports root's refused login under PermitRootLogin no as a failure, even if the client leaves", () => {
     const { auths, connections } = play(fixedSetup('9.2p1', { permitRootLogin: 'no' }), [
       new ConnectCommand(0, 0),
       new DeniedLoginCommand(0, 'root', 'publickey', 0),
       new EndPreauthCommand(0, 'drop'),
     ]);
-    assert.deepEqual(auths.map((a) => [a.user, a.method, a.success]), [['root', 'publickey', false]]);
-    assert.deepEqual(connections.map((c) => c.attempts), [1]);
+    assert.deepEqual(
+      auths.map((a) => [a.user, a.method, a.success]),
+      [['root', 'publickey', false]],
+    );
+    assert.deepEqual(
+      connections.map((c) => c.attempts),
+      [1],
+    );
   });
 
   it('does not report a root login that PermitRootLogin no refused, without PAM', () => {
@@ -79,7 +105,10 @@ describe('model findings', () => {
       new DeniedLoginCommand(0, 'root', 'publickey', 0),
       new EndPreauthCommand(0, 'drop'),
     ]);
-    assert.deepEqual(auths.map((a) => [a.user, a.success]), [['root', false]]);
+    assert.deepEqual(
+      auths.map((a) => [a.user, a.success]),
+      [['root', false]],
+    );
     assert.deepEqual(sessions, []);
     assert.equal(connections.length, 1);
   });
@@ -96,7 +125,14 @@ describe('model findings', () => {
       const processes = [proc(100, 1), proc(300, 100), proc(301, 300, 301), proc(301, 301)];
       finish(step(initialState, { kind: 'snapshot', ts: 1, processes })[0]);
       console.log('returned');`;
-    const run = spawnSync(process.execPath, ['--max-old-space-size=64', '-e', script], { timeout: 5000, encoding: 'utf8' });
-    assert.equal(run.stdout.trim(), 'returned', `onSnapshot did not return (status ${run.status}, signal ${run.signal})`);
+    const run = spawnSync(process.execPath, ['--max-old-space-size=64', '-e', script], {
+      timeout: 5000,
+      encoding: 'utf8',
+    });
+    assert.equal(
+      run.stdout.trim(),
+      'returned',
+      `onSnapshot did not return (status ${run.status}, signal ${run.signal})`,
+    );
   });
 });

@@ -3,12 +3,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  CloseChannelCommand, ConnectCommand, EndPreauthCommand, EndSessionCommand, OpenChannelCommand, ProbeCommand,
-  SucceedCommand, brief, execs, fixedSetup, play,
+  CloseChannelCommand,
+  ConnectCommand,
+  EndPreauthCommand,
+  EndSessionCommand,
+  OpenChannelCommand,
+  ProbeCommand,
+  SucceedCommand,
+  brief,
+  execs,
+  fixedSetup,
+  play,
 } from '../sim/script';
 
 describe('model: keyboard-interactive', () => {
-  it('reports a PAM kbd-int login, and neither the PAM thread nor unix_chkpwd as the user\'s commands', () => {
+  it("reports a PAM kbd-int login, and neither the PAM thread nor unix_chkpwd as the user's commands", () => {
     // given: on 10.0 the PAM thread runs pam_unix, which execs unix_chkpwd
     const { auths, sessions, history } = play(fixedSetup('10.0p2'), [
       new ConnectCommand(2, 9),
@@ -17,13 +26,20 @@ describe('model: keyboard-interactive', () => {
       new CloseChannelCommand(0, 0, null, { code: 0 }),
       new EndSessionCommand(0, 'disconnect'),
     ]);
-    assert.ok(execs(history.events).some((e) => e.argv[0] === '/usr/sbin/unix_chkpwd'), 'given: unix_chkpwd ran');
+    assert.ok(
+      execs(history.events).some((e) => e.argv[0] === '/usr/sbin/unix_chkpwd'),
+      'given: unix_chkpwd ran',
+    );
 
     // then
-    assert.deepEqual(auths.map((a) => [a.user, a.method, a.success, a.source]), [
-      ['sshtr_bob', 'keyboard-interactive', true, { ip: '192.0.2.44', port: 40009 }],
-    ]);
-    assert.deepEqual(sessions.map((s) => [s.method, s.commands.map(brief)]), [['keyboard-interactive', ['-sh (exit 0)']]]);
+    assert.deepEqual(
+      auths.map((a) => [a.user, a.method, a.success, a.source]),
+      [['sshtr_bob', 'keyboard-interactive', true, { ip: '192.0.2.44', port: 40009 }]],
+    );
+    assert.deepEqual(
+      sessions.map((s) => [s.method, s.commands.map(brief)]),
+      [['keyboard-interactive', ['-sh (exit 0)']]],
+    );
   });
 
   it('reports no attempt when the client leaves at the password prompt', () => {
@@ -36,6 +52,9 @@ describe('model: keyboard-interactive', () => {
 
     // then
     assert.deepEqual(auths, []);
-    assert.deepEqual(connections.map((c) => [c.user, c.attempts, c.invalid_user, c.incomplete]), [['sshtr_alice', 0, false, false]]);
+    assert.deepEqual(
+      connections.map((c) => [c.user, c.attempts, c.invalid_user, c.incomplete]),
+      [['sshtr_alice', 0, false, false]],
+    );
   });
 });

@@ -3,8 +3,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  AbandonKeyCommand, CloseChannelCommand, ConnectCommand, EndPreauthCommand, EndSessionCommand, FailCommand,
-  KEYS, OpenChannelCommand, SucceedCommand, fingerprint, fixedSetup, keyBlob, play,
+  AbandonKeyCommand,
+  CloseChannelCommand,
+  ConnectCommand,
+  EndPreauthCommand,
+  EndSessionCommand,
+  FailCommand,
+  KEYS,
+  OpenChannelCommand,
+  SucceedCommand,
+  fingerprint,
+  fixedSetup,
+  keyBlob,
+  play,
 } from '../sim/script';
 
 const key = (i: number) => ({ type: KEYS[i]!.type, fingerprint: fingerprint(keyBlob(KEYS[i]!.type, KEYS[i]!.seed)) });
@@ -23,11 +34,17 @@ describe('model: publickey', () => {
       ]);
 
       // then
-      assert.deepEqual(auths.map((a) => [a.success, a.method, a.key]), [
-        [false, 'publickey', key(2)],
-        [true, 'publickey', key(0)],
-      ]);
-      assert.deepEqual(sessions.map((s) => [s.user, s.method]), [['sshtr_alice', 'publickey']]);
+      assert.deepEqual(
+        auths.map((a) => [a.success, a.method, a.key]),
+        [
+          [false, 'publickey', key(2)],
+          [true, 'publickey', key(0)],
+        ],
+      );
+      assert.deepEqual(
+        sessions.map((s) => [s.user, s.method]),
+        [['sshtr_alice', 'publickey']],
+      );
     });
   }
 
@@ -41,7 +58,10 @@ describe('model: publickey', () => {
     ]);
 
     // then
-    assert.deepEqual(auths.map((a) => [a.success, a.method, a.key]), [[true, 'password', null]]);
+    assert.deepEqual(
+      auths.map((a) => [a.success, a.method, a.key]),
+      [[true, 'password', null]],
+    );
   });
 
   it('reports a key offered for a user that does not exist as a failed attempt of an invalid user', () => {
@@ -50,9 +70,13 @@ describe('model: publickey', () => {
       new FailCommand(0, 'sshtr_nosuch', 'publickey', 0, 3),
       new EndPreauthCommand(0, 'drop'),
     ]);
-    assert.deepEqual(auths.map((a) => [a.user, a.invalid_user, a.success, a.key, a.source]), [
-      ['sshtr_nosuch', true, false, key(3), { ip: '::1', port: 40001 }],
-    ]);
-    assert.deepEqual(connections.map((c) => [c.user, c.invalid_user, c.attempts]), [['sshtr_nosuch', true, 1]]);
+    assert.deepEqual(
+      auths.map((a) => [a.user, a.invalid_user, a.success, a.key, a.source]),
+      [['sshtr_nosuch', true, false, key(3), { ip: '::1', port: 40001 }]],
+    );
+    assert.deepEqual(
+      connections.map((c) => [c.user, c.invalid_user, c.attempts]),
+      [['sshtr_nosuch', true, 1]],
+    );
   });
 });

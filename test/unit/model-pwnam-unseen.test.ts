@@ -15,7 +15,11 @@ describe('model: a login whose PWNAM exchange was not captured', () => {
       // given: alice logs in with a password and runs a command; the capture starts after ANS_PWNAM
       const h = runScenario({
         setup: fixedSetup(version),
-        commands: [new ConnectCommand(0, 0), new SucceedCommand(0, 'sshtr_alice', 'password', true, 0), new OpenChannelCommand(0, 'exec', 'id -u')],
+        commands: [
+          new ConnectCommand(0, 0),
+          new SucceedCommand(0, 'sshtr_alice', 'password', true, 0),
+          new OpenChannelCommand(0, 'exec', 'id -u'),
+        ],
       });
       const cut = h.events.findIndex((e) => e.kind === 'frame' && e.msgType === MON.ANS_PWNAM) + 1;
       const truth = h.model.conns[0]!;

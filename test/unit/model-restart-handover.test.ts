@@ -14,7 +14,12 @@ describe('model: an accept seen before a restart, its fork after', () => {
     // given: two clients; the recorder stops right after the first accept and restarts after the first fork
     const h = runScenario({
       setup: fixedSetup('9.2p1'),
-      commands: [new ConnectCommand(0, 0), new ConnectCommand(1, 0), new EndPreauthCommand(0, 'drop'), new EndPreauthCommand(1, 'drop')],
+      commands: [
+        new ConnectCommand(0, 0),
+        new ConnectCommand(1, 0),
+        new EndPreauthCommand(0, 'drop'),
+        new EndPreauthCommand(1, 'drop'),
+      ],
     });
     const accept = h.events.findIndex((e) => e.kind === 'accept');
     const fork = h.events.findIndex((e) => e.kind === 'fork');
@@ -25,7 +30,13 @@ describe('model: an accept seen before a restart, its fork after', () => {
 
     // then: one record per connection the listener forked, none "refused"
     const connections = records.filter((r) => r.type === 'connection');
-    assert.deepEqual(connections.map((c) => c.type === 'connection' && c.end_reason.startsWith('refused')), [false, false]);
-    assert.deepEqual(connections.map((c) => c.pids.monitor), h.model.conns.map((c) => c.pids.monitor));
+    assert.deepEqual(
+      connections.map((c) => c.type === 'connection' && c.end_reason.startsWith('refused')),
+      [false, false],
+    );
+    assert.deepEqual(
+      connections.map((c) => c.pids.monitor),
+      h.model.conns.map((c) => c.pids.monitor),
+    );
   });
 });

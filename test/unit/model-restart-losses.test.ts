@@ -7,14 +7,33 @@ import { reduce } from '../../model';
 import type { CountersEvent, SnapshotEvent, SnapshotProcess, TraceEvent } from '../../capture/events';
 
 const listener: SnapshotProcess = {
-  pid: 812, ppid: 1, exe: '/usr/sbin/sshd', argv: ['sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups'], comm: 'sshd',
-  uid: [0, 0, 0, 0], gid: [0, 0, 0, 0], auid: 4294967295, sessionid: 4294967295, startBoottime: 1e9, tty: '', root: '/',
-  flags: 3, peer: null,
+  pid: 812,
+  ppid: 1,
+  exe: '/usr/sbin/sshd',
+  argv: ['sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups'],
+  comm: 'sshd',
+  uid: [0, 0, 0, 0],
+  gid: [0, 0, 0, 0],
+  auid: 4294967295,
+  sessionid: 4294967295,
+  startBoottime: 1e9,
+  tty: '',
+  root: '/',
+  flags: 3,
+  peer: null,
 };
 const snapshot = (ts: number): SnapshotEvent => ({ kind: 'snapshot', ts, processes: [listener] });
 const counters = (ts: number, dropped: number): CountersEvent => ({
-  kind: 'counters', ts, emitted: {}, dropped: { fork: dropped }, truncated: 0, frameDesync: 0, trackFailed: 0, readFailed: 0,
-  userDropped: 0, unknownEvents: 0,
+  kind: 'counters',
+  ts,
+  emitted: {},
+  dropped: { fork: dropped },
+  truncated: 0,
+  frameDesync: 0,
+  trackFailed: 0,
+  readFailed: 0,
+  userDropped: 0,
+  unknownEvents: 0,
 });
 const lossAnomalies = (events: TraceEvent[]) =>
   [...reduce(events)].filter((r) => r.type === 'anomaly' && r.what === 'events lost').length;
@@ -28,7 +47,11 @@ describe('model: losses across a recorder restart', () => {
     for (const field of ['trackFailed', 'readFailed', 'frameDesync'] as const) {
       assert.equal(lossAnomalies([snapshot(2e9), { ...counters(3e9, 0), [field]: 2 }]), 1, field);
     }
-    assert.equal(lossAnomalies([snapshot(2e9), { ...counters(3e9, 0), truncated: 5 }]), 0, 'a truncated event is flagged on itself');
+    assert.equal(
+      lossAnomalies([snapshot(2e9), { ...counters(3e9, 0), truncated: 5 }]),
+      0,
+      'a truncated event is flagged on itself',
+    );
   });
 
   it('within one run, a counter that does not grow is no new loss', () => {

@@ -3,8 +3,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  CloseChannelCommand, ConnectCommand, EndSessionCommand, OpenChannelCommand, RunProgramCommand, SucceedCommand,
-  brief, execs, fixedSetup, play, prog,
+  CloseChannelCommand,
+  ConnectCommand,
+  EndSessionCommand,
+  OpenChannelCommand,
+  RunProgramCommand,
+  SucceedCommand,
+  brief,
+  execs,
+  fixedSetup,
+  play,
+  prog,
 } from '../sim/script';
 
 describe('model: root login', () => {
@@ -20,20 +29,29 @@ describe('model: root login', () => {
     ]);
     const monitor = history.model.conns[0]!.pids.monitor;
     const shell = execs(history.events).find((e) => e.argv[0] === '-bash')!;
-    assert.equal(shell.ppid, monitor, 'given: the monitor forked root\'s shell');
-    assert.ok(execs(history.events).some((e) => e.argv[0] === 'run-parts'), 'given: pam_motd ran run-parts');
+    assert.equal(shell.ppid, monitor, "given: the monitor forked root's shell");
+    assert.ok(
+      execs(history.events).some((e) => e.argv[0] === 'run-parts'),
+      'given: pam_motd ran run-parts',
+    );
 
     // then
-    assert.deepEqual(auths.map((a) => [a.user, a.method, a.success]), [['root', 'publickey', true]]);
+    assert.deepEqual(
+      auths.map((a) => [a.user, a.method, a.success]),
+      [['root', 'publickey', true]],
+    );
     assert.equal(sessions.length, 1);
     const s = sessions[0]!;
     assert.deepEqual([s.user, s.uid, s.tty, s.incomplete], ['root', 0, 'pts/0', false]);
     assert.deepEqual([s.pids.monitor, s.pids.postauth], [monitor, null]);
     assert.deepEqual(s.commands.map(brief), ['-bash (exit 0)', 'id (exit 0)']);
-    assert.deepEqual(records.filter((r) => r.type === 'anomaly'), []);
+    assert.deepEqual(
+      records.filter((r) => r.type === 'anomaly'),
+      [],
+    );
   });
 
-  it('up to 9.7 also reports root\'s non-pty exec channels (setsid shows the channel)', () => {
+  it("up to 9.7 also reports root's non-pty exec channels (setsid shows the channel)", () => {
     const { sessions } = play(fixedSetup('8.4p1'), [
       new ConnectCommand(1, 3),
       new SucceedCommand(0, 'root', 'publickey', false, 1),
@@ -46,7 +64,7 @@ describe('model: root login', () => {
     assert.deepEqual(sessions[0]!.commands.map(brief), ['bash -c id -u (replaced)', 'id -u (exit 0)']);
   });
 
-  it('from 9.8 reports root\'s post-auth child, which forks the channels', () => {
+  it("from 9.8 reports root's post-auth child, which forks the channels", () => {
     // given: root on 10.0 runs `ssh host 'id -u'`; the post-auth child sends AUDIT_COMMAND and forks bash
     const { sessions, history } = play(fixedSetup('10.0p2', { motd: true }), [
       new ConnectCommand(0, 0),

@@ -6,7 +6,13 @@ import { progressBar } from '../../output/progress';
 
 function fakeStderr(isTTY: boolean): { stream: NodeJS.WriteStream; written: string[] } {
   const written: string[] = [];
-  const stream = { isTTY, write: (text: string) => { written.push(text); return true; } } as unknown as NodeJS.WriteStream;
+  const stream = {
+    isTTY,
+    write: (text: string) => {
+      written.push(text);
+      return true;
+    },
+  } as unknown as NodeJS.WriteStream;
   return { stream, written };
 }
 
@@ -17,7 +23,8 @@ describe('replay progress bar', () => {
     bar.update(16 << 20);
     bar.done();
     assert.equal(written.length, 2);
-    assert.match(written[0]!, /^\rreplaying \[#{8}\.{22}\]  25% 16\.0\/64\.0 MiB, [\d.]+ MiB\/s, \d+s left\x1b\[K$/);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the bar is drawn with terminal escapes
+    assert.match(written[0]!, /^\rreplaying \[#{8}\.{22}\] {2}25% 16\.0\/64\.0 MiB, [\d.]+ MiB\/s, \d+s left\x1b\[K$/);
     assert.equal(written[1], '\r\x1b[K');
   });
 
@@ -29,7 +36,10 @@ describe('replay progress bar', () => {
   });
 
   it('stays silent when stderr is not a terminal, or the input is small', () => {
-    for (const [isTTY, total] of [[false, 64 << 20], [true, 1 << 20]] as const) {
+    for (const [isTTY, total] of [
+      [false, 64 << 20],
+      [true, 1 << 20],
+    ] as const) {
       const { stream, written } = fakeStderr(isTTY);
       const bar = progressBar(total, stream, 8 << 20);
       bar.update(total / 2);

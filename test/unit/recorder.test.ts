@@ -10,7 +10,7 @@ import { readEvents } from '../../replay';
 import { openCaptures } from '../../replay/capture-set';
 import { fileProblems } from '../../cli/replay/run';
 import { describeAtStart, missingEvidence } from '../../capture/skipped-programs';
-import { EXIT, OutputError, SshtraceError } from '../../capture/errors';
+import { EXIT, OutputError, type SshtraceError } from '../../capture/errors';
 import type { RecordOptions } from '../../record/record-options';
 import { record, type RecorderDeps } from '../../record/recorder';
 import { fromTracerError } from '../../record/tracer-errors';
@@ -21,26 +21,74 @@ import { counters, FakeTracer } from '../arbitraries/fake-tracer';
 const dir = mkdtempSync(join(tmpdir(), 'sshtrace-recorder-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const creds = { uid: 0, euid: 0, suid: 0, fsuid: 0, gid: 0, egid: 0, sgid: 0, fsgid: 0, auid: 4294967295, sessionid: 4294967295 };
+const creds = {
+  uid: 0,
+  euid: 0,
+  suid: 0,
+  fsuid: 0,
+  gid: 0,
+  egid: 0,
+  sgid: 0,
+  fsgid: 0,
+  auid: 4294967295,
+  sessionid: 4294967295,
+};
 const proc = (pid: number, ppid: number, argv: string[], flags: number): SnapshotProcess => ({
-  pid, ppid, exe: '/usr/sbin/sshd', argv, comm: 'sshd', uid: [0, 0, 0, 0], gid: [0, 0, 0, 0], auid: 4294967295,
-  sessionid: 4294967295, startBoottime: 1e9, tty: '', root: '/', flags, peer: null,
+  pid,
+  ppid,
+  exe: '/usr/sbin/sshd',
+  argv,
+  comm: 'sshd',
+  uid: [0, 0, 0, 0],
+  gid: [0, 0, 0, 0],
+  auid: 4294967295,
+  sessionid: 4294967295,
+  startBoottime: 1e9,
+  tty: '',
+  root: '/',
+  flags,
+  peer: null,
 });
 const listener = proc(812, 1, ['sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups'], 3);
 const monitor = proc(900, 812, ['sshd: sshtr_alice [priv]'], 3);
-const forkEvent = (ts: number, child: number): KernelEvent =>
-  ({ kind: 'fork', ts, tgid: 812, tid: 812, truncated: false, childTgid: child, childTid: child, thread: false, creds, comm: 'sshd' });
-const batchOf = (events: KernelEvent[], c = counters()): Batch =>
-  ({ events: Buffer.concat(events.map(encodeEvent)), count: events.length, counters: c });
+const forkEvent = (ts: number, child: number): KernelEvent => ({
+  kind: 'fork',
+  ts,
+  tgid: 812,
+  tid: 812,
+  truncated: false,
+  childTgid: child,
+  childTid: child,
+  thread: false,
+  creds,
+  comm: 'sshd',
+});
+const batchOf = (events: KernelEvent[], c = counters()): Batch => ({
+  events: Buffer.concat(events.map(encodeEvent)),
+  count: events.length,
+  counters: c,
+});
 
 function options(name: string, overrides: Partial<RecordOptions> = {}): RecordOptions {
   return {
-    output: join(dir, name), durationS: null, force: false, familyNames: ['sshd', 'sshd-session', 'sshd-auth'],
-    ringBufferBytes: 16 << 20, argvCap: 4096, fileWrites: false, syscallSends: false, ...overrides,
+    output: join(dir, name),
+    durationS: null,
+    force: false,
+    familyNames: ['sshd', 'sshd-session', 'sshd-auth'],
+    ringBufferBytes: 16 << 20,
+    argvCap: 4096,
+    fileWrites: false,
+    syscallSends: false,
+    ...overrides,
   };
 }
 
-interface Harness { deps: RecorderDeps; stderr: string[]; stop: (reason: string) => void; started: TracerOptions[] }
+interface Harness {
+  deps: RecorderDeps;
+  stderr: string[];
+  stop: (reason: string) => void;
+  started: TracerOptions[];
+}
 
 function harness(tracer: FakeTracer, opts: RecordOptions, overrides: Partial<RecorderDeps> = {}): Harness {
   const stderr: string[] = [];
@@ -49,16 +97,32 @@ function harness(tracer: FakeTracer, opts: RecordOptions, overrides: Partial<Rec
   let clock = 5_000_000_000;
   const scans = [[listener], [listener, monitor]];
   const deps: RecorderDeps = {
-    startTracer: (o) => { started.push(o); return tracer; },
+    startTracer: (o) => {
+      started.push(o);
+      return tracer;
+    },
     scan: () => scans.shift() ?? [listener, monitor],
-    hostInfo: () => ({ hostname: 'h', kernelRelease: '6.18', bootId: 'b', passwd: [['root', 0, 0, '/root', '/bin/sh']], group: [] }),
+    hostInfo: () => ({
+      hostname: 'h',
+      kernelRelease: '6.18',
+      bootId: 'b',
+      passwd: [['root', 0, 0, '/root', '/bin/sh']],
+      group: [],
+    }),
     opensshVersions: () => ({ '/usr/sbin/sshd': 'OpenSSH_9.2p1' }),
-    clock: { now: () => ({ ts: (clock += 1000), realtimeNs: 1.7e18 + clock }), bootNs: () => (clock += 1000), refresh: () => undefined },
+    clock: {
+      now: () => ({ ts: (clock += 1000), realtimeNs: 1.7e18 + clock }),
+      bootNs: () => (clock += 1000),
+      refresh: () => undefined,
+    },
     openOutput: () => open(opts.output, 'wx', 0o600),
     removeOutput: () => unlink(opts.output),
-    stopRequested: new Promise((resolve) => { stop = resolve; }),
+    stopRequested: new Promise((resolve) => {
+      stop = resolve;
+    }),
     stderr: (line) => stderr.push(line),
-    toolVersion: '0.1.0-test', selfPid: 4242,
+    toolVersion: '0.1.0-test',
+    selfPid: 4242,
     intervals: { flushMs: 20, clockMs: 10_000, warnMs: 60_000 },
     ...overrides,
   };
@@ -85,7 +149,10 @@ describe('record (with a fake tracer)', () => {
     h.stop('interrupted (SIGINT)');
     const summary = await running;
 
-    assert.deepEqual(tracer.trackCalls, [[812, 3], [900, 3]]);
+    assert.deepEqual(tracer.trackCalls, [
+      [812, 3],
+      [900, 3],
+    ]);
     assert.equal(h.started[0]!.selfTgid, 4242);
     assert.deepEqual(h.stderr, [
       `sshtrace: recording 2 sshd-family processes (812 sshd: /usr/sbin/sshd -D [listener] 0 of…, 900 sshd: sshtr_alice [priv]) to ${opts.output}; Ctrl-C to stop`,
@@ -93,10 +160,18 @@ describe('record (with a fake tracer)', () => {
     assert.equal(summary.events, 2);
     assert.equal(summary.reason, 'interrupted (SIGINT)');
     const events = await eventsOf(opts.output);
-    assert.deepEqual(events.map((e) => e.kind), ['snapshot', 'clock', 'fork', 'counters', 'fork', 'counters', 'counters', 'clock', 'capture_end']);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['snapshot', 'clock', 'fork', 'counters', 'fork', 'counters', 'counters', 'clock', 'capture_end'],
+    );
     assert.deepEqual((events[0] as { processes: unknown }).processes, [listener, monitor]);
     assert.deepEqual([events[2], events[4]], [forkEvent(6e9, 1001), forkEvent(7e9, 1002)]);
-    assert.deepEqual(events.at(-1), { kind: 'capture_end', ts: (events.at(-1) as { ts: number }).ts, clean: true, reason: 'interrupted (SIGINT)' });
+    assert.deepEqual(events.at(-1), {
+      kind: 'capture_end',
+      ts: (events.at(-1) as { ts: number }).ts,
+      clean: true,
+      reason: 'interrupted (SIGINT)',
+    });
   });
 
   it('says at start which hook the kernel lacks and what reads the sends instead, and keeps it in the header', async () => {
@@ -109,12 +184,20 @@ describe('record (with a fake tracer)', () => {
     h.stop('interrupted (SIGINT)');
     await running;
     assert.equal(h.stderr.length, 2);
-    assert.match(h.stderr[1]!, /^sshtrace: note: this kernel lacks the sock_send_length tracepoint: monitor frames, syslog and banners are read at the exit of write, writev, sendto and sendmsg instead/);
+    assert.match(
+      h.stderr[1]!,
+      /^sshtrace: note: this kernel lacks the sock_send_length tracepoint: monitor frames, syslog and banners are read at the exit of write, writev, sendto and sendmsg instead/,
+    );
     const set = await openCaptures([opts.output]);
     const header = set.files[0]!.header!;
-    assert.deepEqual([header.options['skippedPrograms'], header.options['syscallSends']], [['kfix_tp_btf__sock_send_length'], false]);
+    assert.deepEqual(
+      [header.options.skippedPrograms, header.options.syscallSends],
+      [['kfix_tp_btf__sock_send_length'], false],
+    );
     const problems: string[] = [];
-    for await (const _ of set.batches({ onFileEnd: (r) => problems.push(...fileProblems(r)) })) { /* read to the end */ }
+    for await (const _ of set.batches({ onFileEnd: (r) => problems.push(...fileProblems(r)) })) {
+      /* read to the end */
+    }
     assert.deepEqual(problems, [], 'the substitute read the same evidence: nothing to warn about');
   });
 
@@ -122,10 +205,18 @@ describe('record (with a fake tracer)', () => {
     // A recorder from before the kalt_ programs: its header has no syscallSends.
     const [line, ...more] = missingEvidence({ skippedPrograms: ['kfix_tp_btf__sock_send_length'] });
     assert.equal(more.length, 0);
-    assert.match(line!, /^this kernel lacked the sock_send_length tracepoint, so the capture has no monitor frames.*no authentication records/);
+    assert.match(
+      line!,
+      /^this kernel lacked the sock_send_length tracepoint, so the capture has no monitor frames.*no authentication records/,
+    );
     assert.deepEqual(missingEvidence({ skippedPrograms: ['kfix_tp_btf__sock_send_length'], syscallSends: false }), []);
-    assert.match(missingEvidence({ skippedPrograms: ['kfix_other'], syscallSends: false })[0]!, /BPF program kfix_other, which was not loaded/);
-    assert.deepEqual(describeAtStart(['kfix_other']), ['sshtrace: warning: this kernel lacks the hook of BPF program kfix_other, which was not loaded']);
+    assert.match(
+      missingEvidence({ skippedPrograms: ['kfix_other'], syscallSends: false })[0]!,
+      /BPF program kfix_other, which was not loaded/,
+    );
+    assert.deepEqual(describeAtStart(['kfix_other']), [
+      'sshtrace: warning: this kernel lacks the hook of BPF program kfix_other, which was not loaded',
+    ]);
   });
 
   it('leaves processes the kernel already tracks alone', async () => {
@@ -184,14 +275,25 @@ describe('record (with a fake tracer)', () => {
 
   it('removes the output and reports the step when the tracer cannot start', async () => {
     const opts = options('refused.sshtrace');
-    const refused = Object.assign(new Error('fentry programs are refused (EPERM)'), { name: 'TracerError', step: 'load' });
-    const h = harness(new FakeTracer(), opts, { startTracer: () => { throw refused; } });
+    const refused = Object.assign(new Error('fentry programs are refused (EPERM)'), {
+      name: 'TracerError',
+      step: 'load',
+    });
+    const h = harness(new FakeTracer(), opts, {
+      startTracer: () => {
+        throw refused;
+      },
+    });
     await assert.rejects(record(opts, h.deps), (e) => e === refused);
     assert.equal(existsSync(opts.output), false);
     const mapped = fromTracerError(refused) as SshtraceError;
     assert.equal(mapped.message, 'cannot start the tracer (load): fentry programs are refused (EPERM)');
     assert.equal(mapped.exitCode, EXIT.kernel);
-    assert.equal((fromTracerError(Object.assign(new Error('x'), { name: 'TracerError', step: 'privileges' })) as SshtraceError).exitCode, EXIT.privileges);
+    assert.equal(
+      (fromTracerError(Object.assign(new Error('x'), { name: 'TracerError', step: 'privileges' })) as SshtraceError)
+        .exitCode,
+      EXIT.privileges,
+    );
   });
 
   it('stops the tracer and says so in one line when the disk is full', async (t) => {
@@ -199,7 +301,10 @@ describe('record (with a fake tracer)', () => {
     const opts = options('full.sshtrace', { output: '/dev/full' });
     const tracer = new FakeTracer();
     const h = harness(tracer, opts, { openOutput: () => open('/dev/full', 'w') });
-    await assert.rejects(record(opts, h.deps), (e: Error) => e instanceof OutputError && /no space left on device \(ENOSPC\)/.test(e.message));
+    await assert.rejects(
+      record(opts, h.deps),
+      (e: Error) => e instanceof OutputError && /no space left on device \(ENOSPC\)/.test(e.message),
+    );
     assert.equal(tracer.stopCalls, 1);
   });
 
@@ -214,7 +319,9 @@ describe('record (with a fake tracer)', () => {
     tracer.fail(new Error('ring buffer poll failed'));
     await assert.rejects(running, /ring buffer poll failed/);
     const events = await eventsOf(opts.output);
-    assert.deepEqual(events.filter((e) => e.kind === 'gap' || e.kind === 'capture_end').map((e) => ('reason' in e ? e.reason : '')),
-      ['recorder note: tracer failed: ring buffer poll failed', 'tracer failed: ring buffer poll failed']);
+    assert.deepEqual(
+      events.filter((e) => e.kind === 'gap' || e.kind === 'capture_end').map((e) => ('reason' in e ? e.reason : '')),
+      ['recorder note: tracer failed: ring buffer poll failed', 'tracer failed: ring buffer poll failed'],
+    );
   });
 });

@@ -13,7 +13,14 @@ import { scanFamily } from '../../record/proc-snapshot';
 const root = mkdtempSync(join(tmpdir(), 'sshtrace-flags-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-interface Fake { pid: number; ppid: number; comm: string; exe: string; root: string; seccomp?: number }
+interface Fake {
+  pid: number;
+  ppid: number;
+  comm: string;
+  exe: string;
+  root: string;
+  seccomp?: number;
+}
 
 function fakeProc(processes: readonly Fake[]): string {
   for (const p of processes) {
@@ -22,7 +29,10 @@ function fakeProc(processes: readonly Fake[]): string {
     mkdirSync(join(dir, 'net'));
     const fields = ['S', p.ppid, p.pid, p.pid, 0, -1, 4194560, 0, 0, 0, 0, 0, 0, 0, 0, 20, 0, 1, 0, 100];
     writeFileSync(join(dir, 'stat'), `${p.pid} (${p.comm}) ${fields.join(' ')} 0 0 0\n`);
-    writeFileSync(join(dir, 'status'), `Name:\t${p.comm}\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nSeccomp:\t${p.seccomp ?? 0}\n`);
+    writeFileSync(
+      join(dir, 'status'),
+      `Name:\t${p.comm}\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nSeccomp:\t${p.seccomp ?? 0}\n`,
+    );
     writeFileSync(join(dir, 'cmdline'), `${p.comm}\0`);
     writeFileSync(join(dir, 'net', 'tcp'), '');
     writeFileSync(join(dir, 'net', 'tcp6'), '');
@@ -44,13 +54,24 @@ const proc = fakeProc([
   { pid: 104, ppid: 103, comm: 'sshd', exe: `${ROOTFS}/usr/sbin/sshd`, root: `${ROOTFS}/run/sshd`, seccomp: 2 },
   { pid: 200, ppid: 1, comm: 'sshd', exe: '/srv/rootfs/usr/sbin/sshd', root: '/srv/rootfs' },
   { pid: 201, ppid: 200, comm: 'sshd-session', exe: '/srv/rootfs/usr/lib/openssh/sshd-session', root: '/srv/rootfs' },
-  { pid: 202, ppid: 201, comm: 'sshd-auth', exe: '/srv/rootfs/usr/lib/openssh/sshd-auth', root: '/srv/rootfs/run/sshd', seccomp: 2 },
+  {
+    pid: 202,
+    ppid: 201,
+    comm: 'sshd-auth',
+    exe: '/srv/rootfs/usr/lib/openssh/sshd-auth',
+    root: '/srv/rootfs/run/sshd',
+    seccomp: 2,
+  },
   { pid: 203, ppid: 201, comm: 'sshd-session', exe: '/srv/rootfs/usr/lib/openssh/sshd-session', root: '/home/jail' },
 ]);
 
 describe('snapshot tracking flags', () => {
-  const flags = new Map(scanFamily({ familyNames: ['sshd', 'sshd-session', 'sshd-auth'], selfPid: 99999, procRoot: proc })
-    .map((p) => [p.pid, p.flags]));
+  const flags = new Map(
+    scanFamily({ familyNames: ['sshd', 'sshd-session', 'sshd-auth'], selfPid: 99999, procRoot: proc }).map((p) => [
+      p.pid,
+      p.flags,
+    ]),
+  );
   const image = TRACK.FOLLOWED | TRACK.SSHD_IMAGE;
 
   it('never marks a whole sshd in a container or rootfs, nor its monitor, as chrooted', () => {

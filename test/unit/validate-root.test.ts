@@ -22,8 +22,10 @@ function fakeTree(files: Record<string, string>, executables: readonly string[] 
 }
 
 test('a tree with sshd, ssh-keygen and the sshd user is valid', (t) => {
-  const root = fakeTree({ 'usr/sbin/sshd': '', 'usr/bin/ssh-keygen': '', 'etc/passwd': PASSWD_WITH_SSHD },
-    ['usr/sbin/sshd', 'usr/bin/ssh-keygen']);
+  const root = fakeTree({ 'usr/sbin/sshd': '', 'usr/bin/ssh-keygen': '', 'etc/passwd': PASSWD_WITH_SSHD }, [
+    'usr/sbin/sshd',
+    'usr/bin/ssh-keygen',
+  ]);
   t.after(() => rmSync(root, { recursive: true }));
   const valid = validateRoot(root);
   assert.equal(valid.sshd, '/usr/sbin/sshd');
@@ -34,10 +36,16 @@ test('a tree with sshd, ssh-keygen and the sshd user is valid', (t) => {
 
 test('a missing sshd, a non-executable ssh-keygen or a missing privsep user each say what to install', (t) => {
   const noSshd = fakeTree({ 'usr/bin/ssh-keygen': '', 'etc/passwd': PASSWD_WITH_SSHD }, ['usr/bin/ssh-keygen']);
-  const plainKeygen = fakeTree({ 'usr/sbin/sshd': '', 'usr/bin/ssh-keygen': '', 'etc/passwd': PASSWD_WITH_SSHD }, ['usr/sbin/sshd']);
-  const noUser = fakeTree({ 'usr/sbin/sshd': '', 'usr/bin/ssh-keygen': '', 'etc/passwd': 'root:x:0:0::/root:/bin/sh\n' },
-    ['usr/sbin/sshd', 'usr/bin/ssh-keygen']);
-  t.after(() => { for (const r of [noSshd, plainKeygen, noUser]) rmSync(r, { recursive: true }); });
+  const plainKeygen = fakeTree({ 'usr/sbin/sshd': '', 'usr/bin/ssh-keygen': '', 'etc/passwd': PASSWD_WITH_SSHD }, [
+    'usr/sbin/sshd',
+  ]);
+  const noUser = fakeTree(
+    { 'usr/sbin/sshd': '', 'usr/bin/ssh-keygen': '', 'etc/passwd': 'root:x:0:0::/root:/bin/sh\n' },
+    ['usr/sbin/sshd', 'usr/bin/ssh-keygen'],
+  );
+  t.after(() => {
+    for (const r of [noSshd, plainKeygen, noUser]) rmSync(r, { recursive: true });
+  });
   assert.throws(() => validateRoot(noSshd), /no sshd binary.*install openssh-server/);
   assert.throws(() => validateRoot(plainKeygen), /no ssh-keygen; install openssh-client/);
   assert.throws(() => validateRoot(noUser), /no privsep user/);
@@ -45,8 +53,15 @@ test('a missing sshd, a non-executable ssh-keygen or a missing privsep user each
 });
 
 test('absolute symlinks resolve inside the root, as on a merged-/usr tree', (t) => {
-  const root = fakeTree({ 'usr/sbin/sshd': '', 'usr/bin/ssh-keygen': '', 'usr/lib/openssh/sshd-session': '',
-    'etc/passwd': PASSWD_WITH_SSHD }, ['usr/sbin/sshd', 'usr/bin/ssh-keygen', 'usr/lib/openssh/sshd-session']);
+  const root = fakeTree(
+    {
+      'usr/sbin/sshd': '',
+      'usr/bin/ssh-keygen': '',
+      'usr/lib/openssh/sshd-session': '',
+      'etc/passwd': PASSWD_WITH_SSHD,
+    },
+    ['usr/sbin/sshd', 'usr/bin/ssh-keygen', 'usr/lib/openssh/sshd-session'],
+  );
   symlinkSync('/usr/sbin', join(root, 'sbin'));
   symlinkSync('usr/lib', join(root, 'lib'));
   t.after(() => rmSync(root, { recursive: true }));

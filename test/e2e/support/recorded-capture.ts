@@ -25,14 +25,19 @@ export function kernelEvents(events: readonly TraceEvent[]): KernelEvent[] {
  * starts 10 ms after the previous one ended. Pids, ports and socket inodes come round again, as a kernel reuses
  * them; the processes started during the capture get their start times moved with their events.
  */
-export function* repeated(kernel: readonly KernelEvent[], times: number, captureStartNs: number): Generator<KernelEvent> {
+export function* repeated(
+  kernel: readonly KernelEvent[],
+  times: number,
+  captureStartNs: number,
+): Generator<KernelEvent> {
   if (kernel.length === 0) return;
   const span = kernel.at(-1)!.ts - kernel[0]!.ts + 10e6;
   for (let k = 0; k < times; k++) {
     const shift = k * span;
     for (const e of kernel) {
       if (shift === 0) yield e;
-      else if ((e.kind === 'exec' || e.kind === 'exit') && e.startBoottime >= captureStartNs) yield { ...e, ts: e.ts + shift, startBoottime: e.startBoottime + shift };
+      else if ((e.kind === 'exec' || e.kind === 'exit') && e.startBoottime >= captureStartNs)
+        yield { ...e, ts: e.ts + shift, startBoottime: e.startBoottime + shift };
       else yield { ...e, ts: e.ts + shift };
     }
   }
@@ -45,7 +50,11 @@ export interface RecordedCaptureStats {
 }
 
 /** Writes `kernel` (in time order) as a clean capture at `path`, counters about once a second of event time. */
-export async function writeRecordedCapture(path: string, header: CaptureHeader, kernel: Iterable<KernelEvent>): Promise<RecordedCaptureStats> {
+export async function writeRecordedCapture(
+  path: string,
+  header: CaptureHeader,
+  kernel: Iterable<KernelEvent>,
+): Promise<RecordedCaptureStats> {
   const emitted = new Array<number>(CAPS.EV_MAX).fill(0);
   let delivered = 0;
   let countersEntries = 0;
@@ -79,7 +88,7 @@ export async function writeRecordedCapture(path: string, header: CaptureHeader, 
     if (pendingBytes >= BATCH_BYTES) await handOver(event.ts);
   }
   const end = last + 1e6;
-  await handOver(end);  // the tracer's last batch, possibly empty
+  await handOver(end); // the tracer's last batch, possibly empty
   // The recorder's finish(): the final counters, a clock pair, the trailer.
   await appendCounters(end);
   await writer.append({ k: 'clock', ts: end, realtimeNs: end - header.clock.ts + header.clock.realtimeNs });

@@ -16,26 +16,44 @@ export function rootSkipReason(): string | false {
   return false;
 }
 
-export interface CliResult { readonly code: number | null; readonly signal: string | null; readonly stdout: string; readonly stderr: string }
+export interface CliResult {
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
 
 /** Runs `prefix... node CLI args...` to completion; never rejects on a non-zero exit. */
-export function runCli(args: readonly string[], options: { prefix?: readonly string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  options: { prefix?: readonly string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   const [program, ...before] = [...(options.prefix ?? []), process.execPath];
   return runProgram(program!, [...before, CLI, ...args], options);
 }
 
-export function runProgram(program: string, args: readonly string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runProgram(
+  program: string,
+  args: readonly string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   const spawnOptions: SpawnOptions = { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env };
   const child = spawn(program, args, spawnOptions);
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => { stdout += c.toString('latin1'); });
-  child.stderr!.on('data', (c: Buffer) => { stderr += c.toString('latin1'); });
+  child.stdout!.on('data', (c: Buffer) => {
+    stdout += c.toString('latin1');
+  });
+  child.stderr!.on('data', (c: Buffer) => {
+    stderr += c.toString('latin1');
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
-  return new Promise((done) => child.once('close', (code, signal) => {
-    clearTimeout(timer);
-    done({ code, signal, stdout, stderr });
-  }));
+  return new Promise((done) =>
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      done({ code, signal, stdout, stderr });
+    }),
+  );
 }
 
 /** stderr as lines, without the empty last one. */

@@ -20,7 +20,8 @@ async function replayFormats(): Promise<string[]> {
 /** Everything a person can get out of a capture with the CLI: replay in every format, every record type, and dump. */
 export async function outputCommands(): Promise<string[][]> {
   const formats = await replayFormats();
-  if (!formats.includes('table') || !formats.includes('jsonl')) throw new Error(`replay --help lists formats ${formats.join(', ')}`);
+  if (!formats.includes('table') || !formats.includes('jsonl'))
+    throw new Error(`replay --help lists formats ${formats.join(', ')}`);
   return [
     ...formats.map((f) => ['replay', '--format', f]),
     ['replay', '--format', 'jsonl', '--type', 'auth,session,connection,anomaly,session_start'],
@@ -29,13 +30,18 @@ export async function outputCommands(): Promise<string[][]> {
 }
 
 /** Searches what the CLI prints from `captures` (several are read as one stream, one run per command). */
-export async function secretsInOutputs(captures: string | readonly string[], passwords: readonly string[]): Promise<SecretHit[]> {
+export async function secretsInOutputs(
+  captures: string | readonly string[],
+  passwords: readonly string[],
+): Promise<SecretHit[]> {
   const files = typeof captures === 'string' ? [captures] : [...captures];
   const hits: SecretHit[] = [];
   for (const command of await outputCommands()) {
     const result = await runCli([...command, ...files]);
-    if (result.code !== 0) throw new Error(`sshtrace ${command.join(' ')} ${files.join(' ')} exited ${result.code}: ${result.stderr}`);
-    if (result.stdout.length === 0) throw new Error(`sshtrace ${command.join(' ')} printed nothing: the search would prove nothing`);
+    if (result.code !== 0)
+      throw new Error(`sshtrace ${command.join(' ')} ${files.join(' ')} exited ${result.code}: ${result.stderr}`);
+    if (result.stdout.length === 0)
+      throw new Error(`sshtrace ${command.join(' ')} printed nothing: the search would prove nothing`);
     hits.push(...secretsInText(result.stdout + result.stderr, passwords, `sshtrace ${command.join(' ')}`));
   }
   return hits;
@@ -43,7 +49,7 @@ export async function secretsInOutputs(captures: string | readonly string[], pas
 
 /** Every place a password occurs in the capture or in anything the CLI prints from it. */
 export async function allSecretHits(capture: string, passwords: readonly string[]): Promise<SecretHit[]> {
-  return [...await secretsInCapture(capture, passwords), ...await secretsInOutputs(capture, passwords)];
+  return [...(await secretsInCapture(capture, passwords)), ...(await secretsInOutputs(capture, passwords))];
 }
 
 /** A copy of `capture` with `secret` planted in one more (compressed) batch frame, as a recorder note. */

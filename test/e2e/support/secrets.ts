@@ -6,10 +6,15 @@ import { decompress } from 'zstd-napi';
 import { scanFile } from '../../../capture/file-frames';
 import { WRONG_PASSWORD_PATTERN } from '../../../harness/scenarios';
 
-export interface SecretHit { readonly where: string; readonly secret: string }
+export interface SecretHit {
+  readonly where: string;
+  readonly secret: string;
+}
 
 function search(bytes: Buffer, passwords: readonly string[], where: string): SecretHit[] {
-  const hits: SecretHit[] = passwords.filter((p) => bytes.includes(Buffer.from(p))).map((secret) => ({ where, secret }));
+  const hits: SecretHit[] = passwords
+    .filter((p) => bytes.includes(Buffer.from(p)))
+    .map((secret) => ({ where, secret }));
   const text = bytes.toString('latin1');
   const wrong = WRONG_PASSWORD_PATTERN.exec(text);
   if (wrong) hits.push({ where, secret: wrong[0] });
